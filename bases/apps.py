@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BasesConfig(AppConfig):
+    name = "bases"
+    verbose_name = _("培训基地与招收计划")

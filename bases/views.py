@@ -1,0 +1,34 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from bases.forms import PlanFilterForm
+from bases.selectors import plan_filter_choices, plan_rows, plan_totals, public_province, training_base_directory
+from policy.selectors import current_campaign
+
+
+def directory(request):
+    province = public_province(request.GET.get("province"))
+    bases = training_base_directory(province=province) if province else []
+    return render(request, "bases/directory.html", {"province": province, "training_bases": bases})
+
+
+def plan_table(request):
+    province = public_province(request.GET.get("province"))
+    campaign = current_campaign(province=province) if province else None
+    context = {"province": province, "campaign": campaign}
+    if campaign:
+        cities, specialties = plan_filter_choices(campaign=campaign)
+        form = PlanFilterForm(request.GET or None, cities=cities, specialties=specialties)
+        filters = form.cleaned_data if form.is_valid() else {}
+        rows = plan_rows(
+            campaign=campaign,
+            city=filters.get("city", ""),
+            specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
+            shortage_only=filters.get("shortage", False),
+        )
+        context.update(
+            form=form,
+            page=Paginator(rows, 200).get_page(request.GET.get("page")),
+            totals=plan_totals(rows),
+        )
+    return render(request, "bases/plan_table.html", context)

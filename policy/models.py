@@ -1,0 +1,95 @@
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The timetable in the order the notice lists it; clean() checks each date follows the one before.
+TIMETABLE_FIELDS = (
+    "brochure_submit_by",
+    "brochure_publish_by",
+    "round1_opens",
+    "round1_closes",
+    "round1_assessment_starts",
+    "round1_assessment_ends",
+    "round1_publicity_by",
+    "round2_opens",
+    "round2_closes",
+    "round2_assessment_ends",
+    "round2_publicity_by",
+    "reporting_by",
+)
+
+
+class Campaign(models.Model):
+    """One province's recruitment of one year; every date and rule parameter is data."""
+
+    province = models.ForeignKey("bases.Province", models.PROTECT, related_name="campaigns", verbose_name=_("省份"))
+    year = models.PositiveIntegerField(_("年度"))
+    title = models.CharField(_("名称"), max_length=120)
+    shortage_specialties = models.ManyToManyField(
+        "bases.Specialty", blank=True, related_name="+", verbose_name=_("紧缺专业")
+    )
+
+    brochure_submit_by = models.DateField(_("招生简章报送截止"), help_text=_("三(一)1"))
+    brochure_publish_by = models.DateField(_("招生简章发布截止"), help_text=_("三(一)2"))
+    round1_opens = models.DateField(_("第一批次注册填报开始"), help_text=_("三(二)，当日0时"))
+    round1_closes = models.DateField(_("第一批次注册填报截止"), help_text=_("三(二)，当日24时"))
+    round1_assessment_starts = models.DateField(_("第一批次考核开始"), help_text=_("三(三)1"))
+    round1_assessment_ends = models.DateField(_("第一批次考核结束"), help_text=_("三(三)1"))
+    round1_publicity_by = models.DateField(_("第一批次拟录取公示截止"), help_text=_("三(三)3"))
+    round2_opens = models.DateField(_("第二批次注册填报开始"), help_text=_("三(四)1，当日0时"))
+    round2_closes = models.DateField(_("第二批次注册填报截止"), help_text=_("三(四)1，当日24时"))
+    round2_assessment_ends = models.DateField(_("第二批次考核结束"), help_text=_("三(四)3"))
+    round2_publicity_by = models.DateField(_("第二批次拟录取公示截止"), help_text=_("三(四)3，当日24时"))
+    reporting_by = models.DateField(_("报到截止"), help_text=_("三(六)"))
+
+    publicity_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=7)
+    agreement_days = models.PositiveSmallIntegerField(_("报到后签订协议期限（天）"), default=7)
+    no_show_grace_days = models.PositiveSmallIntegerField(_("逾期不报到取消资格（天）"), default=14)
+    ban_years = models.PositiveSmallIntegerField(_("不得报名年限"), default=3)
+
+    scope_paths = {"province": "province_id"}
+
+    class Meta:
+        verbose_name = _("年度招录")
+        verbose_name_plural = _("年度招录")
+        ordering = ["province", "-year"]
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="unique_campaign_year")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        dates = [(name, getattr(self, name)) for name in TIMETABLE_FIELDS]
+        for (earlier, first), (later, second) in pairwise(dates):
+            if first and second and second < first:
+                raise ValidationError(
+                    {
+                        later: _("“%(later)s”不能早于“%(earlier)s”。")
+                        % {
+                            "later": self._meta.get_field(later).verbose_name,
+                            "earlier": self._meta.get_field(earlier).verbose_name,
+                        }
+                    }
+                )
+
+
+class WorkingDayOverride(models.Model):
+    """A day whose status the provincial office sets by hand.
+
+    Used for a year the chinese-calendar package does not know yet (enter every holiday and
+    make-up workday of that year from the State Council's notice) or to correct a single day.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, help_text=_("如：国庆节、国庆调休上班"))
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.note}"

@@ -1,0 +1,84 @@
+"""Where a campaign stands, derived from its dates and the clock, never from a stored status.
+
+All dates are Asia/Shanghai calendar days; a window that "closes" on a date stays open until
+24:00 of that date, i.e. 00:00 of the next day.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class Phase(models.TextChoices):
+    NOT_STARTED = "not_started", _("尚未开始")
+    PREPARATION = "preparation", _("招录宣传和动员")
+    ROUND1_REGISTRATION = "round1_registration", _("第一批次注册和填报志愿")
+    ROUND1_ASSESSMENT = "round1_assessment", _("第一批次考核")
+    ROUND1_PUBLICITY = "round1_publicity", _("第一批次拟录取公示")
+    ROUND2_REGISTRATION = "round2_registration", _("第二批次注册和填报志愿")
+    ROUND2_ASSESSMENT = "round2_assessment", _("第二批次考核")
+    ROUND2_PUBLICITY = "round2_publicity", _("第二批次拟录取公示")
+    REPORTING = "reporting", _("报到与签订协议")
+    REGISTRATION_ROSTER = "registration_roster", _("公布注册名单")
+
+
+@dataclass(frozen=True)
+class Step:
+    phase: Phase
+    first_day: datetime.date
+    last_day: datetime.date | None
+    clause: str
+
+
+def steps(campaign):
+    """The campaign's phases in order, each with its first and last day (inclusive)."""
+    c = campaign
+    starts = [
+        (Phase.PREPARATION, c.brochure_submit_by, "三(一)"),
+        (Phase.ROUND1_REGISTRATION, c.round1_opens, "三(二)"),
+        (Phase.ROUND1_ASSESSMENT, c.round1_assessment_starts, "三(三)1-2"),
+        (Phase.ROUND1_PUBLICITY, c.round1_assessment_ends + ONE_DAY, "三(三)3"),
+        (Phase.ROUND2_REGISTRATION, c.round2_opens, "三(四)1"),
+        (Phase.ROUND2_ASSESSMENT, c.round2_closes + ONE_DAY, "三(四)3"),
+        (Phase.ROUND2_PUBLICITY, c.round2_assessment_ends + ONE_DAY, "三(四)3"),
+        (Phase.REPORTING, c.round2_publicity_by + ONE_DAY, "三(六)"),
+        (Phase.REGISTRATION_ROSTER, c.reporting_by + ONE_DAY, "三(七)"),
+    ]
+    result = []
+    for index, (phase, first_day, clause) in enumerate(starts):
+        following = starts[index + 1][1] if index + 1 < len(starts) else None
+        result.append(Step(phase, first_day, following - ONE_DAY if following else None, clause))
+    return result
+
+
+def local_date(moment=None):
+    return timezone.localtime(moment or timezone.now()).date()
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def end_of_day(day):
+    """The instant "24:00" of `day`: the first instant no longer inside it."""
+    return start_of_day(day + ONE_DAY)
+
+
+def phase_at(campaign, moment=None):
+    today = local_date(moment)
+    current = Phase.NOT_STARTED
+    for step in steps(campaign):
+        if step.first_day <= today:
+            current = step.phase
+    return current
+
+
+def window_is_open(first_day, last_day, moment=None):
+    """Whether `moment` lies between 00:00 of `first_day` and 24:00 of `last_day`."""
+    moment = moment or timezone.now()
+    return start_of_day(first_day) <= moment < end_of_day(last_day)

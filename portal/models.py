@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("学员")
+    SPECIALTY_BASE_STAFF = "specialty_base_staff", _("专业基地")
+    BASE_OFFICE = "base_office", _("培训基地招收办公室")
+    PROVINCIAL_OFFICE = "provincial_office", _("省毕业后医学教育委员会办公室")
+    EMPLOYER = "employer", _("委托单位")
+
+
+# Which scope field each staff role must have; an applicant has none of them.
+ROLE_SCOPE = {
+    Role.PROVINCIAL_OFFICE: "province",
+    Role.BASE_OFFICE: "training_base",
+    Role.SPECIALTY_BASE_STAFF: "specialty_base",
+    Role.EMPLOYER: "province",
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices, default=Role.APPLICANT)
+    province = models.ForeignKey(
+        "bases.Province", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属省份")
+    )
+    training_base = models.ForeignKey(
+        "bases.TrainingBase",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属住培基地"),
+    )
+    specialty_base = models.ForeignKey(
+        "bases.SpecialtyBase",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属专业基地"),
+    )
+    organization = models.CharField(_("单位名称"), max_length=120, blank=True, help_text=_("委托单位账号填写"))
+
+    scope_paths = {
+        "owner": "id",
+        "province": "province_id",
+        "training_base": "training_base_id",
+        "specialty_base": "specialty_base_id",
+    }
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="staff_user_has_its_scope",
+                condition=(
+                    Q(role=Role.APPLICANT)
+                    | Q(role=Role.PROVINCIAL_OFFICE, province__isnull=False)
+                    | Q(role=Role.EMPLOYER, province__isnull=False)
+                    | Q(role=Role.BASE_OFFICE, province__isnull=False, training_base__isnull=False)
+                    | Q(
+                        role=Role.SPECIALTY_BASE_STAFF,
+                        province__isnull=False,
+                        training_base__isnull=False,
+                        specialty_base__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        required = ROLE_SCOPE.get(self.role)
+        if required and not getattr(self, f"{required}_id"):
+            raise ValidationError({required: _("该角色必须指定所属单位。")})
+        if self.specialty_base_id:
+            self.training_base_id = self.specialty_base.training_base_id
+        if self.training_base_id:
+            self.province_id = self.training_base.province_id
+
+    @property
+    def is_applicant(self):
+        return self.role == Role.APPLICANT
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("audit events are append-only")
+
+    def delete(self):
+        raise TypeError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and why. Written only by portal.audit.record_event."""
+
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, help_text=_("操作时的用户名；系统任务为“系统”"))
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    province = models.ForeignKey(
+        "bases.Province", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("省份")
+    )
+    training_base = models.ForeignKey(
+        "bases.TrainingBase", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("住培基地")
+    )
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    scope_paths = {"province": "province_id", "training_base": "training_base_id"}
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["province", "occurred_at"]), models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("audit events are append-only")
+
+
+class Notification(models.Model):
+    """An in-site message; the e-mail copy is sent by a task that records when it went out."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    scope_paths = {"owner": "recipient_id"}
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,98 @@
+"""The one answer to "may this user see or change this object", for pages, API and services alike.
+
+A model states where it sits with `scope_paths`: lookups from the model to the ids of its
+province, training base, specialty base and owning user (any subset). The same paths drive the
+single-object check (`may`) and the list filter (`visible`), so the two cannot disagree.
+
+Who may do what:
+- a superuser: everything;
+- the provincial office: everything scoped to its province;
+- a training-base office: everything of its training base; things scoped only to its province,
+  read-only;
+- specialty-base staff: everything of its specialty base; things of its training base or
+  province that have no narrower scope, read-only;
+- an applicant: what it owns;
+- an employer unit: things scoped only to its province, read-only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from portal.models import Role
+
+VIEW = "view"
+CHANGE = "change"
+
+# Per staff role: the scope level where it has full rights, and the coarser levels where it may
+# read objects scoped no narrower than that level.
+_RIGHTS = {
+    Role.PROVINCIAL_OFFICE: ("province", ()),
+    Role.BASE_OFFICE: ("training_base", ("province",)),
+    Role.SPECIALTY_BASE_STAFF: ("specialty_base", ("training_base", "province")),
+    Role.EMPLOYER: (None, ("province",)),
+}
+_LEVELS = ("specialty_base", "training_base", "province")
+
+
+def _resolve(obj, path):
+    value = obj
+    for attribute in path.split("__"):
+        value = getattr(value, attribute)
+        if value is None:
+            return None
+    return value
+
+
+def scope_id(obj, level):
+    """The id of the province, training base or specialty base `obj` belongs to, or None."""
+    path = getattr(type(obj), "scope_paths", {}).get(level)
+    return None if path is None else _resolve(obj, path)
+
+
+def _narrowest_level(paths):
+    return next((level for level in _LEVELS if level in paths), None)
+
+
+def _grants(user, paths, action):
+    """(path, user's id) pairs: matching any one of them grants `action`."""
+    if user.role not in _RIGHTS:
+        return []
+    full_level, read_levels = _RIGHTS[user.role]
+    grants = []
+    if full_level in paths:
+        grants.append((paths[full_level], getattr(user, f"{full_level}_id")))
+    object_level = _narrowest_level(paths)
+    if action == VIEW and object_level in read_levels:
+        grants.append((paths[object_level], getattr(user, f"{object_level}_id")))
+    return [(path, value) for path, value in grants if value is not None]
+
+
+def may(user, action, obj):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    paths = getattr(type(obj), "scope_paths", {})
+    if "owner" in paths and _resolve(obj, paths["owner"]) == user.pk:
+        return True
+    return any(_resolve(obj, path) == value for path, value in _grants(user, paths, action))
+
+
+def require(user, action, obj):
+    if not may(user, action, obj):
+        raise PermissionDenied
+
+
+def visible(user, queryset, action=VIEW):
+    """`queryset` narrowed to the rows `may(user, action, row)` allows."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    paths = queryset.model.scope_paths
+    allowed = Q(pk__in=[])
+    if "owner" in paths:
+        allowed |= Q(**{paths["owner"]: user.pk})
+    for path, value in _grants(user, paths, action):
+        allowed |= Q(**{path: value})
+    return queryset.filter(allowed)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bases import views as bases_views
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("bases/", bases_views.directory, name="directory"),
+    path("plan/", bases_views.plan_table, name="plan-table"),
+    path("messages/", views.notification_list, name="notifications"),
+    path("messages/read/", views.notification_mark_read, name="notifications-read"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("bases.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+]
