@@ -1,0 +1,42 @@
+import datetime
+import itertools
+
+from bases.demo_data import TIMETABLE
+from bases.models import Province, Specialty, SpecialtyBase, TrainingBase
+from policy.models import Campaign
+from portal.models import Role, User
+
+_counter = itertools.count(1)
+
+
+def province(code="420000", name="湖北省"):
+    return Province.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def training_base(prov, name=None, city="武汉市", level="national"):
+    n = next(_counter)
+    return TrainingBase.objects.create(province=prov, name=name or f"测试医院{n}", city=city, level=level, sort_order=n)
+
+
+def specialty(code="0100", name=None, category="clinical"):
+    return Specialty.objects.get_or_create(code=code, defaults={"name": name or f"专业{code}", "category": category})[0]
+
+
+def specialty_base(base, spec=None, capacity=10):
+    return SpecialtyBase.objects.create(training_base=base, specialty=spec or specialty(), capacity=capacity)
+
+
+def campaign(prov, year=2026):
+    dates = {field: datetime.date(year, month, day) for field, (month, day) in TIMETABLE.items()}
+    return Campaign.objects.create(province=prov, year=year, title=f"{year}年度{prov.name}招录", **dates)
+
+
+def user(role=Role.APPLICANT, username=None, **scope):
+    if "specialty_base" in scope:
+        scope.setdefault("training_base", scope["specialty_base"].training_base)
+    if "training_base" in scope:
+        scope.setdefault("province", scope["training_base"].province)
+    return User.objects.create_user(
+        username=username or f"user{next(_counter)}", password="Correct-horse-9", email="u@example.com",
+        role=role, **scope
+    )
