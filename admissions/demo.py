@@ -19,7 +19,7 @@ USERNAME_PREFIX = "synthetic-"
 
 def generate_applicants(*, count, password, seed=2024, batch_size=1000):
     """Create applicants synthetic-000001 … up to `count`; running again adds only what is missing."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - made-up people, not secrets
     existing = set(User.objects.filter(username__startswith=USERNAME_PREFIX).values_list("username", flat=True))
     password_hash = make_password(password)
     created = 0

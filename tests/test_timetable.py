@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import zoneinfo
 
 import pytest
@@ -55,7 +56,7 @@ def test_a_window_closing_on_a_day_is_open_until_24_00(campaign):
 
 def test_steps_cover_the_season_without_gaps(campaign):
     season = steps(campaign)
-    for before, after in zip(season, season[1:], strict=False):
+    for before, after in itertools.pairwise(season):
         assert before.last_day + datetime.timedelta(days=1) == after.first_day
     assert season[-1].last_day is None
 
