@@ -1,6 +1,7 @@
 import os
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
