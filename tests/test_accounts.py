@@ -68,8 +68,11 @@ def test_clean_derives_the_province_from_the_base(world):
 
 
 def test_admin_is_for_superusers_and_records_edits(client, world, people):
-    client.force_login(people["province"])
-    assert client.get("/admin/").status_code == 302  # not staff: sent to the admin login
+    staff = people["province"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 302  # staff but no superuser: sent to the admin login
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "Root-password-1",
                                                       role=Role.PROVINCIAL_OFFICE, province=world["hubei"])
     client.force_login(admin)
