@@ -35,21 +35,34 @@ def generate_applicants(*, count, password, seed=2024, batch_size=1000):
                 [User(username=p["username"], password=password_hash, role=Role.APPLICANT) for p in people]
             )
             if not users or users[0].pk is None:
-                by_name = dict(User.objects.filter(username__in=[p["username"] for p in people]).values_list(
-                    "username", "pk"))
+                by_name = dict(
+                    User.objects.filter(username__in=[p["username"] for p in people]).values_list("username", "pk")
+                )
                 for user in users:
                     user.pk = by_name[user.username]
             Applicant.objects.bulk_create(
                 [
-                    Applicant(user=user, full_name=p["full_name"], id_type=IdentityDocumentType.RESIDENT_ID,
-                              id_number=p["id_number"], birth_date=p["birth_date"], sex=p["sex"], mobile=p["mobile"])
+                    Applicant(
+                        user=user,
+                        full_name=p["full_name"],
+                        id_type=IdentityDocumentType.RESIDENT_ID,
+                        id_number=p["id_number"],
+                        birth_date=p["birth_date"],
+                        sex=p["sex"],
+                        mobile=p["mobile"],
+                    )
                     for user, p in zip(users, people, strict=True)
                 ]
             )
         created += len(people)
     if created:
-        record_event(actor=None, action="applicant.generate", obj=Applicant.objects.order_by("-pk").first(),
-                     after={"created": created}, reason="synthetic applicants for load tests")
+        record_event(
+            actor=None,
+            action="applicant.generate",
+            obj=Applicant.objects.order_by("-pk").first(),
+            after={"created": created},
+            reason="synthetic applicants for load tests",
+        )
     return created
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
-from bases.services import change_capacity, set_quota
+from bases.services.quotas import change_capacity, set_quota
 from portal.admin import AuditedAdmin
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from bases import demo_data
 from bases.models import Province, Specialty, SpecialtyBase, TrainingBase
-from bases.services import set_quota
+from bases.services.quotas import set_quota
 from policy.models import Campaign
 from portal.audit import record_event
 

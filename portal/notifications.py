@@ -6,7 +6,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Notification
+from portal.models import Notification, Role, User
 
 
 def notify(*, recipient, kind, subject, body):
@@ -21,3 +21,12 @@ def mark_read(*, user, notification_ids):
     return Notification.objects.filter(recipient=user, pk__in=notification_ids, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notify_offices(*, training_base=None, province=None, kind, subject, body):
+    """Notify every active admission-office user of a training base, or the provincial office."""
+    if training_base is not None:
+        recipients = User.objects.filter(role=Role.BASE_OFFICE, training_base=training_base)
+    else:
+        recipients = User.objects.filter(role=Role.PROVINCIAL_OFFICE, province=province)
+    return [notify(recipient=user, kind=kind, subject=subject, body=body) for user in recipients.filter(is_active=True)]

@@ -96,3 +96,9 @@ def visible(user, queryset, action=VIEW):
     for path, value in _grants(user, paths, action):
         allowed |= Q(**{path: value})
     return queryset.filter(allowed)
+
+
+def require_role(user, *roles):
+    """Refuse unless `user` holds one of `roles` (a superuser holds every role)."""
+    if not (user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)):
+        raise PermissionDenied

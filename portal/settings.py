@@ -173,6 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "住院医师规范化培训招录平台 API",

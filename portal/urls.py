@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from bases import views as bases_views
+from bases.views import public as bases_views
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("bases/", bases_views.directory, name="directory"),
     path("plan/", bases_views.plan_table, name="plan-table"),
+    path("", include("bases.urls")),
+    path("", include("admissions.urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
     path("accounts/", include("django.contrib.auth.urls")),

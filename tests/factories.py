@@ -37,6 +37,9 @@ def user(role=Role.APPLICANT, username=None, **scope):
     if "training_base" in scope:
         scope.setdefault("province", scope["training_base"].province)
     return User.objects.create_user(
-        username=username or f"user{next(_counter)}", password="Correct-horse-9", email="u@example.com",
-        role=role, **scope
+        username=username or f"user{next(_counter)}",
+        password="Correct-horse-9",
+        email="u@example.com",
+        role=role,
+        **scope,
     )

@@ -33,12 +33,19 @@ def test_wrong_password_is_refused_with_a_message(client, office):
 
 def test_password_change_requires_the_old_one_and_a_strong_new_one(client, office):
     client.force_login(office)
-    weak = client.post(reverse("password_change"), {"old_password": "Correct-horse-9", "new_password1": "12345678",
-                                                    "new_password2": "12345678"})
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": "Correct-horse-9", "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert weak.status_code == 200 and weak.context["form"].errors["new_password2"]
-    done = client.post(reverse("password_change"), {"old_password": "Correct-horse-9",
-                                                    "new_password1": "Wuhan-residency-2026",
-                                                    "new_password2": "Wuhan-residency-2026"})
+    done = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Correct-horse-9",
+            "new_password1": "Wuhan-residency-2026",
+            "new_password2": "Wuhan-residency-2026",
+        },
+    )
     assert done.status_code == 302
     office.refresh_from_db()
     assert office.check_password("Wuhan-residency-2026")
@@ -73,13 +80,24 @@ def test_admin_is_for_superusers_and_records_edits(client, world, people):
     staff.save()
     client.force_login(staff)
     assert client.get("/admin/").status_code == 302  # staff but no superuser: sent to the admin login
-    admin = get_user_model().objects.create_superuser("root", "root@example.com", "Root-password-1",
-                                                      role=Role.PROVINCIAL_OFFICE, province=world["hubei"])
+    admin = get_user_model().objects.create_superuser(
+        "root", "root@example.com", "Root-password-1", role=Role.PROVINCIAL_OFFICE, province=world["hubei"]
+    )
     client.force_login(admin)
     url = reverse("admin:bases_trainingbase_change", args=[world["xiehe"].pk])
-    response = client.post(url, {"province": world["hubei"].pk, "name": "协和医院", "city": "武汉市",
-                                 "level": "national", "contact_person": "王老师", "phone_numbers": "027-1",
-                                 "qq_groups": "", "sort_order": 1})
+    response = client.post(
+        url,
+        {
+            "province": world["hubei"].pk,
+            "name": "协和医院",
+            "city": "武汉市",
+            "level": "national",
+            "contact_person": "王老师",
+            "phone_numbers": "027-1",
+            "qq_groups": "",
+            "sort_order": 1,
+        },
+    )
     assert response.status_code == 302
     from portal.models import AuditEvent
 

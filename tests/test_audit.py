@@ -1,13 +1,14 @@
 import pytest
 
-from bases.services import set_quota
+from bases.services.quotas import set_quota
 from portal.audit import record_event
 from portal.models import AuditEvent
 
 
 def test_events_are_append_only(world, people):
-    quota = set_quota(actor=people["province"], campaign=world["hubei_campaign"],
-                      specialty_base=world["xiehe_internal"], places=3)
+    quota = set_quota(
+        actor=people["province"], campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=3
+    )
     event = AuditEvent.objects.get(action="quota.set")
     event.reason = "篡改"
     with pytest.raises(TypeError):
@@ -23,8 +24,14 @@ def test_events_are_append_only(world, people):
 
 
 def test_an_event_names_actor_object_scope_and_reason(world, people):
-    event = record_event(actor=people["xiehe_office"], action="specialty_base.note", obj=world["xiehe_internal"],
-                         before={"a": 1}, after={"a": 2}, reason="核对容量")
+    event = record_event(
+        actor=people["xiehe_office"],
+        action="specialty_base.note",
+        obj=world["xiehe_internal"],
+        before={"a": 1},
+        after={"a": 2},
+        reason="核对容量",
+    )
     assert event.actor_label == people["xiehe_office"].username
     assert (event.province, event.training_base) == (world["hubei"], world["xiehe"])
     assert event.object_repr == "协和医院 · 内科"

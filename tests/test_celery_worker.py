@@ -50,9 +50,24 @@ def worker(transactional_db, tmp_path):
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed after the worker stops
     process = subprocess.Popen(  # noqa: S603 - our own worker
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", name, "-l", "info",
-         "--without-gossip", "--without-mingle"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-n",
+            name,
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_for(lambda: any(name in reply for reply in app.control.ping(timeout=0.5)), 60, "the worker to start")

@@ -13,10 +13,14 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return {
-        "bases": list(TrainingBase.objects.order_by("id").values_list("name", "city", "contact_person",
-                                                                       "phone_numbers", "qq_groups")),
-        "specialty_bases": list(SpecialtyBase.objects.order_by("id").values_list("training_base__name",
-                                                                                  "specialty__code", "capacity")),
+        "bases": list(
+            TrainingBase.objects.order_by("id").values_list(
+                "name", "city", "contact_person", "phone_numbers", "qq_groups"
+            )
+        ),
+        "specialty_bases": list(
+            SpecialtyBase.objects.order_by("id").values_list("training_base__name", "specialty__code", "capacity")
+        ),
         "quotas": list(Quota.objects.order_by("id").values_list("specialty_base_id", "places", "capacity")),
         "campaigns": list(Campaign.objects.values_list("year", "round1_opens", "round1_closes", "reporting_by")),
         "users": list(User.objects.order_by("username").values_list("username", "role")),
@@ -38,24 +42,52 @@ def test_the_annex_contacts_and_inferred_cities():
     call_command("load_demo", year=2026)
     xiehe = TrainingBase.objects.get(name="华中科技大学同济医学院附属协和医院")
     assert (xiehe.city, xiehe.contact_person, xiehe.phone_numbers, xiehe.qq_groups) == (
-        "武汉市", "何老师", "027-85726935", "340728617 410365317")
+        "武汉市",
+        "何老师",
+        "027-85726935",
+        "340728617 410365317",
+    )
     assert TrainingBase.objects.get(name="国药东风总医院（湖北医药学院附属东风医院）").city == "十堰市"
     assert TrainingBase.objects.filter(city="武汉市").count() == 17
     cities = set(TrainingBase.objects.values_list("city", flat=True))
-    assert cities == {"武汉市", "黄石市", "十堰市", "宜昌市", "襄阳市", "荆门市", "孝感市", "荆州市", "黄冈市",
-                      "恩施州", "鄂州市", "咸宁市", "随州市", "天门市"}
+    assert cities == {
+        "武汉市",
+        "黄石市",
+        "十堰市",
+        "宜昌市",
+        "襄阳市",
+        "荆门市",
+        "孝感市",
+        "荆州市",
+        "黄冈市",
+        "恩施州",
+        "鄂州市",
+        "咸宁市",
+        "随州市",
+        "天门市",
+    }
 
 
 def test_plan_respects_capacity_and_specialised_hospitals():
     call_command("load_demo", year=2026)
     assert all(places <= capacity for places, capacity in Quota.objects.values_list("places", "capacity"))
-    stomatology = set(SpecialtyBase.objects.filter(training_base__name="襄阳市口腔医院")
-                      .values_list("specialty__category", flat=True))
+    stomatology = set(
+        SpecialtyBase.objects.filter(training_base__name="襄阳市口腔医院").values_list("specialty__category", flat=True)
+    )
     assert stomatology == {"stomatology"}
     assert Specialty.objects.count() == 35
     campaign = Campaign.objects.get()
     assert set(campaign.shortage_specialties.values_list("name", flat=True)) == {
-        "全科", "儿科", "儿外科", "精神科", "麻醉科", "妇产科", "急诊科", "临床病理科", "重症医学科"}
+        "全科",
+        "儿科",
+        "儿外科",
+        "精神科",
+        "麻醉科",
+        "妇产科",
+        "急诊科",
+        "临床病理科",
+        "重症医学科",
+    }
 
 
 def test_one_demo_user_per_role():

@@ -10,8 +10,9 @@ from portal.tasks import email_notification
 
 def test_the_email_goes_out_once_after_commit(people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notification = notify(recipient=people["applicant"], kind="qualification", subject="资格审核通过",
-                              body="您已通过资格审核。")
+        notification = notify(
+            recipient=people["applicant"], kind="qualification", subject="资格审核通过", body="您已通过资格审核。"
+        )
         assert mail.outbox == []
     assert [m.subject for m in mail.outbox] == ["资格审核通过"]
     assert email_notification(notification.pk) is False  # delivered again: nothing more is sent

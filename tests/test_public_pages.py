@@ -49,7 +49,8 @@ def test_plan_table_filters_by_city_specialty_and_shortage(client, demo):
     assert rows and {row.specialty_base.specialty for row in rows} == {paediatrics}
     response = client.get(reverse("plan-table"), {"shortage": "on"})
     assert response.context["totals"]["places"] == sum(
-        q.places for q in Quota.objects.filter(specialty_base__specialty__in=demo[1].shortage_specialties.all()))
+        q.places for q in Quota.objects.filter(specialty_base__specialty__in=demo[1].shortage_specialties.all())
+    )
     assert all(row.is_shortage for row in response.context["page"].object_list)
 
 
@@ -71,14 +72,17 @@ def _grow_plan(campaign, count):
     specialties = [factories.specialty(f"9{n:03d}") for n in range(10)]
     first = TrainingBase.objects.count()
     bases = TrainingBase.objects.bulk_create(
-        [TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=n)
-         for n in range(first, first + count // 10)]
+        [
+            TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=n)
+            for n in range(first, first + count // 10)
+        ]
     )
     specialty_bases = SpecialtyBase.objects.bulk_create(
         [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties]
     )
-    Quota.objects.bulk_create([Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9)
-                               for sb in specialty_bases])
+    Quota.objects.bulk_create(
+        [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
+    )
 
 
 def _queries(client, url, params=None):
@@ -103,8 +107,16 @@ def test_list_queries_stay_flat_from_10_to_1000_rows(client, hubei, url_name):
 def test_api_plan_lists_rows_and_rejects_a_bad_filter(client, demo):
     body = client.get(reverse("api-plan"), {"city": "黄石市"}).json()
     assert body["count"] > 0 and {row["city"] for row in body["results"]} == {"黄石市"}
-    assert set(body["results"][0]) == {"id", "training_base", "city", "specialty", "specialty_code", "places",
-                                       "capacity", "is_shortage"}
+    assert set(body["results"][0]) == {
+        "id",
+        "training_base",
+        "city",
+        "specialty",
+        "specialty_code",
+        "places",
+        "capacity",
+        "is_shortage",
+    }
     bad = client.get(reverse("api-plan"), {"specialty": "abc"})
     assert bad.status_code == 400 and "specialty" in bad.json()
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from bases.models import Quota, SpecialtyBase
-from bases.services import QuotaExceedsCapacity, change_capacity, set_quota
+from bases.services.quotas import QuotaExceedsCapacity, change_capacity, set_quota
 from portal.models import AuditEvent
 
 
@@ -19,8 +19,12 @@ def test_the_database_refuses_a_quota_above_capacity(world):
 
 def test_set_quota_refuses_above_capacity_and_stores_nothing(world, people):
     with pytest.raises(QuotaExceedsCapacity) as error:
-        set_quota(actor=people["province"], campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"],
-                  places=11)
+        set_quota(
+            actor=people["province"],
+            campaign=world["hubei_campaign"],
+            specialty_base=world["xiehe_internal"],
+            places=11,
+        )
     assert "容量 10" in error.value.message
     assert not Quota.objects.exists()
     assert not AuditEvent.objects.filter(action="quota.set").exists()
@@ -72,8 +76,10 @@ def test_concurrent_plan_and_capacity_changes_never_pass_capacity(world):
                 connection.close()
 
         threads = [
-            threading.Thread(target=run, args=(lambda b: set_quota(
-                actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),)),
+            threading.Thread(
+                target=run,
+                args=(lambda b: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),),
+            ),
             threading.Thread(target=run, args=(lambda b: change_capacity(actor=None, specialty_base=b, capacity=5),)),
         ]
         for thread in threads:

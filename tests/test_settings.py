@@ -13,15 +13,26 @@ def _manage(*args, **env):
     production = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_BACKEND"}
     clean = {k: v for k, v in os.environ.items() if k not in production}
     return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
-                     SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="zhupei.example.cn",
-                     EMAIL_HOST="smtp.example.cn")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="zhupei.example.cn",
+        EMAIL_HOST="smtp.example.cn",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

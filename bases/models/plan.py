@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bases.models.catalogue import SpecialtyBase
@@ -33,3 +35,60 @@ class Quota(models.Model):
 
     def __str__(self):
         return f"{self.specialty_base}: {self.places}/{self.capacity}"
+
+
+class QuotaIncreaseStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class QuotaIncrease(models.Model):
+    """A base's request for more places on one specialty base (计划调整, 三(五))."""
+
+    TRANSITIONS = {
+        QuotaIncreaseStatus.PENDING: {
+            QuotaIncreaseStatus.APPROVED,
+            QuotaIncreaseStatus.REJECTED,
+            QuotaIncreaseStatus.WITHDRAWN,
+        },
+    }
+
+    quota = models.ForeignKey(Quota, models.PROTECT, related_name="increases", verbose_name=_("招收计划"))
+    requested_places = models.PositiveIntegerField(_("申请增加数"))
+    reason = models.TextField(_("申请理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=QuotaIncreaseStatus.choices, default=QuotaIncreaseStatus.PENDING
+    )
+    granted_places = models.PositiveIntegerField(_("批准增加数"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("审批人")
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+
+    scope_paths = {
+        "province": "quota__specialty_base__training_base__province_id",
+        "training_base": "quota__specialty_base__training_base_id",
+        "specialty_base": "quota__specialty_base_id",
+    }
+
+    class Meta:
+        verbose_name = _("招收计划调整申请")
+        verbose_name_plural = _("招收计划调整申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_places__gte=1), name="increase_asks_for_places"),
+            models.CheckConstraint(
+                condition=Q(granted_places__isnull=True) | Q(granted_places__lte=F("requested_places")),
+                name="granted_within_requested",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quota.specialty_base} +{self.requested_places}"

@@ -1,4 +1,4 @@
-"""Fixtures for the headless-Chromium tests: one browser per session, a fresh context per test.
+"""Fixtures for the headless-Chromium tests: one Chromium for the package, a fresh context per test.
 
 Chromium is the distribution's binary (CI installs it); Playwright's own browser downloads are never used.
 """
@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,13 +48,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
+    """One Chromium for the tests of this package.
+
+    Playwright's sync API marks an asyncio event loop as running in this thread for as long as it is
+    started, and Django then refuses ORM calls here (fixtures loading data, the database flush after a
+    test) with SynchronousOnlyOperation. DJANGO_ALLOW_ASYNC_UNSAFE lifts that check for exactly that
+    long: it is set when Playwright starts and removed when it stops at the end of this package, so it
+    leaks neither into the other tests nor into subprocesses they start (`manage.py check --deploy`
+    reports the variable as async.E001).
+    """
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} not found: the browser tests need Debian's chromium package "
@@ -64,7 +67,8 @@ def chromium():
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

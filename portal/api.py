@@ -1,0 +1,17 @@
+"""API plumbing shared by every app: domain errors become 4xx answers with the user's message."""
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from portal.errors import DomainError
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message, "code": exc.code}
+        if getattr(exc, "gaps", None):
+            body["gaps"] = [
+                {"section": gap.key, "label": str(gap.label), "problem": str(gap.problem)} for gap in exc.gaps
+            ]
+        return Response(body, status=exc.status)
+    return exception_handler(exc, context)
