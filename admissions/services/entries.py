@@ -1,0 +1,138 @@
+"""Professional master's students and rural order-oriented graduates: entered outside the rounds,
+each taking a place of the quota, checked under the quota's row lock like any admission."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from admissions.models import DirectEntry, EntryStatus, IdentityDocumentType
+from admissions.selectors import places_taken
+from bases.models import Quota
+from policy.choices import ApplicantType
+from policy.entries import professional_master_decision
+from policy.identity import InvalidResidentId, parse_resident_id
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.models import Role
+from portal.permissions import CHANGE, require, require_role
+from portal.states import advance
+from portal.uploads import document_extension
+
+
+class QuotaFull(DomainError):
+    code = "quota_full"
+
+
+def _check_identity(id_type, id_number):
+    if id_type == IdentityDocumentType.RESIDENT_ID:
+        try:
+            return parse_resident_id(id_number).number
+        except InvalidResidentId as error:
+            raise DomainError(str(error), status=400, code="invalid_id") from None
+    return id_number.strip().upper()
+
+
+def _enter(*, actor, quota, kind, person, extra):
+    id_number = _check_identity(person["id_type"], person["id_number"])
+    with transaction.atomic():
+        quota = Quota.objects.select_for_update().select_related("specialty_base__training_base").get(pk=quota.pk)
+        if places_taken(quota) >= quota.places:
+            raise QuotaFull(
+                _("%(base)s的招收计划 %(places)s 个已满，不能再录入；可先申请增加招收计划。")
+                % {"base": quota.specialty_base, "places": quota.places}
+            )
+        try:
+            with transaction.atomic():
+                entry = DirectEntry.objects.create(
+                    quota=quota,
+                    campaign_id=quota.campaign_id,
+                    kind=kind,
+                    entered_by=actor,
+                    full_name=person["full_name"].strip(),
+                    id_type=person["id_type"],
+                    id_number=id_number,
+                    **extra,
+                )
+        except IntegrityError:
+            raise DomainError(_("该证件号码在本年度已录入，不能重复录入。"), code="duplicate") from None
+        record_event(
+            actor=actor,
+            action=f"entry.{kind}",
+            obj=entry,
+            after={"quota": quota.pk, "kind": kind, "taken": places_taken(quota)},
+        )
+    return entry
+
+
+def enter_professional_master(
+    *, actor, quota, full_name, id_type, id_number, school, school_province, school_city, approval_document=None
+):
+    """A training base enters one of its professional master's students (二(三)2, 四(三))."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, quota)
+    base = quota.specialty_base.training_base
+    decision = professional_master_decision(
+        university_province=school_province.strip(),
+        base_province=base.province.name,
+        university_city=school_city.strip(),
+        base_city=base.city,
+        has_approval_document=bool(approval_document),
+    )
+    if not decision:
+        raise DomainError(str(decision), status=400, code="not_allowed")
+    if approval_document:
+        try:
+            document_extension(approval_document)
+        except ValidationError as error:
+            raise DomainError(error.messages[0], status=400, code="invalid_document") from None
+    return _enter(
+        actor=actor,
+        quota=quota,
+        kind=ApplicantType.PROFESSIONAL_MASTER,
+        person={"full_name": full_name, "id_type": id_type, "id_number": id_number},
+        extra={
+            "school": school,
+            "school_province": school_province.strip(),
+            "school_city": school_city.strip(),
+            "approval_document": approval_document or "",
+        },
+    )
+
+
+def assign_rural_order_graduate(*, actor, quota, full_name, id_type, id_number, school, agreement_region):
+    """The provincial office places a rural order-oriented graduate near the employment agreement's
+    region (二(三)3)."""
+    require_role(actor, Role.PROVINCIAL_OFFICE)
+    require(actor, CHANGE, quota)
+    if not agreement_region.strip():
+        raise DomainError(_("请填写就业协议所属地。"), status=400, code="invalid")
+    return _enter(
+        actor=actor,
+        quota=quota,
+        kind=ApplicantType.RURAL_ORDER,
+        person={"full_name": full_name, "id_type": id_type, "id_number": id_number},
+        extra={"school": school, "agreement_region": agreement_region.strip()},
+    )
+
+
+def cancel_entry(*, actor, entry, reason):
+    """Undo a wrong entry; its place is free again. Bases cancel masters, the province either kind."""
+    roles = [Role.PROVINCIAL_OFFICE] + ([Role.BASE_OFFICE] if entry.kind == ApplicantType.PROFESSIONAL_MASTER else [])
+    require_role(actor, *roles)
+    require(actor, CHANGE, entry)
+    if not reason.strip():
+        raise DomainError(_("请填写撤销原因。"), status=400, code="invalid")
+    with transaction.atomic():
+        entry = DirectEntry.objects.select_for_update().get(pk=entry.pk)
+        advance(entry, EntryStatus.CANCELLED)
+        entry.cancel_reason = reason
+        entry.save(update_fields=["status", "cancel_reason"])
+        record_event(
+            actor=actor,
+            action="entry.cancel",
+            obj=entry,
+            before={"status": EntryStatus.ACTIVE},
+            after={"status": entry.status},
+            reason=reason,
+        )
+    return entry
