@@ -1,13 +1,62 @@
-"""Public, read-only API of the directory and the plan table; the same selectors as the pages."""
+"""The API: the public directory and plan table (the same selectors as the pages), and the staff
+endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from bases.models import (
+    OPEN_STATUSES,
+    Brochure,
+    BrochureComment,
+    BrochureStatus,
+    BrochureVersion,
+    Quota,
+    QuotaIncrease,
+    QuotaIncreaseStatus,
+)
 from bases.selectors import plan_rows, public_province, training_base_directory
-from bases.serializers import PlanRowSerializer, TrainingBaseSerializer
+from bases.serializers import (
+    ApiErrorSerializer,
+    BrochureApproveInputSerializer,
+    BrochureDetailSerializer,
+    BrochureDraftInputSerializer,
+    BrochureListSerializer,
+    BrochureReturnInputSerializer,
+    BrochureVersionSerializer,
+    GapSerializer,
+    MyQuotaSerializer,
+    PlanRowSerializer,
+    QuotaIncreaseApproveSerializer,
+    QuotaIncreaseRejectSerializer,
+    QuotaIncreaseRequestSerializer,
+    QuotaIncreaseSerializer,
+    TrainingBaseSerializer,
+)
+from bases.services.brochures import (
+    approve_brochure,
+    gaps_of,
+    publish_brochure,
+    return_brochure,
+    save_brochure_draft,
+    start_brochure_draft,
+    submit_brochure,
+)
+from bases.services.quotas import (
+    approve_quota_increase,
+    reject_quota_increase,
+    request_quota_increase,
+    withdraw_quota_increase,
+)
 from policy.selectors import current_campaign
+from portal.models import Role
+from portal.permissions import CHANGE, VIEW, require, require_role, visible
 
 PROVINCE = OpenApiParameter("province", str, description="省级行政区划代码，如 420000；缺省为本平台默认省份")
 
@@ -53,4 +102,354 @@ class PlanList(generics.ListAPIView):
             city=params.get("city", ""),
             specialty_id=int(specialty) if specialty else None,
             shortage_only=params.get("shortage", "").lower() in {"1", "true", "yes"},
+        )
+
+
+# --- Staff API: brochures, audit decisions, plans and quota increases ------------------------------
+#
+# Session-authenticated and scoped like the pages: lists go through `visible`, single objects
+# through `require(user, VIEW, obj)`, and every write is one service call (which checks the role and
+# scope again, locks, audits and notifies). A DomainError becomes {detail, code[, gaps]} with its
+# status in portal.api.api_exception_handler.
+
+STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
+
+ERRORS = {
+    400: OpenApiResponse(
+        ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code[, gaps]}"
+    ),
+    403: OpenApiResponse(ApiErrorSerializer, description="无权进行此操作（角色或范围不符）"),
+    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
+    409: OpenApiResponse(ApiErrorSerializer, description="当前状态不允许此操作"),
+}
+READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
+
+
+def _status_filter(request, choices):
+    status = request.query_params.get("status", "")
+    if status and status not in choices.values:
+        raise ValidationError(
+            {
+                "status": _("无效的状态“%(status)s”，可选：%(values)s")
+                % {"status": status, "values": "、".join(choices.values)}
+            }
+        )
+    return status
+
+
+def _campaign_of(user):
+    campaign = current_campaign(province=user.province_id) if user.province_id else None
+    if campaign is None:
+        raise NotFound(_("本省尚未设置年度招录。"))
+    return campaign
+
+
+def _brochure_rows(user, status=""):
+    versions = BrochureVersion.objects.filter(brochure=OuterRef("pk"))
+    latest = versions.order_by("-number")
+    rows = (
+        visible(user, Brochure.objects.all())
+        .select_related("training_base", "campaign")
+        .annotate(
+            latest_version_id=Subquery(latest.values("pk")[:1]),
+            latest_version_number=Subquery(latest.values("number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            published_at=Subquery(versions.filter(status=BrochureStatus.PUBLISHED).values("published_at")[:1]),
+            has_open_version=Exists(versions.filter(status__in=OPEN_STATUSES)),
+        )
+        .order_by("-campaign__year", "training_base__sort_order", "training_base_id")
+    )
+    return rows.filter(latest_status=status) if status else rows
+
+
+def _versions():
+    return BrochureVersion.objects.select_related("brochure").prefetch_related(
+        Prefetch("comments", queryset=BrochureComment.objects.select_related("author"))
+    )
+
+
+def _version(user, pk):
+    version = get_object_or_404(_versions(), pk=pk)
+    require(user, VIEW, version)
+    return version
+
+
+def _version_response(version):
+    return Response(BrochureVersionSerializer(_versions().get(pk=version.pk)).data)
+
+
+def _increases():
+    return QuotaIncrease.objects.select_related(
+        "quota__campaign",
+        "quota__specialty_base__training_base",
+        "quota__specialty_base__specialty",
+        "requested_by",
+        "decided_by",
+    )
+
+
+def _increase(user, pk):
+    increase = get_object_or_404(_increases(), pk=pk)
+    require(user, VIEW, increase)
+    return increase
+
+
+def _increase_response(increase, status=200):
+    return Response(QuotaIncreaseSerializer(_increases().get(pk=increase.pk)).data, status=status)
+
+
+def _valid(serializer_class, request, **kwargs):
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema(
+    tags=["招生简章"],
+    summary="招生简章列表（本人可见范围）",
+    parameters=[OpenApiParameter("status", str, enum=BrochureStatus.values, description="按最新版本的状态筛选")],
+    responses={200: BrochureListSerializer, **LIST_ERRORS},
+)
+class BrochureList(generics.ListAPIView):
+    serializer_class = BrochureListSerializer
+
+    def get_queryset(self):
+        return _brochure_rows(self.request.user, _status_filter(self.request, BrochureStatus))
+
+
+@extend_schema(
+    tags=["招生简章"],
+    summary="招生简章及其全部版本和审核意见",
+    responses={200: BrochureDetailSerializer, **READ_ERRORS},
+)
+class BrochureDetail(generics.RetrieveAPIView):
+    serializer_class = BrochureDetailSerializer
+    queryset = Brochure.objects.select_related("training_base", "campaign").prefetch_related(
+        Prefetch("versions", queryset=_versions().order_by("-number"))
+    )
+
+    def get_object(self):
+        brochure = super().get_object()
+        require(self.request.user, VIEW, brochure)
+        return brochure
+
+
+class BrochureDraft(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="开始编写本基地本年度的招生简章",
+        description="培训基地招收办公室：返回正在编写或审核中的版本；若没有，则新建一个版本，内容取自最近一版"
+        "（退回修改或已发布的版本）。请求体可省略。",
+        request=None,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def post(self, request):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        if user.training_base_id is None:
+            raise PermissionDenied(_("只有培训基地招收办公室可以编写招生简章。"))
+        version = start_brochure_draft(actor=user, campaign=_campaign_of(user), training_base=user.training_base)
+        return _version_response(version)
+
+
+class BrochureVersionDetail(APIView):
+    @extend_schema(
+        tags=["招生简章"], summary="招生简章的一个版本", responses={200: BrochureVersionSerializer, **READ_ERRORS}
+    )
+    def get(self, request, pk):
+        return _version_response(_version(request.user, pk))
+
+    def _save(self, request, pk, *, partial):
+        version = _version(request.user, pk)
+        data = _valid(BrochureDraftInputSerializer, request, partial=partial)
+        sections = data.get("sections", {})
+        if partial:
+            sections = {**version.sections, **sections}
+        version = save_brochure_draft(
+            actor=request.user,
+            version=version,
+            applicant_types=data.get("applicant_types", version.applicant_types),
+            sections=sections,
+        )
+        return _version_response(version)
+
+    @extend_schema(
+        tags=["招生简章"],
+        summary="保存草稿（整体替换）",
+        description="只有草稿可以修改；已提交的版本返回 409。未列出的栏目将被清空。",
+        request=BrochureDraftInputSerializer,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def put(self, request, pk):
+        return self._save(request, pk, partial=False)
+
+    @extend_schema(
+        tags=["招生简章"],
+        summary="保存草稿（部分修改）",
+        description="只修改请求中给出的字段；sections 中给出的栏目覆盖原内容，其余栏目不变。",
+        request=BrochureDraftInputSerializer(partial=True),
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def patch(self, request, pk):
+        return self._save(request, pk, partial=True)
+
+
+class BrochureVersionGaps(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="完整性检查",
+        description="列出尚未填写或过于简略的栏目；空列表表示可以提交。",
+        responses={200: GapSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request, pk):
+        return Response(GapSerializer(gaps_of(_version(request.user, pk)), many=True).data)
+
+
+class BrochureVersionSubmit(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="提交省级审核",
+        description="培训基地招收办公室提交草稿；内容不完整时返回 400，gaps 列出每个缺项。",
+        request=None,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        return _version_response(submit_brochure(actor=request.user, version=_version(request.user, pk)))
+
+
+class BrochureVersionApprove(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="审核通过",
+        request=BrochureApproveInputSerializer,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        version = _version(request.user, pk)
+        data = _valid(BrochureApproveInputSerializer, request)
+        return _version_response(approve_brochure(actor=request.user, version=version, note=data["note"]))
+
+
+class BrochureVersionReturn(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="退回修改",
+        description="省级办公室按栏目填写修改意见后退回；至少需要一条意见。",
+        request=BrochureReturnInputSerializer,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        version = _version(request.user, pk)
+        data = _valid(BrochureReturnInputSerializer, request)
+        version = return_brochure(actor=request.user, version=version, comments=data["comments"], note=data["note"])
+        return _version_response(version)
+
+
+class BrochureVersionPublish(APIView):
+    @extend_schema(
+        tags=["招生简章"],
+        summary="发布",
+        description="发布审核通过的版本，原发布版本标记为已替代；未经审核通过返回 409。",
+        request=None,
+        responses={200: BrochureVersionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        return _version_response(publish_brochure(actor=request.user, version=_version(request.user, pk)))
+
+
+class QuotaIncreaseList(generics.ListAPIView):
+    serializer_class = QuotaIncreaseSerializer
+
+    def get_queryset(self):
+        rows = visible(self.request.user, _increases()).order_by("-requested_at", "-id")
+        status = _status_filter(self.request, QuotaIncreaseStatus)
+        return rows.filter(status=status) if status else rows
+
+    @extend_schema(
+        tags=["招收计划"],
+        summary="招收计划调整申请列表（本人可见范围）",
+        parameters=[OpenApiParameter("status", str, enum=QuotaIncreaseStatus.values, description="按状态筛选")],
+        responses={200: QuotaIncreaseSerializer(many=True), **LIST_ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=["招收计划"],
+        summary="申请增加招收计划",
+        description="培训基地招收办公室为本基地的专业基地申请增加计划，不得超过专业基地容量。",
+        request=QuotaIncreaseRequestSerializer,
+        responses={201: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        data = _valid(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
+        increase = request_quota_increase(actor=user, quota=data["quota"], places=data["places"], reason=data["reason"])
+        return _increase_response(increase, status=201)
+
+
+class QuotaIncreaseApprove(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="批准计划调整",
+        description="省级办公室批准申请，可少于申请数；批准后超过专业基地容量时返回 409。",
+        request=QuotaIncreaseApproveSerializer,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        data = _valid(QuotaIncreaseApproveSerializer, request)
+        increase = approve_quota_increase(
+            actor=request.user, increase=increase, places=data["places"], reason=data["reason"]
+        )
+        return _increase_response(increase)
+
+
+class QuotaIncreaseReject(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="不予批准",
+        request=QuotaIncreaseRejectSerializer,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        data = _valid(QuotaIncreaseRejectSerializer, request)
+        return _increase_response(reject_quota_increase(actor=request.user, increase=increase, reason=data["reason"]))
+
+
+class QuotaIncreaseWithdraw(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="撤回申请",
+        request=None,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        return _increase_response(withdraw_quota_increase(actor=request.user, increase=increase))
+
+
+@extend_schema(
+    tags=["招收计划"],
+    summary="本人范围内本年度的招收计划",
+    description="省级办公室：全省；培训基地招收办公室：本基地；专业基地：本专业基地。附待审批的计划调整申请数。",
+    responses={200: MyQuotaSerializer, **READ_ERRORS},
+)
+class MyPlan(generics.ListAPIView):
+    serializer_class = MyQuotaSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False):
+            return Quota.objects.none()
+        require_role(user, *STAFF_ROLES)
+        pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))
+        return (
+            visible(user, Quota.objects.filter(campaign=_campaign_of(user)))
+            .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
+            .annotate(pending_increases=pending)
+            .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code", "id")
         )

@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
+from django.db.models.functions import Coalesce
 
-from bases.models import Province, Quota, Specialty, TrainingBase
+from bases.models import Province, Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
 from policy.models import Campaign
+from portal.permissions import visible
 
 
 def public_province(code=None):
@@ -21,13 +23,10 @@ def training_base_directory(*, province):
 
 def plan_rows(*, campaign, city="", specialty_id=None, shortage_only=False):
     """The plan table (招收计划表): one row per specialty base with its places and capacity."""
-    shortage = Campaign.shortage_specialties.through.objects.filter(
-        campaign_id=campaign.pk, specialty_id=OuterRef("specialty_base__specialty_id")
-    )
     rows = (
         Quota.objects.filter(campaign=campaign)
         .select_related("specialty_base__training_base", "specialty_base__specialty")
-        .annotate(is_shortage=Exists(shortage))
+        .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"))
         .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code")
     )
     if city:
@@ -52,3 +51,60 @@ def plan_filter_choices(*, campaign):
     )
     specialties = Specialty.objects.filter(specialty_bases__quotas__campaign=campaign).distinct().order_by("code")
     return list(cities), specialties
+
+
+def _shortage_flag(campaign, specialty_ref):
+    return Exists(
+        Campaign.shortage_specialties.through.objects.filter(
+            campaign_id=campaign.pk, specialty_id=OuterRef(specialty_ref)
+        )
+    )
+
+
+def plan_by_specialty(*, campaign):
+    """Plan totals per specialty across the province, shortage specialties first."""
+    return (
+        Specialty.objects.filter(specialty_bases__quotas__campaign=campaign)
+        .annotate(
+            total_places=Sum("specialty_bases__quotas__places"),
+            total_capacity=Sum("specialty_bases__quotas__capacity"),
+            bases=Count("specialty_bases", distinct=True),
+            is_shortage=_shortage_flag(campaign, "pk"),
+        )
+        .order_by("-is_shortage", "code")
+    )
+
+
+def plan_by_city(*, campaign):
+    shortage = Q(specialty_base__specialty__in=campaign.shortage_specialties.values("pk"))
+    return (
+        Quota.objects.filter(campaign=campaign)
+        .values("specialty_base__training_base__city")
+        .annotate(
+            total_places=Sum("places"),
+            total_capacity=Sum("capacity"),
+            shortage_places=Coalesce(Sum("places", filter=shortage), 0),
+            bases=Count("specialty_base__training_base", distinct=True),
+        )
+        .order_by("-total_places")
+    )
+
+
+def quota_increases(*, user, campaign, status=None):
+    rows = visible(user, QuotaIncrease.objects.filter(quota__campaign=campaign)).select_related(
+        "quota__specialty_base__training_base", "quota__specialty_base__specialty", "requested_by", "decided_by"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    pending_first = Case(When(status=QuotaIncreaseStatus.PENDING, then=0), default=1)
+    return rows.order_by(pending_first, "-requested_at")
+
+
+def base_plan(*, campaign, training_base):
+    pending = QuotaIncrease.objects.filter(quota=OuterRef("pk"), status=QuotaIncreaseStatus.PENDING)
+    return (
+        Quota.objects.filter(campaign=campaign, specialty_base__training_base=training_base)
+        .select_related("specialty_base__specialty")
+        .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"), has_pending=Exists(pending))
+        .order_by("specialty_base__specialty__code")
+    )

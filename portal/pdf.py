@@ -1,0 +1,78 @@
+"""PDF documents (brochures, admission notices, rosters) rendered by WeasyPrint from HTML templates.
+
+The text is set in the Noto CJK fonts of Debian's fonts-noto-cjk package, found through fontconfig
+and embedded (subset) in every PDF, so a reader without Chinese fonts still sees the characters.
+Writing a PDF costs about a second, almost all of it font subsetting: fine for one document; bulk
+documents should be rendered as one HTML and split, not one call per document.
+
+Nothing is fetched from the network: the only resources a template may refer to are data: URLs;
+stylesheets are read from the static files by name.
+"""
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+
+# The families fontconfig knows from /usr/share/fonts/opentype/noto/ (fonts-noto-cjk).
+SANS = '"Noto Sans CJK SC"'
+SERIF = '"Noto Serif CJK SC"'
+
+# Page setup shared by every document: A4, margins, page numbers at the foot of each page.
+BASE_CSS = f"""
+@page {{
+  size: A4;
+  margin: 22mm 18mm 20mm 18mm;
+  @bottom-center {{
+    content: counter(page) " / " counter(pages);
+    font-family: {SANS};
+    font-size: 9pt;
+    color: #555;
+  }}
+}}
+html {{ font-family: {SERIF}, {SANS}, serif; font-size: 10.5pt; line-height: 1.6; color: #000; }}
+h1, h2, h3, h4, th, .sans {{ font-family: {SANS}, sans-serif; }}
+h1 {{ font-size: 18pt; text-align: center; margin: 0 0 8mm; }}
+h2 {{ font-size: 13pt; margin: 6mm 0 2mm; break-after: avoid; }}
+h3 {{ font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; }}
+p {{ margin: 0 0 2mm; }}
+table {{ border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; }}
+th, td {{ border: 0.5pt solid #777; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; }}
+.num {{ text-align: right; }}
+"""
+
+
+def _stylesheet_text(name):
+    path = finders.find(name)
+    if not path:
+        raise FileNotFoundError(f"static file {name!r} not found")
+    return Path(path).read_text(encoding="utf-8")
+
+
+def render_pdf(template_name, context=None, *, request=None, stylesheets=()):
+    """The PDF of `template_name` rendered with `context`, as bytes.
+
+    `stylesheets` names static files (e.g. "css/brochure.css") applied after the base page setup;
+    their `@media print` rules are the ones meant for paper.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(template_name, context or {}, request=request)
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    fonts = FontConfiguration()
+    sheets = [CSS(string=BASE_CSS, font_config=fonts, url_fetcher=fetcher)]
+    sheets += [CSS(string=_stylesheet_text(name), font_config=fonts, url_fetcher=fetcher) for name in stylesheets]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=fonts)
+
+
+def pdf_response(content, *, filename, as_attachment=False):
+    """An HTTP response with a PDF, shown inline by default, its file name in UTF-8 (RFC 6266)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
