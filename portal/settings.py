@@ -183,6 +183,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "BrochureStatusEnum": "bases.models.brochures.BrochureStatus",
+        "QuotaIncreaseStatusEnum": "bases.models.plan.QuotaIncreaseStatus",
+        "ApplicantTypeEnum": "policy.choices.ApplicantType",
+    },
 }
 
 # Every asset is served by the app itself, so the policy can stay this strict.
@@ -215,5 +220,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # A line per task is noise when tasks run in-process; a worker logs them itself.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 DEFAULT_PROVINCE_CODE = os.environ.get("DEFAULT_PROVINCE_CODE", "420000")

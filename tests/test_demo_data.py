@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from admissions.demo import generate_applicants
 from admissions.models import Applicant
-from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
+from bases.models import BrochureVersion, Quota, Specialty, SpecialtyBase, TrainingBase
 from policy.identity import parse_resident_id
 from policy.models import Campaign
 from portal.models import AuditEvent, Role, User
@@ -24,6 +24,9 @@ def snapshot():
         "quotas": list(Quota.objects.order_by("id").values_list("specialty_base_id", "places", "capacity")),
         "campaigns": list(Campaign.objects.values_list("year", "round1_opens", "round1_closes", "reporting_by")),
         "users": list(User.objects.order_by("username").values_list("username", "role")),
+        "brochures": list(
+            BrochureVersion.objects.order_by("id").values_list("brochure__training_base__name", "status")
+        ),
         "events": AuditEvent.objects.count(),
     }
 
@@ -107,3 +110,13 @@ def test_synthetic_applicants_have_valid_unique_ids_and_top_up_idempotently():
     for applicant in applicants:
         parsed = parse_resident_id(applicant.id_number)
         assert (parsed.birth_date, parsed.sex) == (applicant.birth_date, applicant.sex)
+
+
+def test_brochures_show_every_stage_and_the_overdue_bases():
+    from collections import Counter
+
+    call_command("load_demo", year=2026)
+    statuses = Counter(BrochureVersion.objects.values_list("status", flat=True))
+    assert statuses == {"published": 25, "returned": 4, "submitted": 3, "draft": 3}
+    last_two = TrainingBase.objects.order_by("-sort_order")[:2]
+    assert not BrochureVersion.objects.filter(brochure__training_base__in=last_two).exists()

@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from bases.demo import load_province
+from bases.demo import load_brochures, load_province
 from bases.models import SpecialtyBase, TrainingBase
 from policy.timetable import local_date
 from portal.audit import record_event
@@ -49,3 +49,4 @@ class Command(BaseCommand):
                 user.save()
                 record_event(actor=None, action="user.create", obj=user, after={"role": user.role}, reason="demo data")
             self.stdout.write(f"  {username:16} {user.get_role_display()}")
+        load_brochures(campaign=campaign, actor=User.objects.get(username="admin"))
