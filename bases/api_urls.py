@@ -1,11 +1,13 @@
 from django.urls import path
 
-from bases import api
+from bases import api, api_plan
 
 urlpatterns = [
     path("training-bases/", api.TrainingBaseList.as_view(), name="api-training-bases"),
     path("plan/", api.PlanList.as_view(), name="api-plan"),
     path("plan/mine/", api.MyPlan.as_view(), name="api-plan-mine"),
+    path("plan/export/", api_plan.PlanExport.as_view(), name="api-plan-export"),
+    path("plan/import/", api_plan.PlanImport.as_view(), name="api-plan-import"),
     path("brochures/", api.BrochureList.as_view(), name="api-brochures"),
     path("brochures/draft/", api.BrochureDraft.as_view(), name="api-brochure-draft"),
     path("brochures/<int:pk>/", api.BrochureDetail.as_view(), name="api-brochure"),

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from bases.models import Province, Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
 from policy.models import Campaign
-from portal.permissions import visible
+from policy.selectors import current_campaign
+from portal.models import Role
+from portal.permissions import VIEW, require, require_role, visible
 
 
 def public_province(code=None):
@@ -108,3 +111,18 @@ def base_plan(*, campaign, training_base):
         .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"), has_pending=Exists(pending))
         .order_by("specialty_base__specialty__code")
     )
+
+
+def provincial_campaign(*, user, campaign_id="", action=VIEW):
+    """The campaign a provincial office works on: the one asked for by id (which it must be
+    allowed to `action`), else the current one of its province; None when there is none."""
+    require_role(user, Role.PROVINCIAL_OFFICE)
+    if campaign_id:
+        campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdigit() else None
+        if campaign is None:
+            raise Http404
+    else:
+        campaign = current_campaign(province=user.province) if user.province_id else None
+    if campaign is not None:
+        require(user, action, campaign)
+    return campaign

@@ -75,6 +75,7 @@ class ApiErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     gaps = GapSerializer(many=True, required=False)
+    errors = serializers.ListField(child=serializers.CharField(), required=False, help_text="导入失败时每一处错误")
 
 
 class BrochureListSerializer(serializers.ModelSerializer):

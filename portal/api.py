@@ -13,5 +13,7 @@ def api_exception_handler(exc, context):
             body["gaps"] = [
                 {"section": gap.key, "label": str(gap.label), "problem": str(gap.problem)} for gap in exc.gaps
             ]
+        if getattr(exc, "errors", None):
+            body["errors"] = [str(error) for error in exc.errors]
         return Response(body, status=exc.status)
     return exception_handler(exc, context)

@@ -1,6 +1,8 @@
 """Page-side plumbing: a service's refusal becomes a message on the page, never a 500."""
 
 from django.contrib import messages
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 from portal.errors import DomainError
 
@@ -17,3 +19,11 @@ def perform(request, action, *, success):
         return None, error
     messages.success(request, success)
     return result, None
+
+
+def download_response(content, *, filename, content_type, inline=False):
+    """Bytes as a file download, its (Chinese) file name encoded so every browser keeps it."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bases.selectors import plan_rows, plan_totals
+from bases.selectors import plan_rows, plan_totals, provincial_campaign
 from bases.services.plan_excel import (
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -17,28 +15,13 @@ from bases.services.plan_excel import (
     export_plan,
     import_plan,
 )
-from policy.models import Campaign
-from policy.selectors import current_campaign
 from portal.errors import DomainError
-from portal.models import Role
-from portal.permissions import CHANGE, VIEW, require, require_role
+from portal.permissions import CHANGE, VIEW
+from portal.web import download_response
 
 
 def _campaign(request, action):
-    """The campaign asked for with ?campaign=<id> (checked against the user), else the current one
-    of the user's province, else None."""
-    require_role(request.user, Role.PROVINCIAL_OFFICE)
-    campaign_id = request.GET.get("campaign", "")
-    if campaign_id:
-        if not campaign_id.isdigit():
-            raise Http404
-        campaign = get_object_or_404(Campaign, pk=campaign_id)
-        require(request.user, action, campaign)
-        return campaign
-    campaign = current_campaign(province=request.user.province) if request.user.province_id else None
-    if campaign is not None:
-        require(request.user, action, campaign)
-    return campaign
+    return provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""), action=action)
 
 
 def _no_campaign(request):
@@ -52,11 +35,9 @@ def plan_export(request):
     if campaign is None:
         _no_campaign(request)
         return redirect("plan-import")
-    response = HttpResponse(export_plan(campaign=campaign), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{campaign.year}年度招收计划.xlsx"
+    return download_response(
+        export_plan(campaign=campaign), filename=f"{campaign.year}年度招收计划.xlsx", content_type=XLSX_CONTENT_TYPE
     )
-    return response
 
 
 @login_required

@@ -1,0 +1,67 @@
+"""The annual plan through the API: the same Excel layout and import service as the page."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bases.selectors import provincial_campaign
+from bases.serializers import ApiErrorSerializer
+from bases.services.plan_excel import XLSX_CONTENT_TYPE, PlanImportError, export_plan, import_plan
+from portal.permissions import CHANGE, VIEW
+from portal.web import download_response
+
+CAMPAIGN = OpenApiParameter("campaign", int, description="年度招录编号；缺省为本省当前年度")
+
+
+class PlanImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="招收计划 Excel 文件（.xlsx），列为：住培基地、培训专业、招收计划数、容量")
+
+
+class PlanImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created_specialty_bases = serializers.IntegerField()
+    changed_quotas = serializers.IntegerField()
+    changed_capacities = serializers.IntegerField()
+
+
+def _campaign(request, action):
+    campaign = provincial_campaign(
+        user=request.user, campaign_id=request.query_params.get("campaign", ""), action=action
+    )
+    if campaign is None:
+        raise NotFound("本省尚未设立年度招录。")
+    return campaign
+
+
+class PlanExport(APIView):
+    @extend_schema(
+        parameters=[CAMPAIGN],
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiResponse(description="xlsx")},
+        summary="导出年度招收计划（省级）",
+    )
+    def get(self, request):
+        campaign = _campaign(request, VIEW)
+        return download_response(
+            export_plan(campaign=campaign), filename=f"{campaign.year}年度招收计划.xlsx", content_type=XLSX_CONTENT_TYPE
+        )
+
+
+class PlanImport(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        parameters=[CAMPAIGN],
+        request={"multipart/form-data": PlanImportInputSerializer},
+        responses={200: PlanImportResultSerializer, 400: ApiErrorSerializer, 403: ApiErrorSerializer},
+        summary="导入年度招收计划（省级，全部成功或全部不导入）",
+    )
+    def post(self, request):
+        campaign = _campaign(request, CHANGE)
+        serializer = PlanImportInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise PlanImportError("请上传要导入的 Excel 文件（.xlsx）。")
+        result = import_plan(actor=request.user, campaign=campaign, file=serializer.validated_data["file"])
+        return Response(PlanImportResultSerializer(result).data)
