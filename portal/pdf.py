@@ -9,12 +9,12 @@ Nothing is fetched from the network: the only resources a template may refer to 
 stylesheets are read from the static files by name.
 """
 
+import hashlib
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 
 # The families fontconfig knows from /usr/share/fonts/opentype/noto/ (fonts-noto-cjk).
 SANS = '"Noto Sans CJK SC"'
@@ -53,26 +53,32 @@ def _stylesheet_text(name):
     return Path(path).read_text(encoding="utf-8")
 
 
-def render_pdf(template_name, context=None, *, request=None, stylesheets=()):
-    """The PDF of `template_name` rendered with `context`, as bytes.
-
-    `stylesheets` names static files (e.g. "css/brochure.css") applied after the base page setup;
-    their `@media print` rules are the ones meant for paper.
-    """
+def _write_pdf(html, css_texts):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string(template_name, context or {}, request=request)
     fetcher = URLFetcher(allowed_protocols={"data"})
     fonts = FontConfiguration()
-    sheets = [CSS(string=BASE_CSS, font_config=fonts, url_fetcher=fetcher)]
-    sheets += [CSS(string=_stylesheet_text(name), font_config=fonts, url_fetcher=fetcher) for name in stylesheets]
+    sheets = [CSS(string=text, font_config=fonts, url_fetcher=fetcher) for text in css_texts]
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=fonts)
 
 
-def pdf_response(content, *, filename, as_attachment=False):
-    """An HTTP response with a PDF, shown inline by default, its file name in UTF-8 (RFC 6266)."""
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    return response
+def render_pdf(template_name, context=None, *, request=None, stylesheets=(), cache_timeout=None):
+    """The PDF of `template_name` rendered with `context`, as bytes.
+
+    `stylesheets` names static files (e.g. "css/brochure.css") applied after the base page setup;
+    their `@media print` rules are the ones meant for paper. With `cache_timeout` (seconds) the PDF
+    is kept in the cache under a digest of its HTML and CSS: a public document is written once
+    per content, not once per visitor, and any change of content is a new entry.
+    """
+    html = render_to_string(template_name, context or {}, request=request)
+    css_texts = [BASE_CSS, *(_stylesheet_text(name) for name in stylesheets)]
+    if not cache_timeout:
+        return _write_pdf(html, css_texts)
+    key = "pdf:" + hashlib.sha256("\0".join([html, *css_texts]).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = _write_pdf(html, css_texts)
+        cache.set(key, content, cache_timeout)
+    return content

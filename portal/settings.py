@@ -221,6 +221,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # A line per task is noise when tasks run in-process; a worker logs them itself.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 DEFAULT_PROVINCE_CODE = os.environ.get("DEFAULT_PROVINCE_CODE", "420000")

@@ -27,7 +27,7 @@ from bases.brochure_selectors import (
     versions_of,
 )
 from bases.models import OPEN_STATUSES, BrochureStatus, BrochureVersion
-from bases.selectors import public_province
+from bases.selectors import provincial_campaign, public_province
 from bases.services.brochures import (
     IncompleteBrochure,
     approve_brochure,
@@ -41,9 +41,9 @@ from bases.services.brochures import (
 from policy.brochures import SECTIONS, TWO_EQUAL_TREATMENTS
 from policy.selectors import current_campaign
 from portal.models import Role
-from portal.pdf import pdf_response, render_pdf
+from portal.pdf import render_pdf
 from portal.permissions import CHANGE, require, require_role
-from portal.web import perform
+from portal.web import download_response, perform
 
 # --- the training-base office ---------------------------------------------------------------------
 
@@ -200,8 +200,7 @@ def _provincial_office(user):
 
 @login_required
 def brochure_review_list(request):
-    _provincial_office(request.user)
-    campaign = current_campaign(province=request.user.province)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     rows = province_review_rows(user=request.user, campaign=campaign) if campaign else []
     return render(
         request,
@@ -314,6 +313,9 @@ def brochure_review(request, version_pk):
 
 # --- public pages ---------------------------------------------------------------------------------
 
+# A published brochure's PDF is written once per content (about a second of font subsetting).
+PDF_CACHE_SECONDS = 24 * 3600
+
 
 def brochure_public_list(request):
     province = public_province(request.GET.get("province"))
@@ -350,9 +352,15 @@ def brochure_public(request, brochure_pk):
 
 def brochure_pdf(request, brochure_pk):
     context = _public_context(brochure_pk)
-    content = render_pdf("bases/brochures/pdf.html", context, request=request, stylesheets=["css/brochure.css"])
+    content = render_pdf(
+        "bases/brochures/pdf.html",
+        context,
+        request=request,
+        stylesheets=["css/brochure.css"],
+        cache_timeout=PDF_CACHE_SECONDS,
+    )
     filename = _("%(base)s%(year)s年招生简章.pdf") % {
         "base": context["training_base"].name,
         "year": context["campaign"].year,
     }
-    return pdf_response(content, filename=filename)
+    return download_response(content, filename=filename, content_type="application/pdf", inline=True)
