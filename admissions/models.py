@@ -4,7 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bases.models import Quota
 from policy.choices import ApplicantType
+from portal.permissions import scope_via
 from portal.uploads import private_storage, stored_name
 
 
@@ -78,11 +80,7 @@ class DirectEntry(models.Model):
     entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     cancel_reason = models.TextField(_("撤销原因"), blank=True)
 
-    scope_paths = {
-        "province": "quota__specialty_base__training_base__province_id",
-        "training_base": "quota__specialty_base__training_base_id",
-        "specialty_base": "quota__specialty_base_id",
-    }
+    scope_paths = scope_via("quota", Quota)
 
     class Meta:
         verbose_name = _("专硕研究生与订单定向录入")

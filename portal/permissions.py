@@ -34,9 +34,17 @@ _RIGHTS = {
 _LEVELS = ("specialty_base", "training_base", "province")
 
 
+def scope_via(relation, model):
+    """The scope paths of a model that belongs wherever its `relation` (a `model`) belongs."""
+    return {level: f"{relation}__{path}" for level, path in model.scope_paths.items() if level != "owner"}
+
+
 def _resolve(obj, path):
+    parts = path.split("__")
+    if len(parts) > 1 and parts[-1] == "id":  # "training_base__id": read training_base_id, no fetch
+        parts = [*parts[:-2], f"{parts[-2]}_id"]
     value = obj
-    for attribute in path.split("__"):
+    for attribute in parts:
         value = getattr(value, attribute)
         if value is None:
             return None

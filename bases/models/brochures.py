@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bases.models.catalogue import TrainingBase
 from policy.choices import ApplicantType
+from portal.permissions import scope_via
 
 
 class Brochure(models.Model):
@@ -18,7 +19,7 @@ class Brochure(models.Model):
         TrainingBase, models.PROTECT, related_name="brochures", verbose_name=_("住培基地")
     )
 
-    scope_paths = {"province": "training_base__province_id", "training_base": "training_base_id"}
+    scope_paths = scope_via("training_base", TrainingBase)
 
     class Meta:
         verbose_name = _("招生简章")
@@ -66,10 +67,7 @@ class BrochureVersion(models.Model):
     decision_note = models.TextField(_("审核意见"), blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
-    scope_paths = {
-        "province": "brochure__training_base__province_id",
-        "training_base": "brochure__training_base_id",
-    }
+    scope_paths = scope_via("brochure", Brochure)
 
     class Meta:
         verbose_name = _("招生简章版本")
@@ -106,10 +104,7 @@ class BrochureComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("审核人"))
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    scope_paths = {
-        "province": "version__brochure__training_base__province_id",
-        "training_base": "version__brochure__training_base_id",
-    }
+    scope_paths = scope_via("version", BrochureVersion)
 
     class Meta:
         verbose_name = _("审核意见")

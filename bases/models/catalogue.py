@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.permissions import scope_via
+
 
 class Province(models.Model):
     """The tenant: every campaign, training base and staff user belongs to one."""
@@ -74,11 +76,7 @@ class SpecialtyBase(models.Model):
     specialty = models.ForeignKey(Specialty, models.PROTECT, related_name="specialty_bases", verbose_name=_("培训专业"))
     capacity = models.PositiveIntegerField(_("容量"))
 
-    scope_paths = {
-        "province": "training_base__province_id",
-        "training_base": "training_base_id",
-        "specialty_base": "id",
-    }
+    scope_paths = {**scope_via("training_base", TrainingBase), "specialty_base": "id"}
 
     class Meta:
         verbose_name = _("专业基地")

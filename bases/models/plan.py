@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bases.models.catalogue import SpecialtyBase
+from portal.permissions import scope_via
 
 
 class Quota(models.Model):
@@ -19,11 +20,7 @@ class Quota(models.Model):
     places = models.PositiveIntegerField(_("招收计划数"))
     capacity = models.PositiveIntegerField(_("容量"))
 
-    scope_paths = {
-        "province": "specialty_base__training_base__province_id",
-        "training_base": "specialty_base__training_base_id",
-        "specialty_base": "specialty_base_id",
-    }
+    scope_paths = scope_via("specialty_base", SpecialtyBase)
 
     class Meta:
         verbose_name = _("招收计划")
@@ -72,11 +69,7 @@ class QuotaIncrease(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
 
-    scope_paths = {
-        "province": "quota__specialty_base__training_base__province_id",
-        "training_base": "quota__specialty_base__training_base_id",
-        "specialty_base": "quota__specialty_base_id",
-    }
+    scope_paths = scope_via("quota", Quota)
 
     class Meta:
         verbose_name = _("招收计划调整申请")
