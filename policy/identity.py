@@ -44,3 +44,27 @@ def make_resident_id(region, birth_date, sequence):
     """A well-formed number, for synthetic applicants and tests."""
     first17 = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
+
+
+_RESIDENCE_PERMIT_REGIONS = {"hk_macao_resident": ("810000", "820000"), "taiwan_resident": ("830000",)}
+_TRAVEL_PERMITS = {
+    "hk_macao_resident": re.compile(r"^[HM]\d{8}(\d{2})?$"),
+    "taiwan_resident": re.compile(r"^\d{8}(\d{2})?$"),
+}
+
+
+def parse_identity_document(id_type, raw):
+    """Validate any accepted identity document. Returns a ResidentId when the number carries the
+    birth date and sex (resident ID cards and residence permits), else None (travel permits)."""
+    number = (raw or "").strip().upper()
+    if id_type == "resident_id":
+        return parse_resident_id(number)
+    if len(number) == 18:
+        if not number.startswith(_RESIDENCE_PERMIT_REGIONS[id_type]):
+            raise InvalidResidentId(
+                _("居住证号码应以 %(prefixes)s 开头。") % {"prefixes": "、".join(_RESIDENCE_PERMIT_REGIONS[id_type])}
+            )
+        return parse_resident_id(number)
+    if not _TRAVEL_PERMITS[id_type].match(number):
+        raise InvalidResidentId(_("请填写18位居住证号码，或正确格式的通行证号码。"))
+    return None

@@ -2,7 +2,10 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from policy.choices import SanctionKind
 
 # The timetable in the order the notice lists it; clean() checks each date follows the one before.
 TIMETABLE_FIELDS = (
@@ -93,3 +96,27 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.note}"
+
+
+class Sanction(models.Model):
+    """An integrity decision about a person (诚信处理, 四(四)), matched by identity document when
+    the person applies again."""
+
+    province = models.ForeignKey("bases.Province", models.PROTECT, related_name="+", verbose_name=_("省份"))
+    id_type = models.CharField(_("证件类型"), max_length=20)
+    id_number = models.CharField(_("证件号码"), max_length=30, db_index=True)
+    full_name = models.CharField(_("姓名"), max_length=60)
+    kind = models.CharField(_("处理"), max_length=16, choices=SanctionKind.choices)
+    campaign_year = models.PositiveIntegerField(_("发生年度"))
+    reason = models.TextField(_("事由"))
+    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
+
+    scope_paths = {"province": "province_id"}
+
+    class Meta:
+        verbose_name = _("诚信处理")
+        verbose_name_plural = _("诚信处理")
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.full_name} {self.get_kind_display()}（{self.campaign_year}）"

@@ -11,7 +11,7 @@ Who may do what:
   read-only;
 - specialty-base staff: everything of its specialty base; things of its training base or
   province that have no narrower scope, read-only;
-- an applicant: what it owns;
+- an applicant: what it owns (and a base sees an applicant's data once the applicant chose it);
 - an employer unit: things scoped only to its province, read-only.
 """
 
@@ -52,7 +52,10 @@ def _resolve(obj, path):
 
 
 def scope_id(obj, level):
-    """The id of the province, training base or specialty base `obj` belongs to, or None."""
+    """The id of the province, training base or specialty base `obj` belongs to, or None
+    (also when it may belong to several, through a reverse relation)."""
+    if getattr(type(obj), "scope_multi_valued", False):
+        return None
     path = getattr(type(obj), "scope_paths", {}).get(level)
     return None if path is None else _resolve(obj, path)
 
@@ -61,9 +64,10 @@ def _narrowest_level(paths):
     return next((level for level in _LEVELS if level in paths), None)
 
 
-def _grants(user, paths, action):
+def _grants(user, model, action):
     """(path, user's id) pairs: matching any one of them grants `action`."""
-    if user.role not in _RIGHTS:
+    paths = getattr(model, "scope_paths", {})
+    if user.role not in _RIGHTS or action not in getattr(model, "staff_actions", (VIEW, CHANGE)):
         return []
     full_level, read_levels = _RIGHTS[user.role]
     grants = []
@@ -80,10 +84,15 @@ def may(user, action, obj):
         return False
     if user.is_superuser:
         return True
-    paths = getattr(type(obj), "scope_paths", {})
+    model = type(obj)
+    if getattr(model, "scope_multi_valued", False):
+        # A path through a reverse relation (an applicant's many applications) has no single value
+        # to compare: ask the database with the same filter the lists use.
+        return visible(user, model._default_manager.filter(pk=obj.pk), action).exists()
+    paths = getattr(model, "scope_paths", {})
     if "owner" in paths and _resolve(obj, paths["owner"]) == user.pk:
         return True
-    return any(_resolve(obj, path) == value for path, value in _grants(user, paths, action))
+    return any(_resolve(obj, path) == value for path, value in _grants(user, model, action))
 
 
 def require(user, action, obj):
@@ -101,8 +110,11 @@ def visible(user, queryset, action=VIEW):
     allowed = Q(pk__in=[])
     if "owner" in paths:
         allowed |= Q(**{paths["owner"]: user.pk})
-    for path, value in _grants(user, paths, action):
+    for path, value in _grants(user, queryset.model, action):
         allowed |= Q(**{path: value})
+    if getattr(queryset.model, "scope_multi_valued", False):
+        # Filtering across a reverse relation would repeat a row once per match.
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(allowed).values("pk"))
     return queryset.filter(allowed)
 
 
