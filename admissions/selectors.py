@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 
-from admissions.models import DirectEntry, EntryStatus
+from admissions.models import Applicant, DirectEntry, EntryStatus
 from bases.models import Quota
 
 
@@ -28,3 +28,19 @@ def entries(*, campaign, kind):
     return DirectEntry.objects.filter(campaign=campaign, kind=kind).select_related(
         "quota__specialty_base__training_base", "quota__specialty_base__specialty", "entered_by"
     )
+
+
+def applicant_of(user):
+    """The signed-in applicant's record with what its pages show, or None for another role."""
+    return (
+        Applicant.objects.select_related("user", "dispatch_training_base", "dispatch_specialty")
+        .filter(user=user)
+        .first()
+    )
+
+
+def applications_of(applicant):
+    """Every choice the applicant ever filed, newest first: its history."""
+    return applicant.applications.select_related(
+        "campaign", "specialty_base__training_base", "specialty_base__specialty"
+    ).order_by("-submitted_at", "-id")

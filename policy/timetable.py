@@ -82,3 +82,12 @@ def window_is_open(first_day, last_day, moment=None):
     """Whether `moment` lies between 00:00 of `first_day` and 24:00 of `last_day`."""
     moment = moment or timezone.now()
     return start_of_day(first_day) <= moment < end_of_day(last_day)
+
+
+def open_choice_round(campaign, moment=None):
+    """1 or 2 while that round's registration and choice window is open, else None."""
+    if window_is_open(campaign.round1_opens, campaign.round1_closes, moment):
+        return 1
+    if window_is_open(campaign.round2_opens, campaign.round2_closes, moment):
+        return 2
+    return None

@@ -1,0 +1,199 @@
+"""An applicant's own account, profile, education records and documents."""
+
+import os
+import re
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from admissions.models import Applicant, ApplicantDocument, EducationRecord
+from policy.choices import ApplicantType
+from policy.eligibility import SELF_REGISTERING
+from policy.identity import InvalidResidentId, parse_identity_document
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.models import Role, User
+from portal.privacy import mask_id_number, mask_phone
+from portal.uploads import document_extension
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PROFILE_FIELDS = (
+    "full_name",
+    "is_chinese_national",
+    "id_type",
+    "id_number",
+    "birth_date",
+    "sex",
+    "mobile",
+    "applicant_type",
+    "employer",
+    "employer_city",
+    "post",
+    "technical_title",
+    "qualification_category",
+    "qualification_number",
+    "qualification_date",
+    "licence_number",
+    "enrolled_academic_student",
+    "on_national_platform",
+    "declares_fit",
+    "dispatch_training_base",
+    "dispatch_specialty",
+)
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid"
+
+
+def require_owner(actor, applicant):
+    if not (actor.is_authenticated and actor.is_active and actor.pk == applicant.user_id):
+        raise PermissionDenied
+
+
+def _masked(values):
+    masked = dict(values)
+    if masked.get("id_number"):
+        masked["id_number"] = mask_id_number(masked["id_number"])
+    if masked.get("mobile"):
+        masked["mobile"] = mask_phone(masked["mobile"])
+    return {
+        key: value if isinstance(value, (str, int, bool, type(None))) else str(value) for key, value in masked.items()
+    }
+
+
+def register_applicant(*, login, password, full_name):
+    """Open an applicant account whose login is a mobile number or an e-mail address."""
+    login = login.strip().lower()
+    is_mobile = bool(_MOBILE.match(login))
+    if not is_mobile and not _EMAIL.match(login):
+        raise InvalidInput(_("请输入11位手机号码或有效的电子邮箱。"))
+    if not full_name.strip():
+        raise InvalidInput(_("请填写姓名。"))
+    user = User(username=login, email="" if is_mobile else login, role=Role.APPLICANT)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from None
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            applicant = Applicant.objects.create(
+                user=user, full_name=full_name.strip(), mobile=login if is_mobile else ""
+            )
+            record_event(actor=user, action="applicant.register", obj=applicant, after=_masked({"login": login}))
+    except IntegrityError:
+        raise DomainError(_("该手机号码或电子邮箱已注册，请直接登录或找回密码。"), code="duplicate") from None
+    return applicant
+
+
+def update_profile(*, actor, applicant, **values):
+    """Change the applicant's own facts; the identity document is checked, and a resident ID fixes
+    the birth date and sex."""
+    require_owner(actor, applicant)
+    unknown = set(values) - set(PROFILE_FIELDS) - {"held_certificate_specialties"}
+    if unknown:
+        raise InvalidInput(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+    held = values.pop("held_certificate_specialties", None)
+    if values.get("applicant_type", applicant.applicant_type) not in SELF_REGISTERING:
+        raise InvalidInput(_("专硕研究生和农村订单定向免费医学毕业生不需个人注册（二(三)2-3）。"))
+    id_type = values.get("id_type", applicant.id_type)
+    id_number = values.get("id_number", applicant.id_number)
+    if id_number:
+        try:
+            parsed = parse_identity_document(id_type, id_number)
+        except InvalidResidentId as error:
+            raise InvalidInput(str(error)) from None
+        if parsed is not None:
+            values.update(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex)
+        else:
+            values["id_number"] = id_number.strip().upper()
+    if values.get("applicant_type", applicant.applicant_type) != ApplicantType.ENTRUSTED:
+        values.update(dispatch_training_base=None, dispatch_specialty=None)
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        before = {field: getattr(applicant, field) for field in values}
+        for field, value in values.items():
+            setattr(applicant, field, value)
+        try:
+            with transaction.atomic():
+                applicant.save()
+        except IntegrityError:
+            raise DomainError(_("该证件号码已被其他账号使用；如有疑问请联系省级管理部门。"), code="duplicate") from None
+        if held is not None:
+            applicant.held_certificate_specialties.set(held)
+        changed = {field: value for field, value in values.items() if before[field] != value}
+        if changed or held is not None:
+            record_event(
+                actor=actor,
+                action="applicant.profile",
+                obj=applicant,
+                before=_masked({f: before[f] for f in changed}),
+                after=_masked(changed),
+            )
+    return applicant
+
+
+def add_education(*, actor, applicant, school, major, major_category, degree_level, full_time, graduation_date):
+    require_owner(actor, applicant)
+    record = EducationRecord.objects.create(
+        applicant=applicant,
+        school=school.strip(),
+        major=major.strip(),
+        major_category=major_category,
+        degree_level=degree_level,
+        full_time=full_time,
+        graduation_date=graduation_date,
+    )
+    record_event(
+        actor=actor,
+        action="applicant.education.add",
+        obj=record,
+        after={
+            "school": record.school,
+            "major": record.major,
+            "degree": record.degree_level,
+            "graduated": graduation_date.isoformat(),
+        },
+    )
+    return record
+
+
+def remove_education(*, actor, record):
+    require_owner(actor, record.applicant)
+    record_event(actor=actor, action="applicant.education.remove", obj=record, before={"school": record.school})
+    record.delete()
+
+
+def _safe_name(name):
+    """The uploader's file name for display only: no directories, no control characters."""
+    name = os.path.basename((name or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return name.strip(". ")[:100] or "document"
+
+
+def upload_document(*, actor, applicant, kind, file):
+    require_owner(actor, applicant)
+    try:
+        extension = document_extension(file)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0]) from None
+    stem = os.path.splitext(_safe_name(file.name))[0]
+    file.name = f"{stem}{extension}"  # the stored name's extension follows the content, never the upload
+    document = ApplicantDocument.objects.create(
+        applicant=applicant, kind=kind, file=file, original_name=file.name[:100], size=file.size
+    )
+    record_event(actor=actor, action="applicant.document.upload", obj=document, after={"kind": kind, "size": file.size})
+    return document
+
+
+def delete_document(*, actor, document):
+    require_owner(actor, document.applicant)
+    record_event(actor=actor, action="applicant.document.delete", obj=document, before={"kind": document.kind})
+    document.file.delete(save=False)
+    document.delete()

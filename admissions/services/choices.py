@@ -1,0 +1,115 @@
+"""Choosing a specialty base (志愿): exactly one active choice per applicant and round, only while
+the round's window is open (三(二), 三(四)1), and only where the rules allow it."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.checklist import missing_items
+from admissions.eligibility import check_eligibility
+from admissions.models import Applicant, Application, ApplicationStatus
+from admissions.services.applicants import require_owner
+from bases.models import Quota
+from policy.timetable import open_choice_round
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.notifications import notify
+from portal.states import advance
+
+
+class WindowClosed(DomainError):
+    code = "window_closed"
+
+
+class NotEligible(DomainError):
+    status = 400
+    code = "not_eligible"
+
+    def __init__(self, decision):
+        self.reasons = decision.reasons
+        super().__init__(_("不符合该专业基地的申报条件：") + str(decision))
+
+
+def _open_round(campaign):
+    round_number = open_choice_round(campaign)
+    if round_number is None:
+        raise WindowClosed(
+            _("现在不在志愿填报时间内。第一批次：%(r1)s；第二批次：%(r2)s（北京时间，截止日24时止）。")
+            % {
+                "r1": f"{campaign.round1_opens:%m月%d日}0时至{campaign.round1_closes:%m月%d日}24时",
+                "r2": f"{campaign.round2_opens:%m月%d日}0时至{campaign.round2_closes:%m月%d日}24时",
+            }
+        )
+    return round_number
+
+
+def _end(application, status, actor, reason=""):
+    advance(application, status)
+    application.ended_at = timezone.now()
+    application.save(update_fields=["status", "ended_at"])
+    record_event(
+        actor=actor,
+        action=f"application.{status}",
+        obj=application,
+        before={"status": ApplicationStatus.ACTIVE},
+        after={"status": status},
+        reason=reason,
+    )
+
+
+def submit_choice(*, actor, applicant, campaign, specialty_base):
+    """File or change the applicant's choice for the open round. Choosing the same specialty base
+    again changes nothing, so a repeated click or request is harmless."""
+    require_owner(actor, applicant)
+    round_number = _open_round(campaign)
+    if not Quota.objects.filter(campaign=campaign, specialty_base=specialty_base, places__gt=0).exists():
+        raise DomainError(_("该专业基地在本年度没有招收计划。"), status=400, code="no_plan")
+    with transaction.atomic():
+        # One applicant's submissions queue up on its row, so two at once cannot both pass the
+        # "no active choice yet" check; the partial unique constraint holds even if one did.
+        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        missing = missing_items(applicant)
+        if missing:
+            raise DomainError(
+                _("请先完善以下信息：") + "、".join(str(item.label) for item in missing),
+                status=400,
+                code="incomplete_profile",
+            )
+        decision = check_eligibility(applicant=applicant, specialty_base=specialty_base, campaign=campaign)
+        if not decision:
+            raise NotEligible(decision)
+        current = Application.objects.filter(
+            applicant=applicant, campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
+        ).first()
+        if current and current.specialty_base_id == specialty_base.pk:
+            return current
+        if current:
+            _end(current, ApplicationStatus.CHANGED, actor)
+        application = Application.objects.create(
+            applicant=applicant, campaign=campaign, round=round_number, specialty_base=specialty_base
+        )
+        record_event(
+            actor=actor,
+            action="application.submit",
+            obj=application,
+            after={"round": round_number, "specialty_base": str(specialty_base)},
+        )
+        notify(
+            recipient=actor,
+            kind="application.submitted",
+            subject=_("志愿填报成功"),
+            body=_("您已填报第%(round)s批次志愿：%(base)s。在填报截止前可以修改或撤回。")
+            % {"round": round_number, "base": specialty_base},
+        )
+    return application
+
+
+def withdraw_choice(*, actor, application):
+    require_owner(actor, application.applicant)
+    if open_choice_round(application.campaign) != application.round:
+        raise WindowClosed(_("第%(round)s批次填报已截止，不能再撤回志愿。") % {"round": application.round})
+    with transaction.atomic():
+        Applicant.objects.select_for_update().get(pk=application.applicant_id)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _end(application, ApplicationStatus.WITHDRAWN, actor)
+    return application

@@ -1,0 +1,132 @@
+import datetime
+import threading
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from admissions.models import Application, ApplicationStatus
+from admissions.services.choices import NotEligible, WindowClosed, submit_choice, withdraw_choice
+from bases.services.quotas import set_quota
+from portal.errors import DomainError
+from tests import factories
+from tests.applicant_helpers import complete_applicant
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+ROUND1 = datetime.datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def plan(world):
+    surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=8)
+    gp = factories.specialty_base(world["tongji"], factories.specialty("0700", "全科"), capacity=8)
+    for base in (world["xiehe_internal"], surgery, gp):
+        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
+    return {"internal": world["xiehe_internal"], "surgery": surgery, "gp": gp, "campaign": world["hubei_campaign"]}
+
+
+def choose(applicant, plan, which, at=ROUND1):
+    with time_machine.travel(at, tick=False):
+        return submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan[which]
+        )
+
+
+@pytest.mark.parametrize(
+    ("moment", "is_open"),
+    [
+        (datetime.datetime(2026, 4, 7, 23, 59, 59, tzinfo=SHANGHAI), False),
+        (datetime.datetime(2026, 4, 8, 0, 0, 0, tzinfo=SHANGHAI), True),
+        (datetime.datetime(2026, 4, 23, 23, 59, 59, tzinfo=SHANGHAI), True),
+        (datetime.datetime(2026, 4, 24, 0, 0, 0, tzinfo=SHANGHAI), False),
+        (datetime.datetime(2026, 5, 31, 23, 59, 59, tzinfo=SHANGHAI), False),
+        (datetime.datetime(2026, 6, 1, 0, 0, 0, tzinfo=SHANGHAI), True),
+        (datetime.datetime(2026, 6, 15, 23, 59, 59, tzinfo=SHANGHAI), True),
+        (datetime.datetime(2026, 6, 16, 0, 0, 0, tzinfo=SHANGHAI), False),
+    ],
+)
+def test_the_window_holds_to_the_second(plan, moment, is_open):
+    applicant = complete_applicant()
+    if is_open:
+        application = choose(applicant, plan, "internal", at=moment)
+        assert application.round == (1 if moment.month == 4 else 2)
+    else:
+        with pytest.raises(WindowClosed, match="24时"):
+            choose(applicant, plan, "internal", at=moment)
+        assert not Application.objects.exists()
+
+
+def test_changing_keeps_one_active_choice_and_the_history(plan):
+    applicant = complete_applicant()
+    first = choose(applicant, plan, "internal")
+    assert choose(applicant, plan, "internal").pk == first.pk  # the same choice again changes nothing
+    second = choose(applicant, plan, "surgery")
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: ApplicationStatus.CHANGED, second.pk: ApplicationStatus.ACTIVE}
+    with time_machine.travel(ROUND1, tick=False):
+        withdraw_choice(actor=applicant.user, application=second)
+    assert not Application.objects.filter(status=ApplicationStatus.ACTIVE).exists()
+
+
+def test_withdrawing_after_the_deadline_is_refused(plan):
+    applicant = complete_applicant()
+    application = choose(applicant, plan, "internal")
+    with (
+        time_machine.travel(datetime.datetime(2026, 4, 24, 0, 0, tzinfo=SHANGHAI), tick=False),
+        pytest.raises(WindowClosed),
+    ):
+        withdraw_choice(actor=applicant.user, application=application)
+
+
+def test_an_ineligible_choice_is_refused_with_its_clause(plan):
+    old_graduate = complete_applicant(graduated=datetime.date(2023, 6, 30))
+    with pytest.raises(NotEligible) as error:
+        choose(old_graduate, plan, "internal")
+    assert "二(二)3" in error.value.message and "全科" in error.value.message
+    assert choose(old_graduate, plan, "gp").specialty_base == plan["gp"]
+
+
+def test_an_incomplete_profile_is_told_what_is_missing(plan, people):
+    from admissions.services.applicants import register_applicant
+
+    bare = register_applicant(login="bare@example.com", password="Residency-2026!", full_name="新用户")
+    with pytest.raises(DomainError) as error:
+        choose(bare, plan, "internal")
+    assert "身份证件信息" in error.value.message and "学历信息" in error.value.message
+
+
+def test_nobody_chooses_for_someone_else(plan):
+    applicant, other = complete_applicant(1), complete_applicant(2)
+    with time_machine.travel(ROUND1, tick=False), pytest.raises(PermissionDenied):
+        submit_choice(actor=other.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan["internal"])
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are checked on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_submissions_leave_exactly_one_active_choice(plan):
+    applicant = complete_applicant()
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def submit(which):
+        barrier.wait()
+        try:
+            submit_choice(
+                actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan[which]
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with time_machine.travel(ROUND1, tick=False):
+        threads = [threading.Thread(target=submit, args=(("internal", "surgery")[n % 2],)) for n in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert Application.objects.filter(applicant=applicant, status=ApplicationStatus.ACTIVE).count() == 1
