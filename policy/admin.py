@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from policy.models import Campaign, WorkingDayOverride
+from policy.models import Campaign, Sanction, WorkingDayOverride
 from portal.admin import AuditedAdmin
 
 
@@ -15,3 +15,10 @@ class CampaignAdmin(AuditedAdmin):
 class WorkingDayOverrideAdmin(AuditedAdmin):
     list_display = ["date", "is_working_day", "note"]
     date_hierarchy = "date"
+
+
+@admin.register(Sanction)
+class SanctionAdmin(AuditedAdmin):
+    list_display = ["full_name", "kind", "campaign_year", "province", "decided_at"]
+    list_filter = ["kind", "province", "campaign_year"]
+    search_fields = ["full_name", "id_number"]

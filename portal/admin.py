@@ -5,10 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import record_event
 from portal.models import AuditEvent, Notification, User
+from portal.privacy import mask_id_number, mask_phone
+
+
+_MASKED = {"id_number": mask_id_number, "mobile": mask_phone, "password": lambda value: "***"}
 
 
 def _snapshot(obj):
-    return {key: str(value) if value is not None else None for key, value in model_to_dict(obj).items()}
+    values = {key: str(value) if value is not None else None for key, value in model_to_dict(obj).items()}
+    return {key: _MASKED[key](value) if key in _MASKED and value else value for key, value in values.items()}
 
 
 class AuditedAdmin(admin.ModelAdmin):
