@@ -78,3 +78,41 @@ def _person(rng, number):
         "sex": "male" if sequence % 2 else "female",
         "mobile": f"13{rng.randrange(10**9):09d}",
     }
+
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def complete_demo_applicant(user):
+    """The demo applicant's profile, education and documents, so the demo login can choose at once.
+    Runs once: an applicant with an identity number is left as it is."""
+    from django.core.files.base import ContentFile
+
+    from admissions.services import applicants
+
+    applicant = Applicant.objects.filter(user=user).first() or Applicant.objects.create(user=user, full_name="张明")
+    if applicant.id_number:
+        return applicant
+    applicants.update_profile(
+        actor=user,
+        applicant=applicant,
+        full_name="张明",
+        id_number=make_resident_id("420106", datetime.date(2001, 9, 12), 357),
+        mobile="13871234567",
+        declares_fit=True,
+    )
+    applicants.add_education(
+        actor=user,
+        applicant=applicant,
+        school="武汉大学",
+        major="临床医学",
+        major_category="clinical",
+        degree_level=2,
+        full_time=True,
+        graduation_date=datetime.date(datetime.date.today().year, 6, 30),
+    )
+    for kind in ("id_front", "id_back", "diploma"):
+        applicants.upload_document(
+            actor=user, applicant=applicant, kind=kind, file=ContentFile(DEMO_PDF, name=f"{kind}.pdf")
+        )
+    return applicant

@@ -7,7 +7,6 @@ from portal.audit import record_event
 from portal.models import AuditEvent, Notification, User
 from portal.privacy import mask_id_number, mask_phone
 
-
 _MASKED = {"id_number": mask_id_number, "mobile": mask_phone, "password": lambda value: "***"}
 
 

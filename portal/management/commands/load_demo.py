@@ -3,6 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from admissions.demo import complete_demo_applicant
 from bases.demo import load_brochures, load_province
 from bases.models import SpecialtyBase, TrainingBase
 from policy.timetable import local_date
@@ -50,3 +51,4 @@ class Command(BaseCommand):
                 record_event(actor=None, action="user.create", obj=user, after={"role": user.role}, reason="demo data")
             self.stdout.write(f"  {username:16} {user.get_role_display()}")
         load_brochures(campaign=campaign, actor=User.objects.get(username="admin"))
+        complete_demo_applicant(User.objects.get(username="applicant-demo"))
