@@ -18,8 +18,18 @@ _CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "imag
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, read when used (so tests can point it elsewhere); no URL."""
+
     def __init__(self):
-        super().__init__(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
 private_storage = PrivateStorage()
