@@ -30,6 +30,8 @@ def missing_items(applicant):
         required.append(DocumentKind.QUALIFICATION)
     if applicant.applicant_type == ApplicantType.ENTRUSTED:
         required.append(DocumentKind.DISPATCH_LETTER)
+        if not applicant.employer or not applicant.employer_city:
+            missing.append(Missing("employer", _("工作单位及其所在市州")))
         if not applicant.dispatch_training_base_id or not applicant.dispatch_specialty_id:
             missing.append(Missing("dispatch", _("委托单位指定的培训基地和专业")))
     missing.extend(Missing(kind, DocumentKind(kind).label) for kind in required if kind not in uploaded)

@@ -154,7 +154,7 @@ def sanction_reasons(facts, campaign):
             reasons.append(
                 Reason(
                     "四(四)",
-                    _("%(year)s年度录取后无故不报到或退出培训，%(until)s年度前不得报名参加住院医师规范化培训。")
+                    _("%(year)s年度录取后无故不报到或退出培训，至%(until)s年度（含）不得报名参加住院医师规范化培训。")
                     % {"year": sanction.campaign_year, "until": sanction.campaign_year + campaign.ban_years},
                 )
             )
