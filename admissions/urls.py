@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from admissions import views
 from policy.choices import ApplicantType
@@ -8,4 +8,5 @@ urlpatterns = [
     path("province/rural-orders/", views.entry_list, {"kind": ApplicantType.RURAL_ORDER}, name="rural-orders"),
     path("entries/<int:pk>/cancel/", views.entry_cancel, name="entry-cancel"),
     path("entries/<int:pk>/document/", views.entry_document, name="entry-document"),
+    path("", include("admissions.applicant_urls")),
 ]

@@ -13,6 +13,8 @@ def api_exception_handler(exc, context):
             body["gaps"] = [
                 {"section": gap.key, "label": str(gap.label), "problem": str(gap.problem)} for gap in exc.gaps
             ]
+        if getattr(exc, "reasons", None):
+            body["reasons"] = [{"clause": reason.clause, "message": str(reason.message)} for reason in exc.reasons]
         if getattr(exc, "errors", None):
             body["errors"] = [str(error) for error in exc.errors]
         return Response(body, status=exc.status)
