@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bases.views import public as bases_views
 from portal import views
+from portal.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("admissions.urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,7 +19,7 @@ def test_login_and_logout(client, office):
     page = client.get(reverse("login")).content.decode()
     assert "忘记密码" in page
     response = client.post(reverse("login"), {"username": "xiehe", "password": "Correct-horse-9"})
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302 and response.url == reverse("workspace")
     assert "退出（xiehe）" in client.get(reverse("home")).content.decode()
     client.post(reverse("logout"))
     assert "退出（xiehe）" not in client.get(reverse("home")).content.decode()

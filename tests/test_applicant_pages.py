@@ -24,7 +24,7 @@ from bases.services.brochures import (
 from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.models import Role, User
-from portal.uploads import MAX_DOCUMENT_BYTES, private_storage
+from portal.uploads import MAX_DOCUMENT_BYTES
 from tests import factories
 from tests.applicant_helpers import PDF, PNG, complete_applicant
 from tests.brochure_helpers import complete_sections
@@ -36,15 +36,10 @@ PASSWORD = "Residency-2026!"
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path, monkeypatch):
-    """Uploaded files go to a fresh directory. The storage read its location when it was created,
-    so its cached location is replaced as well as the setting."""
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.PRIVATE_MEDIA_ROOT = root
-    monkeypatch.setitem(private_storage.__dict__, "base_location", str(root))
-    monkeypatch.setitem(private_storage.__dict__, "location", str(root))
-    return root
+def private_media(private_files):
+    """Uploaded files go to the test's own folder (see tests/conftest.py)."""
+    private_files.mkdir(parents=True, exist_ok=True)
+    return private_files
 
 
 def stored_files(root):

@@ -14,7 +14,12 @@ def quota(world):
 
 
 def test_workspace_sends_each_office_to_its_page(client, people):
-    for who, target in [("xiehe_office", "office-home"), ("province", "province-dashboard"), ("applicant", "home")]:
+    for who, target in [
+        ("xiehe_office", "office-home"),
+        ("province", "province-dashboard"),
+        ("applicant", "applicant-home"),
+        ("employer", "home"),
+    ]:
         client.force_login(people[who])
         assert client.get(reverse("workspace")).url == reverse(target)
 

@@ -32,7 +32,11 @@ def _campaign(user):
 
 @login_required
 def workspace(request):
-    destinations = {Role.BASE_OFFICE: "office-home", Role.PROVINCIAL_OFFICE: "province-dashboard"}
+    destinations = {
+        Role.BASE_OFFICE: "office-home",
+        Role.PROVINCIAL_OFFICE: "province-dashboard",
+        Role.APPLICANT: "applicant-home",
+    }
     return redirect(destinations.get(request.user.role, "home"))
 
 

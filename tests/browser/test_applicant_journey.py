@@ -14,7 +14,6 @@ from admissions.models import Application, ApplicationStatus
 from bases.demo import load_brochures
 from policy.identity import make_resident_id
 from portal.models import User
-from portal.uploads import private_storage
 from tests.applicant_helpers import PDF, PNG
 
 MOBILE = "13912345678"
@@ -38,13 +37,10 @@ def round1(settings):
 
 
 @pytest.fixture
-def private_media(settings, tmp_path, monkeypatch):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.PRIVATE_MEDIA_ROOT = root
-    monkeypatch.setitem(private_storage.__dict__, "base_location", str(root))
-    monkeypatch.setitem(private_storage.__dict__, "location", str(root))
-    return root
+def private_media(private_files):
+    """Uploaded files go to the test's own folder (see tests/conftest.py)."""
+    private_files.mkdir(parents=True, exist_ok=True)
+    return private_files
 
 
 @pytest.fixture
