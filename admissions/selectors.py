@@ -1,16 +1,30 @@
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from admissions.models import Applicant, DirectEntry, EntryStatus
+from admissions.models import HOLDING_STAGES, Applicant, Assessment, DirectEntry, EntryStatus
 from bases.models import Quota
 
 
+def _holding(campaign_ref, specialty_base_ref):
+    return Assessment.objects.filter(
+        specialty_base=specialty_base_ref, application__campaign=campaign_ref, stage__in=HOLDING_STAGES
+    )
+
+
 def quotas_with_places_taken(quotas):
-    """`quotas` annotated with `taken`: the places already filled (entries outside the rounds so far)."""
-    return quotas.annotate(taken=Count("direct_entries", filter=Q(direct_entries__status=EntryStatus.ACTIVE)))
+    """`quotas` annotated with `taken`: places held by entries outside the rounds and by proposed or
+    admitted candidates."""
+    held = _holding(OuterRef("campaign_id"), OuterRef("specialty_base_id")).values("specialty_base")
+    return quotas.annotate(
+        entries_taken=Count("direct_entries", filter=Q(direct_entries__status=EntryStatus.ACTIVE), distinct=True),
+        held_taken=Coalesce(Subquery(held.annotate(n=Count("pk")).values("n")[:1]), 0),
+    ).annotate(taken=F("entries_taken") + F("held_taken"))
 
 
 def places_taken(quota):
-    return DirectEntry.objects.filter(quota=quota, status=EntryStatus.ACTIVE).count()
+    """Call with the quota row locked when the answer decides a write."""
+    entries = DirectEntry.objects.filter(quota=quota, status=EntryStatus.ACTIVE).count()
+    return entries + _holding(quota.campaign_id, quota.specialty_base_id).count()
 
 
 def entry_quotas(*, campaign, training_base=None):

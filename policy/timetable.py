@@ -91,3 +91,10 @@ def open_choice_round(campaign, moment=None):
     if window_is_open(campaign.round2_opens, campaign.round2_closes, moment):
         return 2
     return None
+
+
+def assessment_window(campaign, round_number):
+    """(first day, last day) of a round's assessment: 三(三)1 for round 1, 三(四)3 for round 2."""
+    if round_number == 1:
+        return campaign.round1_assessment_starts, campaign.round1_assessment_ends
+    return campaign.round2_closes + ONE_DAY, campaign.round2_assessment_ends

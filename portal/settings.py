@@ -166,6 +166,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Deadlines hold without these sweeps (pages derive states from the clock); they carry out the
+# side effects, and running one twice changes nothing the second time.
+CELERY_BEAT_SCHEDULE = {
+    "admit-due-candidates": {"task": "admissions.tasks.admit_due_candidates", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

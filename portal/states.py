@@ -11,7 +11,8 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
-def advance(obj, to, *, field="status"):
+def advance(obj, to):
+    field = getattr(type(obj), "STATE_FIELD", "status")
     current = getattr(obj, field)
     if to not in type(obj).TRANSITIONS.get(current, ()):
         labels = dict(type(obj)._meta.get_field(field).choices)

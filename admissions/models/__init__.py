@@ -1,4 +1,20 @@
 from admissions.models.applications import Application, ApplicationStatus
+from admissions.models.assessments import (
+    HOLDING_STAGES,
+    Admission,
+    Assessment,
+    AssessmentMode,
+    Confirmation,
+    Invitation,
+    InvitationStatus,
+    Objection,
+    ObjectionStatus,
+    Opinion,
+    PublicityEntry,
+    PublicityKind,
+    PublicityList,
+    Stage,
+)
 from admissions.models.entries import DirectEntry, EntryStatus
 from admissions.models.people import (
     Applicant,
@@ -10,14 +26,28 @@ from admissions.models.people import (
 )
 
 __all__ = [
+    "HOLDING_STAGES",
+    "Admission",
     "Applicant",
     "ApplicantDocument",
     "Application",
     "ApplicationStatus",
+    "Assessment",
+    "AssessmentMode",
+    "Confirmation",
     "DirectEntry",
     "DocumentKind",
     "EducationRecord",
     "EntryStatus",
     "IdentityDocumentType",
+    "Invitation",
+    "InvitationStatus",
+    "Objection",
+    "ObjectionStatus",
+    "Opinion",
+    "PublicityEntry",
+    "PublicityKind",
+    "PublicityList",
     "Sex",
+    "Stage",
 ]

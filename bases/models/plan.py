@@ -19,6 +19,8 @@ class Quota(models.Model):
     specialty_base = models.ForeignKey(SpecialtyBase, models.PROTECT, related_name="quotas", verbose_name=_("专业基地"))
     places = models.PositiveIntegerField(_("招收计划数"))
     capacity = models.PositiveIntegerField(_("容量"))
+    interview_weight = models.PositiveSmallIntegerField(_("面试成绩权重（%）"), default=50)
+    exam_weight = models.PositiveSmallIntegerField(_("专业考试成绩权重（%）"), default=50)
 
     scope_paths = scope_via("specialty_base", SpecialtyBase)
 
@@ -28,6 +30,11 @@ class Quota(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "specialty_base"], name="unique_quota_per_campaign"),
             models.CheckConstraint(condition=Q(places__lte=F("capacity")), name="quota_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(interview_weight__lte=100, exam_weight__lte=100)
+                & (Q(interview_weight__gt=0) | Q(exam_weight__gt=0)),
+                name="weights_are_percentages",
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,87 @@
+"""Admission (录取, 三(三)3): once publicity has ended with no open objection and the applicant
+accepted, the candidate is admitted and gets a notice with a verification code. The sweep is
+idempotent: run twice, it admits nobody the second time."""
+
+import secrets
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.models import (
+    Admission,
+    Assessment,
+    Confirmation,
+    Objection,
+    ObjectionStatus,
+    PublicityEntry,
+    PublicityKind,
+    Stage,
+)
+from portal.audit import record_event
+from portal.notifications import notify
+from portal.states import advance
+
+
+def due_for_admission(moment=None):
+    """Proposed candidates whose publicity is over, with no open objection, who accepted."""
+    moment = moment or timezone.now()
+    ended_lists = PublicityEntry.objects.filter(
+        assessment=OuterRef("pk"),
+        publicity_list__kind=PublicityKind.PROPOSED,
+        publicity_list__last_day__lt=timezone.localtime(moment).date(),
+    )
+    open_objections = Objection.objects.filter(entry__assessment=OuterRef("pk"), status=ObjectionStatus.OPEN)
+    return Assessment.objects.filter(
+        Exists(ended_lists), ~Exists(open_objections), stage=Stage.PROPOSED, confirmation=Confirmation.ACCEPTED
+    )
+
+
+def is_admitted(assessment, moment=None):
+    """Admitted by the clock, whether or not the sweep has run yet."""
+    return assessment.stage == Stage.ADMITTED or due_for_admission(moment).filter(pk=assessment.pk).exists()
+
+
+def _notice_number(assessment):
+    campaign = assessment.application.campaign
+    return f"{campaign.year}{assessment.specialty_base.training_base_id:03d}{assessment.pk:07d}"
+
+
+def admit(assessment):
+    with transaction.atomic():
+        assessment = (
+            Assessment.objects.select_for_update()
+            .select_related(
+                "application__campaign",
+                "application__applicant__user",
+                "specialty_base__training_base",
+                "specialty_base__specialty",
+            )
+            .get(pk=assessment.pk)
+        )
+        if assessment.stage != Stage.PROPOSED:
+            return None
+        advance(assessment, Stage.ADMITTED)
+        assessment.save(update_fields=["stage"])
+        admission = Admission.objects.create(
+            assessment=assessment,
+            notice_number=_notice_number(assessment),
+            verification_code=secrets.token_hex(6).upper(),
+        )
+        record_event(
+            actor=None, action="assessment.admitted", obj=assessment, after={"notice": admission.notice_number}
+        )
+        notify(
+            recipient=assessment.application.applicant.user,
+            kind="admission.admitted",
+            subject=_("录取通知：%(base)s") % {"base": assessment.specialty_base},
+            body=_("您已被%(base)s录取。录取通知书编号 %(number)s，请登录平台下载录取通知书。")
+            % {"base": assessment.specialty_base, "number": admission.notice_number},
+        )
+    return admission
+
+
+def admit_due(moment=None):
+    """The sweep Celery beat runs: admit everyone due. Returns how many were admitted."""
+    return sum(admit(assessment) is not None for assessment in due_for_admission(moment).only("pk"))

@@ -1,0 +1,120 @@
+"""Round 2 invitations (三(四)2): a base invites an unadmitted applicant who filed no round-2
+choice; the applicant accepts at most one invitation, which becomes its round-2 choice."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.eligibility import check_eligibility
+from admissions.models import (
+    HOLDING_STAGES,
+    Applicant,
+    Application,
+    ApplicationStatus,
+    Assessment,
+    Invitation,
+    InvitationStatus,
+)
+from admissions.services.applicants import require_owner
+from admissions.services.choices import WindowClosed
+from policy.timetable import window_is_open
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.models import Role
+from portal.notifications import notify
+from portal.permissions import CHANGE, require, require_role
+from portal.states import advance
+
+
+def _require_round2(campaign):
+    if not window_is_open(campaign.round2_opens, campaign.round2_closes):
+        raise WindowClosed(
+            _("复试邀请只能在第二批次填报期间（%(first)s至%(last)s 24时）进行。")
+            % {"first": f"{campaign.round2_opens:%m月%d日}", "last": f"{campaign.round2_closes:%m月%d日}"}
+        )
+
+
+def uninvitable_reason(applicant, campaign):
+    """Why the applicant cannot be invited, or None."""
+    holding = Assessment.objects.filter(
+        application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
+    )
+    if holding.exists():
+        return _("已被拟录取或录取。")
+    if Application.objects.filter(
+        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
+    ).exists():
+        return _("已主动填报第二批次志愿，不能邀请。")
+    if Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED).exists():
+        return _("已接受其他基地的邀请。")
+    return None
+
+
+def invite_applicant(*, actor, applicant, campaign, specialty_base, message=""):
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, specialty_base)
+    _require_round2(campaign)
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        reason = uninvitable_reason(applicant, campaign)
+        if reason:
+            raise DomainError(_("不能邀请该考生：") + reason, code="uninvitable")
+        decision = check_eligibility(applicant=applicant, specialty_base=specialty_base, campaign=campaign)
+        if not decision:
+            raise DomainError(_("该考生不符合本专业基地的申报条件：") + str(decision), status=400, code="not_eligible")
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    campaign=campaign,
+                    specialty_base=specialty_base,
+                    applicant=applicant,
+                    invited_by=actor,
+                    message=message.strip(),
+                )
+        except IntegrityError:
+            raise DomainError(_("已向该考生发出过邀请，正在等待回复。"), code="duplicate") from None
+        record_event(actor=actor, action="invitation.send", obj=invitation, after={"applicant": applicant.pk})
+        notify(
+            recipient=applicant.user,
+            kind="invitation.received",
+            subject=_("复试邀请：%(base)s") % {"base": specialty_base},
+            body=_("%(base)s邀请您参加第二批次复试。%(message)s请登录平台接受或谢绝；您只能接受一家基地的邀请。")
+            % {"base": specialty_base, "message": message},
+        )
+    return invitation
+
+
+def accept_invitation(*, actor, invitation):
+    """Accepting one invitation declines the others and files it as the round-2 choice."""
+    require_owner(actor, invitation.applicant)
+    campaign = invitation.campaign
+    _require_round2(campaign)
+    with transaction.atomic():
+        # Both acceptances of one applicant queue on its row; the second finds the first accepted.
+        applicant = Applicant.objects.select_for_update().get(pk=invitation.applicant_id)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        reason = uninvitable_reason(applicant, campaign)
+        if reason:
+            raise DomainError(_("不能接受邀请：") + reason, code="uninvitable")
+        advance(invitation, InvitationStatus.ACCEPTED)
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["status", "responded_at"])
+        Application.objects.create(
+            applicant=applicant, campaign=campaign, round=2, specialty_base=invitation.specialty_base
+        )
+        others = Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.PENDING)
+        declined = list(others.values_list("pk", flat=True))
+        others.update(status=InvitationStatus.DECLINED, responded_at=timezone.now())
+        record_event(actor=actor, action="invitation.accept", obj=invitation, after={"declined_others": declined})
+    return invitation
+
+
+def decline_invitation(*, actor, invitation):
+    require_owner(actor, invitation.applicant)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        advance(invitation, InvitationStatus.DECLINED)
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["status", "responded_at"])
+        record_event(actor=actor, action="invitation.decline", obj=invitation)
+    return invitation
