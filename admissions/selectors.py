@@ -58,3 +58,25 @@ def applications_of(applicant):
     return applicant.applications.select_related(
         "campaign", "specialty_base__training_base", "specialty_base__specialty"
     ).order_by("-submitted_at", "-id")
+
+
+def fill_by_specialty(*, campaign):
+    """{specialty id: places filled} across the province: proposed or admitted candidates and
+    entries outside the rounds."""
+    filled = {}
+    held = (
+        Assessment.objects.filter(application__campaign=campaign, stage__in=HOLDING_STAGES)
+        .values("specialty_base__specialty_id")
+        .annotate(n=Count("pk"))
+    )
+    entries = (
+        DirectEntry.objects.filter(campaign=campaign, status=EntryStatus.ACTIVE)
+        .values("quota__specialty_base__specialty_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in held:
+        filled[row["specialty_base__specialty_id"]] = filled.get(row["specialty_base__specialty_id"], 0) + row["n"]
+    for row in entries:
+        key = row["quota__specialty_base__specialty_id"]
+        filled[key] = filled.get(key, 0) + row["n"]
+    return filled

@@ -5,7 +5,6 @@ from bases.views import office
 urlpatterns = [
     path("workspace/", office.workspace, name="workspace"),
     path("office/", office.office_home, name="office-home"),
-    path("province/", office.province_dashboard, name="province-dashboard"),
     path("quota-increases/", office.quota_increase_list, name="quota-increases"),
     path("quota-increases/<int:pk>/approve/", office.quota_increase_approve, name="quota-increase-approve"),
     path("quota-increases/<int:pk>/reject/", office.quota_increase_reject, name="quota-increase-reject"),

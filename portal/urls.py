@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bases.views import public as bases_views
-from portal import views
+from portal import dashboard, views
 from portal.forms import LoginForm
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("plan/", bases_views.plan_table, name="plan-table"),
     path("", include("bases.urls")),
     path("", include("admissions.urls")),
+    path("province/", dashboard.province_dashboard, name="province-dashboard"),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -77,8 +79,23 @@ def test_province_dashboard_totals_by_specialty_and_city(client, people, world, 
         specialty_base=factories.specialty_base(yichang, paediatrics, capacity=8),
         places=4,
     )
+    from admissions.services.entries import enter_professional_master
+    from policy.identity import make_resident_id
+
+    enter_professional_master(
+        actor=people["xiehe_office"],
+        quota=quota,
+        full_name="专硕一",
+        id_type="resident_id",
+        id_number=make_resident_id("420102", datetime.date(2000, 1, 1), 11),
+        school="华科",
+        school_province="湖北省",
+        school_city="武汉市",
+    )
     client.force_login(people["province"])
     response = client.get(reverse("province-dashboard"))
+    fill = {row.name: (row.filled, row.fill_rate) for row in response.context["by_specialty"]}
+    assert fill == {"内科": (1, 17), "儿科": (0, 0)}
     by_specialty = {row.name: (row.total_places, row.is_shortage) for row in response.context["by_specialty"]}
     assert by_specialty == {"内科": (6, False), "儿科": (4, True)}
     assert next(iter(response.context["by_specialty"])).name == "儿科"  # shortage specialties first

@@ -6,10 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from bases.brochure_selectors import province_review_rows
 from bases.models import QuotaIncrease
 from bases.office_forms import QuotaDecisionForm, QuotaIncreaseRequestForm
-from bases.selectors import base_plan, plan_by_city, plan_by_specialty, plan_totals, quota_increases
+from bases.selectors import base_plan, plan_totals, quota_increases
 from bases.services.quotas import (
     approve_quota_increase,
     reject_quota_increase,
@@ -66,24 +65,6 @@ def office_home(request):
             "increases": quota_increases(user=request.user, campaign=campaign)[:20],
         },
         status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def province_dashboard(request):
-    require_role(request.user, Role.PROVINCIAL_OFFICE)
-    campaign = _campaign(request.user)
-    return render(
-        request,
-        "bases/province_dashboard.html",
-        {
-            "campaign": campaign,
-            "phase": phase_at(campaign),
-            "by_specialty": plan_by_specialty(campaign=campaign),
-            "by_city": plan_by_city(campaign=campaign),
-            "pending": quota_increases(user=request.user, campaign=campaign, status="pending"),
-            "brochures": province_review_rows(user=request.user, campaign=campaign),
-        },
     )
 
 

@@ -1,0 +1,39 @@
+"""The provincial office's workspace: it reads across bases and admissions, so it lives in the
+project app rather than in either."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from admissions.selectors import fill_by_specialty
+from bases.brochure_selectors import province_review_rows
+from bases.selectors import plan_by_city, plan_by_specialty, quota_increases
+from policy.selectors import current_campaign
+from policy.timetable import phase_at
+from portal.models import Role
+from portal.permissions import require_role
+
+
+@login_required
+def province_dashboard(request):
+    require_role(request.user, Role.PROVINCIAL_OFFICE)
+    campaign = current_campaign(province=request.user.province)
+    if campaign is None:
+        raise Http404("本省尚无年度招录。")
+    filled = fill_by_specialty(campaign=campaign)
+    by_specialty = list(plan_by_specialty(campaign=campaign))
+    for row in by_specialty:
+        row.filled = filled.get(row.pk, 0)
+        row.fill_rate = round(100 * row.filled / row.total_places) if row.total_places else 0
+    return render(
+        request,
+        "bases/province_dashboard.html",
+        {
+            "campaign": campaign,
+            "phase": phase_at(campaign),
+            "by_specialty": by_specialty,
+            "by_city": plan_by_city(campaign=campaign),
+            "pending": quota_increases(user=request.user, campaign=campaign, status="pending"),
+            "brochures": province_review_rows(user=request.user, campaign=campaign),
+        },
+    )
