@@ -61,3 +61,9 @@ def people(world):
         "applicant": factories.user(Role.APPLICANT),
         "other_applicant": factories.user(Role.APPLICANT),
     }
+
+
+@pytest.fixture
+def api():
+    """An API client signed in as the given user (None: anonymous)."""
+    return factories.api_client

@@ -1,8 +1,10 @@
 import datetime
 import itertools
 
+from rest_framework.test import APIClient
+
 from bases.demo_data import TIMETABLE
-from bases.models import Province, Specialty, SpecialtyBase, TrainingBase
+from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
 from policy.models import Campaign
 from portal.models import Role, User
 
@@ -43,3 +45,29 @@ def user(role=Role.APPLICANT, username=None, **scope):
         role=role,
         **scope,
     )
+
+
+def grow_plan(campaign, count):
+    """Add training bases with 10 specialty bases each, until the plan has `count` more rows."""
+    specialties = [specialty(f"9{n:03d}") for n in range(10)]
+    first = TrainingBase.objects.count()
+    bases = TrainingBase.objects.bulk_create(
+        [
+            TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=100 + n)
+            for n in range(first, first + count // 10)
+        ]
+    )
+    specialty_bases = SpecialtyBase.objects.bulk_create(
+        [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties]
+    )
+    Quota.objects.bulk_create(
+        [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
+    )
+    return specialty_bases
+
+
+def api_client(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

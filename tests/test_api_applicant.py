@@ -17,12 +17,13 @@ from rest_framework.test import APIClient
 
 from admissions.api import RegisterThrottle
 from admissions.models import Applicant, ApplicantDocument, Application, ApplicationStatus, EducationRecord
-from bases.models import Quota, SpecialtyBase, TrainingBase
+from bases.models import Quota, SpecialtyBase
 from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.uploads import MAX_DOCUMENT_BYTES, private_storage
 from tests import factories
 from tests.applicant_helpers import PDF, PNG, complete_applicant
+from tests.factories import api_client as api
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ROUND1 = datetime.datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)
@@ -36,13 +37,6 @@ def fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -460,24 +454,6 @@ def test_an_ineligible_or_incomplete_choice_is_refused_with_its_reasons(plan):
 # --- Query counts --------------------------------------------------------------------------------
 
 
-def _grow_plan(campaign, count):
-    specialties = [factories.specialty(f"9{n:03d}") for n in range(10)]
-    first = TrainingBase.objects.count()
-    bases = TrainingBase.objects.bulk_create(
-        [
-            TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=n)
-            for n in range(first, first + count // 10)
-        ]
-    )
-    specialty_bases = SpecialtyBase.objects.bulk_create(
-        [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties]
-    )
-    Quota.objects.bulk_create(
-        [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
-    )
-    return specialty_bases
-
-
 def _queries(client, url, params=None):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params or {})
@@ -489,9 +465,9 @@ def test_eligibility_queries_stay_flat_from_10_to_1000_rows(world):
     campaign = world["hubei_campaign"]
     client = api(complete_applicant(graduated=datetime.date(2023, 6, 30)).user)
     url = reverse("api-my-eligibility")
-    _grow_plan(campaign, 10)
+    factories.grow_plan(campaign, 10)
     small = _queries(client, url)
-    _grow_plan(campaign, 990)
+    factories.grow_plan(campaign, 990)
     assert Quota.objects.filter(campaign=campaign).count() == 1000
     assert _queries(client, url) == small
     assert _queries(client, url, {"page": 2}) == small
@@ -505,7 +481,7 @@ def test_application_history_queries_stay_flat_as_it_grows(world):
     me = complete_applicant()
     client = api(me.user)
     url = reverse("api-my-applications")
-    bases = _grow_plan(campaign, 200)
+    bases = factories.grow_plan(campaign, 200)
 
     def history(rows):
         Application.objects.bulk_create(

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from bases.models import Brochure, BrochureComment, BrochureStatus, BrochureVersion
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
@@ -15,17 +14,6 @@ from tests import factories
 
 COMPLETE = {section.key: f"{section.label}的内容。" + "详" * section.min_chars for section in SECTIONS}
 SECRET = "同济医院草稿中的内部说明"
-
-
-@pytest.fixture
-def api():
-    def client_for(user):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return client_for
 
 
 @pytest.fixture

@@ -4,23 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, SpecialtyBase
 from bases.services.quotas import request_quota_increase, set_quota
 from portal.models import Notification, Role
 from tests import factories
-
-
-@pytest.fixture
-def api():
-    def client_for(user):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return client_for
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from admissions.models import Applicant, ApplicantDocument, Application, ApplicationStatus, EducationRecord
 from admissions.services.choices import submit_choice
-from bases.models import Quota, SpecialtyBase, TrainingBase
+from bases.models import Quota
 from bases.services.brochures import (
     approve_brochure,
     publish_brochure,
@@ -468,26 +468,9 @@ def test_the_choose_page_links_a_published_brochure(client, plan, people):
     }
 
 
-def _grow_plan(campaign, count):
-    specialties = [factories.specialty(f"9{n:03d}") for n in range(10)]
-    first = TrainingBase.objects.count()
-    bases = TrainingBase.objects.bulk_create(
-        [
-            TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=100 + n)
-            for n in range(first, first + count // 10)
-        ]
-    )
-    specialty_bases = SpecialtyBase.objects.bulk_create(
-        [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties]
-    )
-    Quota.objects.bulk_create(
-        [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
-    )
-
-
 def test_choose_page_queries_stay_flat_from_10_to_200_rows(client, world):
     campaign = world["hubei_campaign"]
-    _grow_plan(campaign, 10)
+    factories.grow_plan(campaign, 10)
     applicant = complete_applicant()
     logged_in(client, applicant)
 
@@ -499,7 +482,7 @@ def test_choose_page_queries_stay_flat_from_10_to_200_rows(client, world):
 
     small, shown = count()
     assert shown == 10
-    _grow_plan(campaign, 190)
+    factories.grow_plan(campaign, 190)
     assert Quota.objects.count() == 200
     assert count() == (small, 50)
     assert count({"page": 3}) == (small, 50)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bases.demo import load_province
-from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
+from bases.models import Quota, Specialty
 from tests import factories
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -67,24 +67,6 @@ def test_english_is_available(client, demo):
     assert "Round 1 registration and first choice" in page
 
 
-def _grow_plan(campaign, count):
-    """Add training bases with 10 specialty bases each until the plan has `count` more rows."""
-    specialties = [factories.specialty(f"9{n:03d}") for n in range(10)]
-    first = TrainingBase.objects.count()
-    bases = TrainingBase.objects.bulk_create(
-        [
-            TrainingBase(province=campaign.province, name=f"扩展医院{n}", city=f"市{n % 5}", sort_order=n)
-            for n in range(first, first + count // 10)
-        ]
-    )
-    specialty_bases = SpecialtyBase.objects.bulk_create(
-        [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties]
-    )
-    Quota.objects.bulk_create(
-        [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
-    )
-
-
 def _queries(client, url, params=None):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params or {})
@@ -95,9 +77,9 @@ def _queries(client, url, params=None):
 @pytest.mark.parametrize("url_name", ["plan-table", "api-plan", "directory", "api-training-bases"])
 def test_list_queries_stay_flat_from_10_to_1000_rows(client, hubei, url_name):
     campaign = factories.campaign(hubei)
-    _grow_plan(campaign, 10)
+    factories.grow_plan(campaign, 10)
     small = _queries(client, reverse(url_name))
-    _grow_plan(campaign, 990)
+    factories.grow_plan(campaign, 990)
     assert Quota.objects.count() == 1000
     assert _queries(client, reverse(url_name)) == small
     if url_name in ("plan-table", "api-plan"):
