@@ -9,4 +9,7 @@ urlpatterns = [
     path("entries/<int:pk>/cancel/", views.entry_cancel, name="entry-cancel"),
     path("entries/<int:pk>/document/", views.entry_document, name="entry-document"),
     path("", include("admissions.applicant_urls")),
+    path("", include("admissions.round_urls")),
+    path("", include("admissions.public_urls")),
+    path("", include("admissions.offer_urls")),
 ]

@@ -1,6 +1,6 @@
 """Scores (三(三)2: interview and professional exam, each out of 100) and the ranking a base sees."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,8 @@ def composite(interview, exam, interview_weight=50, exam_weight=50):
     if interview is None or exam is None:
         return None
     total = Decimal(interview) * interview_weight + Decimal(exam) * exam_weight
-    return (total / Decimal(interview_weight + exam_weight)).quantize(Decimal("0.1"))
+    # 四舍五入, as score sheets round, not the banker's rounding Decimal uses by default.
+    return (total / Decimal(interview_weight + exam_weight)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def rank_key(*, composite_score, exam, interview, submitted_at):

@@ -21,7 +21,10 @@ def email_notification(notification_id):
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
         )
         if notification is None or notification.emailed_at is not None or not notification.recipient.email:
             return False

@@ -191,7 +191,7 @@ class Admission(models.Model):
     notice_number = models.CharField(_("录取通知书编号"), max_length=32, unique=True)
     verification_code = models.CharField(_("验证码"), max_length=16, unique=True)
 
-    scope_paths = scope_via("assessment", Assessment)
+    scope_paths = {"owner": "assessment__application__applicant__user_id", **scope_via("assessment", Assessment)}
 
     class Meta:
         verbose_name = _("录取")

@@ -51,7 +51,7 @@ def _notice_number(assessment):
 def admit(assessment):
     with transaction.atomic():
         assessment = (
-            Assessment.objects.select_for_update()
+            Assessment.objects.select_for_update(of=("self",))
             .select_related(
                 "application__campaign",
                 "application__applicant__user",

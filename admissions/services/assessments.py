@@ -54,7 +54,7 @@ def _score(value, label):
 
 def _locked(assessment):
     return (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related(
             "application__campaign",
             "application__applicant__user",

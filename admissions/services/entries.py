@@ -35,7 +35,11 @@ def _check_identity(id_type, id_number):
 def _enter(*, actor, quota, kind, person, extra):
     id_number = _check_identity(person["id_type"], person["id_number"])
     with transaction.atomic():
-        quota = Quota.objects.select_for_update().select_related("specialty_base__training_base").get(pk=quota.pk)
+        quota = (
+            Quota.objects.select_for_update(of=("self",))
+            .select_related("specialty_base__training_base")
+            .get(pk=quota.pk)
+        )
         if places_taken(quota) >= quota.places:
             raise QuotaFull(
                 _("%(base)s的招收计划 %(places)s 个已满，不能再录入；可先申请增加招收计划。")

@@ -60,7 +60,8 @@ def publish_list(*, actor, campaign, training_base, round_number):
     require(actor, CHANGE, training_base)
     with transaction.atomic():
         assessments = list(
-            Assessment.objects.select_for_update()
+            # of=self: the filter's outer join to the entries cannot be locked (PostgreSQL refuses).
+            Assessment.objects.select_for_update(of=("self",))
             .filter(
                 application__campaign=campaign,
                 application__round=round_number,
@@ -105,14 +106,18 @@ def handle_objection(*, actor, objection, sustained, note):
     if not note.strip():
         raise DomainError(_("请写明处理情况。"), status=400, code="invalid")
     with transaction.atomic():
-        objection = Objection.objects.select_for_update().select_related("entry__publicity_list").get(pk=objection.pk)
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("entry__publicity_list")
+            .get(pk=objection.pk)
+        )
         advance(objection, ObjectionStatus.SUSTAINED if sustained else ObjectionStatus.DISMISSED)
         objection.handled_by, objection.handled_at, objection.handling_note = actor, timezone.now(), note.strip()
         objection.save()
         record_event(actor=actor, action=f"objection.{objection.status}", obj=objection, reason=note)
         if sustained:
             assessment = (
-                Assessment.objects.select_for_update()
+                Assessment.objects.select_for_update(of=("self",))
                 .select_related(
                     "application__applicant__user", "application__campaign", "specialty_base__training_base"
                 )

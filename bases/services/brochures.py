@@ -41,7 +41,11 @@ def gaps_of(version):
 
 
 def _locked(version):
-    return BrochureVersion.objects.select_for_update().select_related("brochure__training_base").get(pk=version.pk)
+    return (
+        BrochureVersion.objects.select_for_update(of=("self",))
+        .select_related("brochure__training_base")
+        .get(pk=version.pk)
+    )
 
 
 def start_brochure_draft(*, actor, campaign, training_base):

@@ -90,7 +90,11 @@ def request_quota_increase(*, actor, quota, places, reason):
     if not reason.strip():
         raise DomainError(_("请填写申请理由。"), status=400, code="invalid")
     with transaction.atomic():
-        quota = Quota.objects.select_for_update().select_related("specialty_base__training_base").get(pk=quota.pk)
+        quota = (
+            Quota.objects.select_for_update(of=("self",))
+            .select_related("specialty_base__training_base")
+            .get(pk=quota.pk)
+        )
         if places > _room(quota):
             raise QuotaExceedsCapacity(
                 _("专业基地容量为 %(capacity)s，现有计划 %(places)s，最多还可申请增加 %(room)s 个。")
@@ -115,7 +119,9 @@ def _decide(*, actor, increase, to, granted=None, reason):
         # The quota row is locked first: two decisions on the same quota queue up here, so the
         # second sees the places the first granted.
         quota = (
-            Quota.objects.select_for_update().select_related("specialty_base__training_base").get(pk=increase.quota_id)
+            Quota.objects.select_for_update(of=("self",))
+            .select_related("specialty_base__training_base")
+            .get(pk=increase.quota_id)
         )
         increase = QuotaIncrease.objects.select_for_update().get(pk=increase.pk)
         before = _increase_state(increase)
@@ -198,3 +204,24 @@ def withdraw_quota_increase(*, actor, increase):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, increase)
     return _decide(actor=actor, increase=increase, to=QuotaIncreaseStatus.WITHDRAWN, reason="")
+
+
+def set_score_weights(*, actor, quota, interview_weight, exam_weight):
+    """A training base weighs the interview and the exam for one specialty base (equal by default)."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, quota)
+    if not (0 <= interview_weight <= 100 and 0 <= exam_weight <= 100 and interview_weight + exam_weight > 0):
+        raise DomainError(_("权重应为 0 到 100 之间的整数，且不能同时为 0。"), status=400, code="invalid")
+    with transaction.atomic():
+        quota = Quota.objects.select_for_update().get(pk=quota.pk)
+        before = {"interview": quota.interview_weight, "exam": quota.exam_weight}
+        quota.interview_weight, quota.exam_weight = interview_weight, exam_weight
+        quota.save(update_fields=["interview_weight", "exam_weight"])
+        record_event(
+            actor=actor,
+            action="quota.weights",
+            obj=quota,
+            before=before,
+            after={"interview": interview_weight, "exam": exam_weight},
+        )
+    return quota

@@ -1,18 +1,21 @@
 """Workspaces of the training-base office and the provincial office, and quota-increase requests."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bases.models import QuotaIncrease
-from bases.office_forms import QuotaDecisionForm, QuotaIncreaseRequestForm
+from bases.models import Quota, QuotaIncrease
+from bases.office_forms import QuotaDecisionForm, QuotaIncreaseRequestForm, WeightsForm
 from bases.selectors import base_plan, plan_totals, quota_increases
 from bases.services.quotas import (
     approve_quota_increase,
     reject_quota_increase,
     request_quota_increase,
+    set_score_weights,
     withdraw_quota_increase,
 )
 from policy.selectors import current_campaign
@@ -36,7 +39,31 @@ def workspace(request):
         Role.PROVINCIAL_OFFICE: "province-dashboard",
         Role.APPLICANT: "applicant-home",
     }
+    if request.user.role == Role.SPECIALTY_BASE_STAFF:
+        return redirect("round-candidates", round_number=1)
     return redirect(destinations.get(request.user.role, "home"))
+
+
+@login_required
+@require_POST
+def quota_weights(request):
+    require_role(request.user, Role.BASE_OFFICE)
+    form = WeightsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("权重应为 0 到 100 之间的整数。"))
+        return redirect("office-home")
+    quota = get_object_or_404(Quota, pk=form.cleaned_data["quota"])
+    perform(
+        request,
+        lambda: set_score_weights(
+            actor=request.user,
+            quota=quota,
+            interview_weight=form.cleaned_data["interview_weight"],
+            exam_weight=form.cleaned_data["exam_weight"],
+        ),
+        success=_("成绩权重已保存。"),
+    )
+    return redirect("office-home")
 
 
 @login_required

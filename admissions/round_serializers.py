@@ -1,0 +1,438 @@
+"""The admission rounds in the API: what staff and applicants read and what they may send.
+Serializers only parse and present; every write is a service call in admissions/api_rounds.py.
+
+Rows come from the querysets in admissions/api_rounds.py, annotated with the quota's weights
+(`interview_weight`, `exam_weight`, `quota_places`), the proposed list's last day
+(`publicity_last_day`) and whether the clock has already admitted the candidate (`due`)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from admissions.models import (
+    Admission,
+    Assessment,
+    AssessmentMode,
+    Confirmation,
+    Invitation,
+    InvitationStatus,
+    Objection,
+    ObjectionStatus,
+    Opinion,
+    PublicityEntry,
+    PublicityKind,
+    PublicityList,
+    Stage,
+)
+from bases.models import SpecialtyBase
+from policy.scoring import composite
+from policy.timetable import end_of_day
+from portal.privacy import mask_id_number
+
+
+def _enum_schema(choices):
+    labels = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
+    return {"type": "string", "enum": list(choices.values), "description": labels}
+
+
+def _choice_field(choices, component_name, invalid_message=None):
+    """A ChoiceField documented as its own named enum (several models have a "status")."""
+
+    @extend_schema_field(_enum_schema(choices), component_name=component_name)
+    class Field(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            if invalid_message:
+                kwargs.setdefault("error_messages", {"invalid_choice": invalid_message})
+            super().__init__(choices=choices.choices, **kwargs)
+
+    Field.__name__ = f"{component_name}Field"
+    return Field
+
+
+StageField = _choice_field(Stage, "AssessmentStage")
+ConfirmationField = _choice_field(Confirmation, "Confirmation")
+OpinionField = _choice_field(Opinion, "Opinion", _l("“{input}”不是有效的录取意见。"))
+AssessmentModeField = _choice_field(AssessmentMode, "AssessmentMode", _l("“{input}”不是有效的面试形式。"))
+PublicityKindField = _choice_field(PublicityKind, "PublicityKind")
+ObjectionStatusField = _choice_field(ObjectionStatus, "ObjectionStatus")
+InvitationStatusField = _choice_field(InvitationStatus, "InvitationStatus")
+
+SCORE = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, read_only=True)
+
+
+def effective_stage(assessment):
+    """The stage the clock gives: a proposed candidate whose publicity ended with no open objection
+    and who accepted is admitted, whether or not the sweep has run yet."""
+    return Stage.ADMITTED if getattr(assessment, "due", False) else Stage(assessment.stage)
+
+
+def _ends_at(last_day):
+    return None if last_day is None else end_of_day(last_day)
+
+
+# --- Assessments ---------------------------------------------------------------------------------
+
+
+class _AssessmentBase(serializers.ModelSerializer):
+    round = serializers.IntegerField(source="application.round", help_text="批次")
+    training_base = serializers.IntegerField(source="specialty_base.training_base_id")
+    training_base_name = serializers.CharField(source="specialty_base.training_base.name")
+    specialty = serializers.CharField(source="specialty_base.specialty.name")
+    specialty_code = serializers.CharField(source="specialty_base.specialty.code")
+    stage = serializers.SerializerMethodField(help_text="当前状态（按时钟：公示结束且已接受者即为已录取）")
+    stage_label = serializers.SerializerMethodField()
+    composite = serializers.SerializerMethodField(help_text="综合成绩：按该专业基地的权重加权，一位小数")
+    confirmation = ConfirmationField(read_only=True)
+    publicity_last_day = serializers.DateField(
+        read_only=True, allow_null=True, help_text="拟录取名单公示截止日（当日24时结束）；未公示为空"
+    )
+    publicity_ends_at = serializers.SerializerMethodField(help_text="公示结束时刻")
+
+    @extend_schema_field(StageField())
+    def get_stage(self, assessment):
+        return effective_stage(assessment).value
+
+    def get_stage_label(self, assessment) -> str:
+        return str(effective_stage(assessment).label)
+
+    @extend_schema_field(SCORE)
+    def get_composite(self, assessment):
+        score = composite(
+            assessment.interview_score, assessment.exam_score, assessment.interview_weight, assessment.exam_weight
+        )
+        return None if score is None else str(score)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_publicity_ends_at(self, assessment):
+        ends_at = _ends_at(assessment.publicity_last_day)
+        return None if ends_at is None else serializers.DateTimeField().to_representation(ends_at)
+
+
+class AssessmentSerializer(_AssessmentBase):
+    """A candidate as the specialty base and the training-base office see it."""
+
+    application = serializers.IntegerField(source="application_id")
+    applicant = serializers.IntegerField(source="application.applicant_id")
+    applicant_name = serializers.CharField(source="application.applicant.full_name")
+    submitted_at = serializers.DateTimeField(
+        source="application.submitted_at", help_text="志愿填报时间（并列时排序用）"
+    )
+    interview_mode = AssessmentModeField(read_only=True)
+    opinion = OpinionField(read_only=True)
+    interview_weight = serializers.IntegerField(read_only=True, help_text="面试成绩权重（%）")
+    exam_weight = serializers.IntegerField(read_only=True, help_text="专业考试成绩权重（%）")
+    quota_places = serializers.IntegerField(read_only=True, allow_null=True, help_text="该专业基地的招收计划数")
+    rank = serializers.SerializerMethodField(
+        help_text="在本专业基地（本次筛选范围内）的排名：综合成绩从高到低，并列规则见接口说明；成绩未录入为空"
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "application",
+            "round",
+            "applicant",
+            "applicant_name",
+            "submitted_at",
+            "specialty_base",
+            "training_base",
+            "training_base_name",
+            "specialty",
+            "specialty_code",
+            "is_adjustment",
+            "adjustment_consent_at",
+            "stage",
+            "stage_label",
+            "qualification_note",
+            "interview_score",
+            "exam_score",
+            "interview_mode",
+            "evaluation_basic",
+            "evaluation_interview",
+            "evaluation_exam",
+            "evaluation_overall",
+            "opinion",
+            "interview_weight",
+            "exam_weight",
+            "composite",
+            "rank",
+            "quota_places",
+            "decided_at",
+            "confirmation",
+            "confirmed_at",
+            "publicity_last_day",
+            "publicity_ends_at",
+        ]
+        read_only_fields = fields
+
+    def get_rank(self, assessment) -> int | None:
+        return self.context.get("ranks", {}).get(assessment.pk)
+
+
+class MyAssessmentSerializer(_AssessmentBase):
+    """The applicant's own assessment: the review note, scores, the offer and its confirmation."""
+
+    can_confirm = serializers.SerializerMethodField(help_text="现在能否确认接受或放弃（拟录取且在公示期内）")
+    notice_number = serializers.SerializerMethodField(help_text="录取通知书编号（录取后生成）")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "round",
+            "specialty_base",
+            "training_base",
+            "training_base_name",
+            "specialty",
+            "specialty_code",
+            "is_adjustment",
+            "stage",
+            "stage_label",
+            "qualification_note",
+            "interview_score",
+            "exam_score",
+            "composite",
+            "confirmation",
+            "confirmed_at",
+            "can_confirm",
+            "publicity_last_day",
+            "publicity_ends_at",
+            "notice_number",
+        ]
+        read_only_fields = fields
+
+    def get_can_confirm(self, assessment) -> bool:
+        ends_at = _ends_at(assessment.publicity_last_day)
+        return assessment.stage == Stage.PROPOSED and ends_at is not None and timezone.now() < ends_at
+
+    def get_notice_number(self, assessment) -> str | None:
+        try:
+            return assessment.admission.notice_number
+        except Admission.DoesNotExist:
+            return None
+
+
+class QualificationInputSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(help_text="资格审核是否通过")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审核意见，学员可以看到；不通过时必填"
+    )
+
+
+def _score_field(label, message):
+    return serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        help_text=f"{label}，0–100，一位小数；尚未考核为 null",
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"), message
+        ),
+    )
+
+
+class ScoresInputSerializer(serializers.Serializer):
+    interview_score = _score_field("面试成绩", _l("面试成绩应在 0 到 100 之间，最多一位小数。"))
+    exam_score = _score_field("专业考试成绩", _l("专业考试成绩应在 0 到 100 之间，最多一位小数。"))
+    interview_mode = AssessmentModeField(required=False, default=AssessmentMode.ON_SITE, help_text="面试形式")
+    opinion = OpinionField(required=False, allow_blank=True, default="", help_text="专业基地录取意见")
+    evaluation_basic = serializers.CharField(required=False, allow_blank=True, help_text="基本情况分析")
+    evaluation_interview = serializers.CharField(required=False, allow_blank=True, help_text="面试评价")
+    evaluation_exam = serializers.CharField(required=False, allow_blank=True, help_text="专业考核评价")
+    evaluation_overall = serializers.CharField(required=False, allow_blank=True, help_text="整体意见")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    admit = serializers.BooleanField(help_text="true：拟录取（占用一个招收计划）；false：不录取")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="说明")
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true：接受录取；false：放弃录取（名额随即释放）")
+
+
+class AdjustmentInputSerializer(serializers.Serializer):
+    specialty_base = serializers.PrimaryKeyRelatedField(
+        queryset=SpecialtyBase.objects.select_related("training_base", "specialty"),
+        help_text="同一培训基地中仍有名额的另一个专业基地",
+        error_messages={
+            "does_not_exist": _l("专业基地 {pk_value} 不存在。"),
+            "incorrect_type": _l("专业基地编号应为整数。"),
+        },
+    )
+
+
+# --- Publicity and objections --------------------------------------------------------------------
+
+
+class PublicityListSerializer(serializers.ModelSerializer):
+    campaign_year = serializers.IntegerField(source="campaign.year")
+    training_base_name = serializers.CharField(source="training_base.name")
+    kind = PublicityKindField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display")
+    ends_at = serializers.SerializerMethodField(help_text="公示结束时刻（公示截止日24时）")
+    is_public = serializers.SerializerMethodField(help_text="是否仍在公示期内")
+    entry_count = serializers.IntegerField(read_only=True, help_text="名单人数")
+
+    class Meta:
+        model = PublicityList
+        fields = [
+            "id",
+            "campaign_year",
+            "training_base",
+            "training_base_name",
+            "round",
+            "kind",
+            "kind_label",
+            "published_at",
+            "last_day",
+            "ends_at",
+            "is_public",
+            "note",
+            "entry_count",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_ends_at(self, publicity_list):
+        return serializers.DateTimeField().to_representation(end_of_day(publicity_list.last_day))
+
+    def get_is_public(self, publicity_list) -> bool:
+        return timezone.now() < end_of_day(publicity_list.last_day)
+
+
+class PublicEntrySerializer(serializers.ModelSerializer):
+    """One listed candidate as everyone sees it: the identity number is always masked."""
+
+    name = serializers.CharField(source="assessment.application.applicant.full_name", help_text="姓名")
+    id_number = serializers.SerializerMethodField(help_text="证件号码（部分隐藏）")
+    specialty_base = serializers.IntegerField(source="assessment.specialty_base_id")
+    specialty = serializers.CharField(source="assessment.specialty_base.specialty.name")
+    specialty_code = serializers.CharField(source="assessment.specialty_base.specialty.code")
+
+    class Meta:
+        model = PublicityEntry
+        fields = ["id", "name", "id_number", "specialty_base", "specialty", "specialty_code"]
+        read_only_fields = fields
+
+    def get_id_number(self, entry) -> str:
+        return mask_id_number(entry.assessment.application.applicant.id_number)
+
+
+class PublicityListDetailSerializer(PublicityListSerializer):
+    entries = PublicEntrySerializer(many=True, read_only=True)
+
+    class Meta(PublicityListSerializer.Meta):
+        fields = [*PublicityListSerializer.Meta.fields, "entries"]
+        read_only_fields = fields
+
+
+class PublishInputSerializer(serializers.Serializer):
+    round = serializers.ChoiceField(
+        choices=[(1, "第一批次"), (2, "第二批次")],
+        help_text="批次：1 或 2",
+        error_messages={"invalid_choice": _l("批次应为 1 或 2。")},
+    )
+
+
+class ObjectionInputSerializer(serializers.Serializer):
+    contact = serializers.CharField(max_length=100, help_text="联系方式（电话或电子邮箱）")
+    text = serializers.CharField(help_text="异议内容")
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    publicity_list = serializers.IntegerField(source="entry.publicity_list_id")
+    candidate_name = serializers.CharField(source="entry.assessment.application.applicant.full_name")
+    training_base_name = serializers.CharField(source="entry.publicity_list.training_base.name")
+    specialty = serializers.CharField(source="entry.assessment.specialty_base.specialty.name")
+    status = ObjectionStatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "entry",
+            "publicity_list",
+            "candidate_name",
+            "training_base_name",
+            "specialty",
+            "contact",
+            "text",
+            "raised_at",
+            "status",
+            "status_label",
+            "handled_at",
+            "handling_note",
+        ]
+        read_only_fields = fields
+
+
+class HandleObjectionInputSerializer(serializers.Serializer):
+    sustained = serializers.BooleanField(help_text="true：异议成立，取消该考生的拟录取并发布变更公示")
+    note = serializers.CharField(help_text="处理情况")
+
+
+# --- Round-2 invitations -------------------------------------------------------------------------
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    campaign_year = serializers.IntegerField(source="campaign.year")
+    applicant_name = serializers.CharField(source="applicant.full_name")
+    training_base = serializers.IntegerField(source="specialty_base.training_base_id")
+    training_base_name = serializers.CharField(source="specialty_base.training_base.name")
+    specialty = serializers.CharField(source="specialty_base.specialty.name")
+    specialty_code = serializers.CharField(source="specialty_base.specialty.code")
+    is_shortage = serializers.BooleanField(read_only=True, help_text="是否紧缺专业（紧缺专业排在前面）")
+    status = InvitationStatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "campaign_year",
+            "applicant",
+            "applicant_name",
+            "specialty_base",
+            "training_base",
+            "training_base_name",
+            "specialty",
+            "specialty_code",
+            "is_shortage",
+            "message",
+            "status",
+            "status_label",
+            "invited_at",
+            "responded_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    applicant = serializers.IntegerField(min_value=1, help_text="学员编号")
+    specialty_base = serializers.PrimaryKeyRelatedField(
+        queryset=SpecialtyBase.objects.select_related("training_base", "specialty"),
+        help_text="本基地的专业基地编号",
+        error_messages={
+            "does_not_exist": _l("专业基地 {pk_value} 不存在。"),
+            "incorrect_type": _l("专业基地编号应为整数。"),
+        },
+    )
+    message = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="邀请说明（复试时间、地点等）"
+    )
+
+
+# --- Public verification of an admission notice --------------------------------------------------
+
+
+class VerificationSerializer(serializers.Serializer):
+    valid = serializers.BooleanField(help_text="编号与验证码是否对应一份有效的录取通知书")
+    name = serializers.CharField(required=False, help_text="被录取人姓名")
+    specialty_base = serializers.CharField(required=False, help_text="录取的培训基地和专业")
+    admitted_at = serializers.DateTimeField(required=False, help_text="录取时间")

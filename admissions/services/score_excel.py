@@ -1,0 +1,347 @@
+"""A specialty base's score sheet (成绩表) of one round as an Excel file: export it, fill it in,
+import it back.
+
+One sheet, header `考生姓名 | 证件号码 | 面试成绩 | 专业考试成绩 | 面试形式 | 基本情况分析 | 面试评价 |
+专业考核评价 | 整体意见 | 录取意见`, one row per candidate. Staff are entitled to the full ID
+number, which identifies the candidate on import. An import is all-or-nothing: every row is
+checked and recorded through `record_scores` inside one transaction, and a single bad row (named
+by its Excel row number) undoes the whole file. Rows that match what is recorded are skipped, so a
+file exported after some candidates were decided comes back without complaint.
+"""
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from admissions.models import AssessmentMode, Opinion
+from admissions.round_selectors import candidate_sheet
+from admissions.services.assessments import STAFF, record_scores
+from policy.timetable import assessment_window, window_is_open
+from portal.audit import record_event
+from portal.errors import DomainError
+from portal.permissions import CHANGE, require, require_role
+
+SHEET_TITLE = "成绩表"
+HEADERS = (
+    "考生姓名",
+    "证件号码",
+    "面试成绩",
+    "专业考试成绩",
+    "面试形式",
+    "基本情况分析",
+    "面试评价",
+    "专业考核评价",
+    "整体意见",
+    "录取意见",
+)
+EVALUATIONS = ("evaluation_basic", "evaluation_interview", "evaluation_exam", "evaluation_overall")
+WIDTHS = (12, 22, 10, 12, 10, 30, 30, 30, 30, 12)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+_MAX_SCANNED_ROWS = 10 * MAX_ROWS
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ScoreImportError(DomainError):
+    """The file was refused and nothing was changed; `errors` lists every bad row."""
+
+    status = 400
+    code = "score_import_invalid"
+
+    def __init__(self, message, *, errors=()):
+        self.errors = list(errors)
+        super().__init__(message)
+
+    @classmethod
+    def of_file(cls, reason):
+        return cls(_("导入失败，成绩未作任何更改：%(reason)s") % {"reason": reason})
+
+    @classmethod
+    def of_rows(cls, errors):
+        return cls(_("导入失败，成绩未作任何更改：共 %(count)s 处错误") % {"count": len(errors)}, errors=errors)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    recorded: int
+    unchanged: int
+
+
+def _require_staff(actor, specialty_base):
+    require_role(actor, *STAFF)
+    require(actor, CHANGE, specialty_base)
+
+
+def file_name(specialty_base, round_number):
+    return f"{specialty_base.training_base.name}-{specialty_base.specialty.name}-第{round_number}批次成绩表.xlsx"
+
+
+# Export ------------------------------------------------------------------------------------------
+
+
+def _label(label):
+    """A choice's label in Chinese, like the sheet's headers, whatever the page's language."""
+    with translation.override("zh-hans"):
+        return str(label)
+
+
+def _cell_text(value):
+    return "" if value is None else value
+
+
+def export_scores(*, actor, campaign, specialty_base, round_number):
+    """The round's score sheet of the specialty base as .xlsx bytes, in the ranking's order."""
+    _require_staff(actor, specialty_base)
+    sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for candidate in sheet_data.candidates:
+        assessment = candidate.assessment
+        values = [candidate.applicant.full_name, candidate.applicant.id_number]
+        if assessment is None:
+            values += [None, None, None, "", "", "", "", ""]
+        else:
+            values += [
+                float(assessment.interview_score) if assessment.interview_score is not None else None,
+                float(assessment.exam_score) if assessment.exam_score is not None else None,
+                _label(AssessmentMode(assessment.interview_mode).label),
+                *(getattr(assessment, name) for name in EVALUATIONS),
+                _label(Opinion(assessment.opinion).label) if assessment.opinion else "",
+            ]
+        sheet.append([_cell_text(value) for value in values])
+        row = sheet[sheet.max_row]
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row[1].number_format = "@"  # an ID number stays text, its leading zeros and X too
+        for cell in row[2:4]:
+            cell.number_format = "0.0"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    record_event(
+        actor=actor,
+        action="assessment.scores_export",
+        obj=specialty_base,
+        after={"round": round_number, "rows": len(sheet_data.candidates)},
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def _read_bytes(file):
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    else:
+        if getattr(file, "size", None) is not None and file.size > MAX_FILE_BYTES:
+            raise _too_big()
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big()
+    if not data:
+        raise ScoreImportError.of_file(_("上传的文件是空的。"))
+    return data
+
+
+def _too_big():
+    return ScoreImportError.of_file(_("文件超过 %(size)s MB。") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+
+
+def _not_xlsx():
+    return ScoreImportError.of_file(_("文件不是有效的 Excel 工作簿（.xlsx），请用“导出成绩表”得到的表格填写后上传。"))
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _raw_rows(data):
+    """[(Excel row number, {header: value})] of the first sheet's non-blank data rows."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds of errors for a file that is not xlsx
+        raise _not_xlsx() from error
+    try:
+        if not workbook.worksheets:
+            raise _not_xlsx()
+        rows = workbook.worksheets[0].iter_rows(max_col=len(HEADERS), values_only=True)
+        header = tuple(_text(value) for value in next(rows, ()))
+        header += ("",) * (len(HEADERS) - len(header))
+        if header != HEADERS:
+            raise ScoreImportError.of_file(
+                _("第1行应为表头“%(expected)s”，现为“%(found)s”。")
+                % {"expected": "、".join(HEADERS), "found": "、".join(v for v in header if v) or _("空")}
+            )
+        found = []
+        for number, values in enumerate(rows, start=2):
+            if number > _MAX_SCANNED_ROWS or len(found) > MAX_ROWS:
+                raise ScoreImportError.of_file(_("表格超过 %(rows)s 行。") % {"rows": MAX_ROWS})
+            values = tuple(values) + (None,) * (len(HEADERS) - len(values))
+            if all(_text(value) == "" for value in values):
+                continue
+            found.append((number, dict(zip(HEADERS, values, strict=True))))
+    except ScoreImportError:
+        raise
+    except Exception as error:  # a damaged sheet fails only while it is read
+        raise _not_xlsx() from error
+    finally:
+        workbook.close()
+    if not found:
+        raise ScoreImportError.of_file(_("表头下没有任何数据行。"))
+    return found
+
+
+# Checking and recording --------------------------------------------------------------------------
+
+
+def _score_text(value):
+    """A score cell as the text `record_scores` parses: 85.5 stays "85.5", 90.0 becomes "90"."""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        tenths = value * 10
+        return f"{value:.1f}" if abs(tenths - round(tenths)) < 1e-6 else repr(value)
+    return _text(value)
+
+
+def _same_score(text, recorded):
+    if text == "":
+        return recorded is None
+    try:
+        return recorded is not None and Decimal(text) == recorded
+    except InvalidOperation:
+        return False
+
+
+def _choice(value, choices):
+    """The value of a choice from its Chinese label or its stored value; "" for blank; None if unknown."""
+    text = _text(value)
+    if not text:
+        return ""
+    for stored, label in choices:
+        if text in (stored, str(label), _label(label)):
+            return stored
+    return None
+
+
+def _prefix(number):
+    return _("第%(row)s行：") % {"row": number}
+
+
+def import_scores(*, actor, campaign, specialty_base, round_number, file):
+    """Record the file's scores and evaluations, or change nothing at all."""
+    _require_staff(actor, specialty_base)
+    raw_rows = _raw_rows(_read_bytes(file))
+    sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
+    by_number = {c.applicant.id_number.upper(): c for c in sheet_data.candidates if c.applicant.id_number}
+    errors, changes, seen, unchanged = [], [], {}, 0
+    for number, row in raw_rows:
+        before = len(errors)
+
+        def fail(message, number=number):
+            errors.append((number, _prefix(number) + message))
+
+        id_number = _text(row["证件号码"]).upper()
+        candidate = by_number.get(id_number)
+        if not id_number:
+            fail(_("缺少“证件号码”"))
+        elif candidate is None:
+            fail(_("证件号码“%(number)s”不是本专业基地本批次的考生") % {"number": id_number})
+        elif id_number in seen:
+            fail(_("与第%(first)s行是同一考生") % {"first": seen[id_number]})
+        else:
+            seen[id_number] = number
+            if _text(row["考生姓名"]) and _text(row["考生姓名"]) != candidate.applicant.full_name:
+                fail(_("姓名“%(name)s”与证件号码不符") % {"name": _text(row["考生姓名"])})
+        mode = _choice(row["面试形式"], AssessmentMode.choices)
+        if mode is None:
+            fail(
+                _("面试形式应为“%(choices)s”之一")
+                % {"choices": "”或“".join(_label(label) for _value, label in AssessmentMode.choices)}
+            )
+        opinion = _choice(row["录取意见"], Opinion.choices)
+        if opinion is None:
+            fail(
+                _("录取意见应为“%(choices)s”之一或留空")
+                % {"choices": "”、“".join(_label(label) for _value, label in Opinion.choices)}
+            )
+        if len(errors) > before:
+            continue
+        interview, exam = _score_text(row["面试成绩"]), _score_text(row["专业考试成绩"])
+        texts = dict(zip(EVALUATIONS, (_text(row[h]) for h in HEADERS[5:9]), strict=True))
+        assessment = candidate.assessment
+        if assessment is None:
+            if interview or exam or any(texts.values()) or opinion:
+                fail(_("该考生尚未通过资格审核，不能录入成绩"))
+            else:
+                unchanged += 1
+            continue
+        mode = mode or assessment.interview_mode
+        if (
+            _same_score(interview, assessment.interview_score)
+            and _same_score(exam, assessment.exam_score)
+            and mode == assessment.interview_mode
+            and opinion == assessment.opinion
+            and all(getattr(assessment, name) == text for name, text in texts.items())
+        ):
+            unchanged += 1
+            continue
+        changes.append((number, assessment, interview, exam, mode, opinion, texts))
+    if changes:
+        first, last = assessment_window(campaign, round_number)
+        if not window_is_open(first, last):
+            raise ScoreImportError.of_file(
+                _("第%(round)s批次考核时间为 %(first)s 至 %(last)s，现在不能录入成绩。")
+                % {"round": round_number, "first": f"{first:%m月%d日}", "last": f"{last:%m月%d日}"}
+            )
+    # Every row goes through record_scores, even when others already failed, so that the answer
+    # lists every bad row at once; any error undoes the whole transaction.
+    with transaction.atomic():
+        for number, assessment, interview, exam, mode, opinion, texts in changes:
+            try:
+                record_scores(
+                    actor=actor,
+                    assessment=assessment,
+                    interview_score=interview,
+                    exam_score=exam,
+                    interview_mode=mode,
+                    opinion=opinion,
+                    **texts,
+                )
+            except DomainError as error:
+                errors.append((number, _prefix(number) + error.message))
+        if errors:
+            errors.sort(key=lambda error: error[0])
+            raise ScoreImportError.of_rows([message for _number, message in errors])  # undoes every row
+        if changes:
+            record_event(
+                actor=actor,
+                action="assessment.scores_import",
+                obj=specialty_base,
+                after={"round": round_number, "rows": len(raw_rows), "recorded": len(changes)},
+                reason=getattr(file, "name", "") or "",
+            )
+    return ImportResult(rows=len(raw_rows), recorded=len(changes), unchanged=unchanged)
