@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from admissions.demo import generate_applicants
@@ -123,3 +126,16 @@ def test_brochures_show_every_stage_and_the_overdue_bases():
     assert statuses == {"published": 25, "returned": 4, "submitted": 3, "draft": 3}
     last_two = TrainingBase.objects.order_by("-sort_order")[:2]
     assert not BrochureVersion.objects.filter(brochure__training_base__in=last_two).exists()
+
+
+def test_a_past_round_one_season_is_loaded_through_the_services():
+    from admissions.models import Admission, Assessment, PublicityList
+
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=False):
+        call_command("load_demo", year=2026)
+        call_command("load_demo", year=2026)
+    stages = sorted(Assessment.objects.values_list("stage", flat=True))
+    assert stages == ["admitted"] * 3 + ["declined"] + ["not_admitted"] * 2
+    assert Admission.objects.count() == 3
+    # Published on 29 April, the list stays public across Labour Day to 12 May.
+    assert list(PublicityList.objects.values_list("last_day", flat=True)) == [datetime.date(2026, 5, 12)]

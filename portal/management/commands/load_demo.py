@@ -1,16 +1,13 @@
-import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from admissions.demo import complete_demo_applicant
+from admissions.demo import DEMO_PASSWORD, complete_demo_applicant, load_demo_season
 from bases.demo import load_brochures, load_province
 from bases.models import SpecialtyBase, TrainingBase
 from policy.timetable import local_date
 from portal.audit import record_event
 from portal.models import Role, User
-
-DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Zhupei-demo-2026")
 
 
 class Command(BaseCommand):
@@ -52,3 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:16} {user.get_role_display()}")
         load_brochures(campaign=campaign, actor=User.objects.get(username="admin"))
         complete_demo_applicant(User.objects.get(username="applicant-demo"))
+        season = load_demo_season(
+            campaign=campaign,
+            office=User.objects.get(username="xiehe-office"),
+            staff=User.objects.get(username="xiehe-internal"),
+        )
+        self.stdout.write(f"Round-1 demo season at {internal}: {season}")
