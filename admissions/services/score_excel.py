@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +27,7 @@ from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.permissions import CHANGE, require, require_role
+from portal.spreadsheets import cell_text, read_rows
 
 SHEET_TITLE = "成绩表"
 HEADERS = (
@@ -45,7 +46,6 @@ EVALUATIONS = ("evaluation_basic", "evaluation_interview", "evaluation_exam", "e
 WIDTHS = (12, 22, 10, 12, 10, 30, 30, 30, 30, 12)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-_MAX_SCANNED_ROWS = 10 * MAX_ROWS
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -146,72 +146,12 @@ def export_scores(*, actor, campaign, specialty_base, round_number):
 # Reading -----------------------------------------------------------------------------------------
 
 
-def _read_bytes(file):
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    else:
-        if getattr(file, "size", None) is not None and file.size > MAX_FILE_BYTES:
-            raise _too_big()
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _too_big()
-    if not data:
-        raise ScoreImportError.of_file(_("上传的文件是空的。"))
-    return data
-
-
-def _too_big():
-    return ScoreImportError.of_file(_("文件超过 %(size)s MB。") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
-
-
-def _not_xlsx():
-    return ScoreImportError.of_file(_("文件不是有效的 Excel 工作簿（.xlsx），请用“导出成绩表”得到的表格填写后上传。"))
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _raw_rows(data):
-    """[(Excel row number, {header: value})] of the first sheet's non-blank data rows."""
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds of errors for a file that is not xlsx
-        raise _not_xlsx() from error
-    try:
-        if not workbook.worksheets:
-            raise _not_xlsx()
-        rows = workbook.worksheets[0].iter_rows(max_col=len(HEADERS), values_only=True)
-        header = tuple(_text(value) for value in next(rows, ()))
-        header += ("",) * (len(HEADERS) - len(header))
-        if header != HEADERS:
-            raise ScoreImportError.of_file(
-                _("第1行应为表头“%(expected)s”，现为“%(found)s”。")
-                % {"expected": "、".join(HEADERS), "found": "、".join(v for v in header if v) or _("空")}
-            )
-        found = []
-        for number, values in enumerate(rows, start=2):
-            if number > _MAX_SCANNED_ROWS or len(found) > MAX_ROWS:
-                raise ScoreImportError.of_file(_("表格超过 %(rows)s 行。") % {"rows": MAX_ROWS})
-            values = tuple(values) + (None,) * (len(HEADERS) - len(values))
-            if all(_text(value) == "" for value in values):
-                continue
-            found.append((number, dict(zip(HEADERS, values, strict=True))))
-    except ScoreImportError:
-        raise
-    except Exception as error:  # a damaged sheet fails only while it is read
-        raise _not_xlsx() from error
-    finally:
-        workbook.close()
-    if not found:
-        raise ScoreImportError.of_file(_("表头下没有任何数据行。"))
-    return found
+def _raw_rows(file):
+    """[(Excel row number, {header: value})] of the first sheet's data rows."""
+    rows = read_rows(
+        file, headers=HEADERS, refuse=ScoreImportError.of_file, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS
+    )
+    return [(number, dict(zip(HEADERS, values, strict=True))) for number, values in rows]
 
 
 # Checking and recording --------------------------------------------------------------------------
@@ -224,7 +164,7 @@ def _score_text(value):
             return str(int(value))
         tenths = value * 10
         return f"{value:.1f}" if abs(tenths - round(tenths)) < 1e-6 else repr(value)
-    return _text(value)
+    return cell_text(value)
 
 
 def _same_score(text, recorded):
@@ -238,7 +178,7 @@ def _same_score(text, recorded):
 
 def _choice(value, choices):
     """The value of a choice from its Chinese label or its stored value; "" for blank; None if unknown."""
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return ""
     for stored, label in choices:
@@ -254,7 +194,7 @@ def _prefix(number):
 def import_scores(*, actor, campaign, specialty_base, round_number, file):
     """Record the file's scores and evaluations, or change nothing at all."""
     _require_staff(actor, specialty_base)
-    raw_rows = _raw_rows(_read_bytes(file))
+    raw_rows = _raw_rows(file)
     sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
     by_number = {c.applicant.id_number.upper(): c for c in sheet_data.candidates if c.applicant.id_number}
     errors, changes, seen, unchanged = [], [], {}, 0
@@ -264,7 +204,7 @@ def import_scores(*, actor, campaign, specialty_base, round_number, file):
         def fail(message, number=number):
             errors.append((number, _prefix(number) + message))
 
-        id_number = _text(row["证件号码"]).upper()
+        id_number = cell_text(row["证件号码"]).upper()
         candidate = by_number.get(id_number)
         if not id_number:
             fail(_("缺少“证件号码”"))
@@ -274,8 +214,8 @@ def import_scores(*, actor, campaign, specialty_base, round_number, file):
             fail(_("与第%(first)s行是同一考生") % {"first": seen[id_number]})
         else:
             seen[id_number] = number
-            if _text(row["考生姓名"]) and _text(row["考生姓名"]) != candidate.applicant.full_name:
-                fail(_("姓名“%(name)s”与证件号码不符") % {"name": _text(row["考生姓名"])})
+            if cell_text(row["考生姓名"]) and cell_text(row["考生姓名"]) != candidate.applicant.full_name:
+                fail(_("姓名“%(name)s”与证件号码不符") % {"name": cell_text(row["考生姓名"])})
         mode = _choice(row["面试形式"], AssessmentMode.choices)
         if mode is None:
             fail(
@@ -291,7 +231,7 @@ def import_scores(*, actor, campaign, specialty_base, round_number, file):
         if len(errors) > before:
             continue
         interview, exam = _score_text(row["面试成绩"]), _score_text(row["专业考试成绩"])
-        texts = dict(zip(EVALUATIONS, (_text(row[h]) for h in HEADERS[5:9]), strict=True))
+        texts = dict(zip(EVALUATIONS, (cell_text(row[h]) for h in HEADERS[5:9]), strict=True))
         assessment = candidate.assessment
         if assessment is None:
             if interview or exam or any(texts.values()) or opinion:

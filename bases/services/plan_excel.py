@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -27,13 +27,13 @@ from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
+from portal.spreadsheets import cell_text, read_rows
 
 SHEET_TITLE = "招收计划"
 HEADERS = ("住培基地", "培训专业", "招收计划数", "容量")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # Rows the reader walks through at most, blank ones included (a sheet formatted down to row 1,048,576).
-_MAX_SCANNED_ROWS = 10 * MAX_ROWS
 # Far above any real specialty base; keeps a typo from reaching the database's integer limit.
 MAX_COUNT = 100_000
 IMPORT_REASON = "年度计划导入"
@@ -108,83 +108,6 @@ def export_plan(*, campaign):
 # Reading the file --------------------------------------------------------------------------------
 
 
-def _read_bytes(file):
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    else:
-        size = getattr(file, "size", None)
-        if size is not None and size > MAX_FILE_BYTES:
-            raise _too_big()
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _too_big()
-    if not data:
-        raise PlanImportError.of_file(_("上传的文件是空的。"))
-    return data
-
-
-def _too_big():
-    return PlanImportError.of_file(
-        _("文件超过 %(size)s MB，请删去无关内容后重试。") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-    )
-
-
-def _not_xlsx():
-    return PlanImportError.of_file(_("文件不是有效的 Excel 工作簿（.xlsx），请用“导出”得到的表格填写后上传。"))
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _raw_rows(data):
-    """[(Excel row number, (4 cell values))] of the first sheet's non-blank data rows."""
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds of errors for a file that is not xlsx
-        raise _not_xlsx() from error
-    try:
-        if not workbook.worksheets:
-            raise _not_xlsx()
-        rows = workbook.worksheets[0].iter_rows(max_col=len(HEADERS), values_only=True)
-        header = tuple(_text(value) for value in next(rows, ()))
-        header += ("",) * (len(HEADERS) - len(header))
-        if header != HEADERS:
-            raise PlanImportError.of_file(
-                _("第1行应为表头“%(expected)s”（依次为这四列），现为“%(found)s”。")
-                % {"expected": "、".join(HEADERS), "found": "、".join(value for value in header if value) or _("空")}
-            )
-        found = []
-        for number, values in enumerate(rows, start=2):
-            if number > _MAX_SCANNED_ROWS:
-                raise _too_many_rows()
-            values = tuple(values) + (None,) * (len(HEADERS) - len(values))
-            if all(_text(value) == "" for value in values):
-                continue
-            if len(found) == MAX_ROWS:
-                raise _too_many_rows()
-            found.append((number, values))
-    except PlanImportError:
-        raise
-    except Exception as error:  # a damaged sheet fails only while it is read
-        raise _not_xlsx() from error
-    finally:
-        workbook.close()
-    if not found:
-        raise PlanImportError.of_file(_("表头下没有任何数据行。"))
-    return found
-
-
-def _too_many_rows():
-    return PlanImportError.of_file(_("表格超过 %(rows)s 行，请分批导入。") % {"rows": MAX_ROWS})
-
-
 # Checking the rows -------------------------------------------------------------------------------
 
 
@@ -231,7 +154,7 @@ class _Catalogue:
         )
 
     def specialty(self, value):
-        text = _text(value)
+        text = cell_text(value)
         found = self.specialties.get(text)
         if found is None and isinstance(value, int | float) and text.isdigit():
             found = self.specialties.get(text.zfill(4))  # a code like 0100 that Excel turned into 100
@@ -248,24 +171,24 @@ def _check(raw_rows, catalogue):
             errors.append(_("第%(row)s行：") % {"row": number} + message % params)
 
         row_errors = len(errors)
-        missing = [header for header, value in zip(HEADERS, values, strict=True) if not _text(value)]
+        missing = [header for header, value in zip(HEADERS, values, strict=True) if not cell_text(value)]
         if missing:
             fail(_("缺少%(columns)s"), columns="、".join(f"“{header}”" for header in missing))
         training_base = specialty = places = capacity = None
-        if _text(base_value):
-            training_base = catalogue.training_bases.get(_text(base_value))
+        if cell_text(base_value):
+            training_base = catalogue.training_bases.get(cell_text(base_value))
             if training_base is None:
-                fail(_("找不到住培基地“%(name)s”"), name=_text(base_value))
-        if _text(specialty_value):
+                fail(_("找不到住培基地“%(name)s”"), name=cell_text(base_value))
+        if cell_text(specialty_value):
             specialty = catalogue.specialty(specialty_value)
             if specialty is None:
-                fail(_("找不到培训专业“%(name)s”"), name=_text(specialty_value))
+                fail(_("找不到培训专业“%(name)s”"), name=cell_text(specialty_value))
         for header, value in ((HEADERS[2], places_value), (HEADERS[3], capacity_value)):
-            if not _text(value):
+            if not cell_text(value):
                 continue
             number_value = _count(value)
             if number_value is None:
-                fail(_("%(column)s应为非负整数，现为“%(value)s”"), column=header, value=_text(value))
+                fail(_("%(column)s应为非负整数，现为“%(value)s”"), column=header, value=cell_text(value))
             elif number_value > MAX_COUNT:
                 fail(_("%(column)s %(value)s 过大"), column=header, value=number_value)
             elif header == HEADERS[2]:
@@ -303,7 +226,9 @@ def import_plan(*, actor, campaign, file):
     """
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, campaign)
-    raw_rows = _raw_rows(_read_bytes(file))
+    raw_rows = read_rows(
+        file, headers=HEADERS, refuse=PlanImportError.of_file, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS
+    )
     try:
         with transaction.atomic():
             # One import of a campaign at a time: the second sees what the first wrote.
