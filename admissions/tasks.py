@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from admissions.services import reporting
 from admissions.services.admission import admit_due
 
 
@@ -7,3 +8,9 @@ from admissions.services.admission import admit_due
 def admit_due_candidates():
     """Idempotent: a second run, or two workers at once, admit nobody twice (row lock, stage check)."""
     return admit_due()
+
+
+@shared_task(acks_late=True)
+def disqualify_no_shows():
+    """Idempotent: a resident is disqualified once; a second run finds nobody left to disqualify."""
+    return reporting.disqualify_no_shows()

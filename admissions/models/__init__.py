@@ -2,6 +2,7 @@ from admissions.models.applications import Application, ApplicationStatus
 from admissions.models.assessments import (
     HOLDING_STAGES,
     Admission,
+    AdmissionStatus,
     Assessment,
     AssessmentMode,
     Confirmation,
@@ -28,6 +29,7 @@ from admissions.models.people import (
 __all__ = [
     "HOLDING_STAGES",
     "Admission",
+    "AdmissionStatus",
     "Applicant",
     "ApplicantDocument",
     "Application",

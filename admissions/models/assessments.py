@@ -183,13 +183,43 @@ class Objection(models.Model):
         return self.text[:40]
 
 
+class AdmissionStatus(models.TextChoices):
+    ADMITTED = "admitted", _("已录取，待报到")
+    REPORTED = "reported", _("已报到")
+    DISQUALIFIED = "disqualified", _("逾期未报到，取消培训资格")
+    WITHDRAWN = "withdrawn", _("放弃录取或退出培训")
+    CANCELLED = "cancelled", _("弄虚作假，取消录取")
+
+
 class Admission(models.Model):
-    """录取: publicity ended without a sustained objection and the applicant accepted."""
+    """录取: publicity ended without a sustained objection and the applicant accepted; then
+    reporting (报到) and the agreement or labour contract (三(六)), or the integrity rules (四(四))."""
+
+    STATE_FIELD = "status"
+    TRANSITIONS = {
+        AdmissionStatus.ADMITTED: {
+            AdmissionStatus.REPORTED,
+            AdmissionStatus.DISQUALIFIED,
+            AdmissionStatus.WITHDRAWN,
+            AdmissionStatus.CANCELLED,
+        },
+        AdmissionStatus.REPORTED: {AdmissionStatus.WITHDRAWN, AdmissionStatus.CANCELLED},
+    }
 
     assessment = models.OneToOneField(Assessment, models.PROTECT, related_name="admission", verbose_name=_("考核"))
     admitted_at = models.DateTimeField(_("录取时间"), default=timezone.now)
     notice_number = models.CharField(_("录取通知书编号"), max_length=32, unique=True)
     verification_code = models.CharField(_("验证码"), max_length=16, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=14, choices=AdmissionStatus.choices, default=AdmissionStatus.ADMITTED
+    )
+    reported_on = models.DateField(_("报到日期"), null=True, blank=True)
+    agreement_signed_on = models.DateField(_("协议或劳动合同签订日期"), null=True, blank=True)
+    late_reporting_allowed_until = models.DateField(
+        _("准予延期报到至"), null=True, blank=True, help_text=_("有正当理由并经培训基地同意")
+    )
+    status_reason = models.TextField(_("原因"), blank=True)
+    force_majeure_claimed = models.BooleanField(_("申报不可抗力"), default=False)
 
     scope_paths = {"owner": "assessment__application__applicant__user_id", **scope_via("assessment", Assessment)}
 

@@ -1,0 +1,155 @@
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from admissions.models import Admission, AdmissionStatus
+from admissions.services.admission import admit_due
+from admissions.services.assessments import decide_admission, record_scores, review_qualification
+from admissions.services.choices import NotEligible, submit_choice
+from admissions.services.publicity import confirm_offer, publish_list
+from admissions.services.reporting import (
+    allow_late_reporting,
+    cancel_for_fraud,
+    decide_force_majeure,
+    disqualify_no_shows,
+    record_agreement,
+    record_reporting,
+    withdraw_after_admission,
+)
+from admissions.tasks import disqualify_no_shows as disqualify_task
+from bases.services.quotas import set_quota
+from policy.models import Sanction
+from policy.reporting import agreement_kind
+from portal.errors import DomainError
+from tests.applicant_helpers import complete_applicant
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(*args):
+    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+@pytest.fixture
+def admitted(world, people):
+    """One resident admitted in round 1 of 2026 to Xiehe's internal medicine."""
+    campaign = world["hubei_campaign"]
+    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
+    applicant = complete_applicant(1)
+    with at(2026, 4, 10, 9):
+        choice = submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
+        )
+    with at(2026, 4, 27, 9):
+        assessment = review_qualification(actor=people["xiehe_staff"], application=choice, passed=True)
+        record_scores(
+            actor=people["xiehe_staff"],
+            assessment=assessment,
+            interview_score=90,
+            exam_score=90,
+            interview_mode="on_site",
+            opinion="admit",
+        )
+        decide_admission(actor=people["xiehe_office"], assessment=assessment, admit=True)
+    with at(2026, 4, 29, 9):
+        publish_list(actor=people["xiehe_office"], campaign=campaign, training_base=world["xiehe"], round_number=1)
+    with at(2026, 5, 6, 9):
+        confirm_offer(actor=applicant.user, assessment=assessment, accept=True)
+    with at(2026, 5, 13, 9):
+        admit_due()
+    return Admission.objects.get()
+
+
+def status(admission):
+    admission.refresh_from_db()
+    return admission.status
+
+
+def test_no_show_is_disqualified_on_day_15_not_day_14(admitted):
+    # Reporting by 1 September; two weeks later is 15 September; the place is lost from the 16th.
+    with at(2026, 9, 15, 23, 59):
+        assert disqualify_no_shows() == 0
+    assert status(admitted) == AdmissionStatus.ADMITTED
+    with at(2026, 9, 16, 0, 0):
+        assert disqualify_task.apply().get() == 1
+        assert disqualify_no_shows() == 0  # a second sweep changes nothing
+    assert status(admitted) == AdmissionStatus.DISQUALIFIED
+
+
+def test_an_approved_later_date_holds_off_the_sweep(admitted, people):
+    with at(2026, 9, 10, 10):
+        allow_late_reporting(
+            actor=people["xiehe_office"],
+            admission=admitted,
+            until=datetime.date(2026, 9, 30),
+            reason="住院治疗，附医院证明",
+        )
+    with at(2026, 9, 30, 12):
+        assert disqualify_no_shows() == 0
+    with at(2026, 10, 1, 0, 0):
+        assert disqualify_no_shows() == 1
+
+
+def test_reporting_and_the_agreement(admitted, people):
+    office = people["xiehe_office"]
+    with at(2026, 8, 28, 9):
+        record_reporting(actor=office, admission=admitted, reported_on=datetime.date(2026, 8, 28))
+        with pytest.raises(DomainError, match="不能早于报到日期"):
+            record_agreement(actor=office, admission=admitted, signed_on=datetime.date(2026, 8, 20))
+        record_agreement(actor=office, admission=admitted, signed_on=datetime.date(2026, 8, 28))
+    assert status(admitted) == AdmissionStatus.REPORTED
+    with at(2026, 9, 20, 9):
+        assert disqualify_no_shows() == 0
+    assert str(agreement_kind(admitted.assessment.application.applicant.applicant_type)) == "劳动合同"
+    with pytest.raises(PermissionDenied):
+        record_reporting(actor=people["tongji_office"], admission=admitted, reported_on=datetime.date(2026, 8, 28))
+
+
+def test_quitting_without_force_majeure_bars_the_person_for_three_years(admitted, world):
+    applicant = admitted.assessment.application.applicant
+    withdraw_after_admission(actor=applicant.user, admission=admitted, reason="个人原因")
+    sanction = Sanction.objects.get()
+    assert (sanction.kind, sanction.campaign_year, sanction.id_number) == ("ban", 2026, applicant.id_number)
+
+
+def test_a_force_majeure_claim_waits_for_the_province(admitted, people):
+    applicant = admitted.assessment.application.applicant
+    withdraw_after_admission(actor=applicant.user, admission=admitted, reason="家乡遭遇洪灾", force_majeure=True)
+    assert not Sanction.objects.exists()
+    with pytest.raises(PermissionDenied):
+        decide_force_majeure(actor=people["xiehe_office"], admission=admitted, accepted=True, reason="同意")
+    decide_force_majeure(actor=people["province"], admission=admitted, accepted=False, reason="证明材料不能证实")
+    assert Sanction.objects.get().kind == "ban"
+    with pytest.raises(DomainError):
+        decide_force_majeure(actor=people["province"], admission=admitted, accepted=True, reason="再次认定")
+
+
+def test_fraud_cancels_the_admission(admitted, people):
+    cancel_for_fraud(actor=people["province"], admission=admitted, reason="学历证书系伪造")
+    assert status(admitted) == AdmissionStatus.CANCELLED
+    assert Sanction.objects.get().kind == "cancellation"
+
+
+def test_a_ban_from_2025_refuses_a_2026_choice_with_its_reason(world, hubei):
+    applicant = complete_applicant(7)
+    Sanction.objects.create(
+        province=hubei,
+        id_type=applicant.id_type,
+        id_number=applicant.id_number,
+        full_name=applicant.full_name,
+        kind="ban",
+        campaign_year=2025,
+        reason="2025年录取后无故未报到",
+    )
+    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
+    with at(2026, 4, 10, 9), pytest.raises(NotEligible) as error:
+        submit_choice(
+            actor=applicant.user,
+            applicant=applicant,
+            campaign=world["hubei_campaign"],
+            specialty_base=world["xiehe_internal"],
+        )
+    assert "四(四)" in error.value.message and "2025年度" in error.value.message and "2028年度" in error.value.message
