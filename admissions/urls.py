@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("admissions.round_urls")),
     path("", include("admissions.public_urls")),
     path("", include("admissions.offer_urls")),
+    path("", include("admissions.reporting_urls")),
 ]

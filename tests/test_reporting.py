@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from admissions.models import Admission, AdmissionStatus
 from admissions.services.admission import admit_due
@@ -153,3 +154,42 @@ def test_a_ban_from_2025_refuses_a_2026_choice_with_its_reason(world, hubei):
             specialty_base=world["xiehe_internal"],
         )
     assert "四(四)" in error.value.message and "2025年度" in error.value.message and "2028年度" in error.value.message
+
+
+def test_the_office_records_reporting_and_agreement_on_its_page(client, admitted, people):
+    client.force_login(people["tongji_office"])
+    assert "申请人1" not in client.get(reverse("reporting")).content.decode()
+    client.force_login(people["xiehe_office"])
+    with at(2026, 8, 30, 9):
+        page = client.get(reverse("reporting")).content.decode()
+        assert "申请人1" in page and "劳动合同" in page
+        client.post(reverse("reporting-record", args=[admitted.pk]), {"day": "2026-08-30"})
+        refused = client.post(reverse("reporting-agreement", args=[admitted.pk]), {"day": "2026-08-01"}, follow=True)
+        assert "不能早于报到日期" in refused.content.decode()
+    with at(2026, 9, 8, 9):
+        assert "已超过一周" in client.get(reverse("reporting")).content.decode()
+    assert status(admitted) == AdmissionStatus.REPORTED
+    client.force_login(people["applicant"])
+    assert client.get(reverse("reporting")).status_code == 403
+
+
+def test_the_reporting_page_queries_stay_flat(client, admitted, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["xiehe_office"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reporting"))
+    assessment = admitted.assessment
+    for n in range(5):
+        clone = complete_applicant(20 + n)
+        application = type(assessment.application).objects.create(
+            applicant=clone, campaign=assessment.application.campaign, round=1, specialty_base=assessment.specialty_base
+        )
+        copy = type(assessment).objects.create(
+            application=application, specialty_base=assessment.specialty_base, stage="admitted"
+        )
+        Admission.objects.create(assessment=copy, notice_number=f"N{n}", verification_code=f"C{n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("reporting"))
+    assert len(many) == len(few)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from admissions import views_reporting as views
+
+urlpatterns = [
+    path("office/reporting/", views.reporting_list, name="reporting"),
+    path("office/reporting/<int:pk>/reported/", views.reporting_record, name="reporting-record"),
+    path("office/reporting/<int:pk>/agreement/", views.reporting_agreement, name="reporting-agreement"),
+    path("office/reporting/<int:pk>/late/", views.reporting_late, name="reporting-late"),
+]
