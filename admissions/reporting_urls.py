@@ -7,4 +7,6 @@ urlpatterns = [
     path("office/reporting/<int:pk>/reported/", views.reporting_record, name="reporting-record"),
     path("office/reporting/<int:pk>/agreement/", views.reporting_agreement, name="reporting-agreement"),
     path("office/reporting/<int:pk>/late/", views.reporting_late, name="reporting-late"),
+    path("province/integrity/", views.integrity, name="integrity"),
+    path("province/integrity/<int:pk>/decide/", views.integrity_decide, name="integrity-decide"),
 ]

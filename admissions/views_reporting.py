@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from admissions.models import Admission, AdmissionStatus
-from admissions.services.reporting import allow_late_reporting, record_agreement, record_reporting
+from admissions.services.reporting import (
+    allow_late_reporting,
+    cancel_for_fraud,
+    decide_force_majeure,
+    record_agreement,
+    record_reporting,
+)
 from policy.reporting import agreement_due, agreement_kind
 from policy.timetable import local_date
 from portal.models import Role
@@ -96,3 +102,62 @@ def reporting_late(request, pk):
         lambda a, day, reason: allow_late_reporting(actor=request.user, admission=a, until=day, reason=reason),
         _("已准予延期报到。"),
     )
+
+
+class DecisionForm(forms.Form):
+    accepted = forms.BooleanField(label=gettext_lazy("认定为不可抗力"), required=False)
+    reason = forms.CharField(label=gettext_lazy("认定理由"), max_length=1000)
+
+
+class FraudForm(forms.Form):
+    notice_number = forms.CharField(label=gettext_lazy("录取通知书编号"), max_length=32)
+    reason = forms.CharField(label=gettext_lazy("弄虚作假的事实"), max_length=1000)
+
+
+@login_required
+def integrity(request):
+    """The provincial office decides force-majeure claims and cancels admissions for fraud (四(四))."""
+    require_role(request.user, Role.PROVINCIAL_OFFICE)
+    claims = visible(request.user, Admission.objects.filter(force_majeure_claimed=True)).select_related(
+        "assessment__application__applicant",
+        "assessment__specialty_base__training_base",
+        "assessment__specialty_base__specialty",
+    )
+    fraud_form = FraudForm(request.POST or None)
+    if request.method == "POST" and fraud_form.is_valid():
+        admission = (
+            visible(request.user, Admission.objects.all())
+            .filter(notice_number=fraud_form.cleaned_data["notice_number"].strip())
+            .first()
+        )
+        if admission is None:
+            messages.error(request, _("本省没有该录取通知书编号。"))
+        else:
+            perform(
+                request,
+                lambda: cancel_for_fraud(
+                    actor=request.user, admission=admission, reason=fraud_form.cleaned_data["reason"]
+                ),
+                success=_("已取消录取，并记入诚信处理。"),
+            )
+            return redirect("integrity")
+    return render(
+        request,
+        "admissions/reporting/integrity.html",
+        {"claims": claims, "fraud_form": fraud_form, "decision_form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def integrity_decide(request, pk):
+    admission = get_object_or_404(Admission, pk=pk)
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    accepted = form.cleaned_data.get("accepted", False) if form.is_valid() else False
+    perform(
+        request,
+        lambda: decide_force_majeure(actor=request.user, admission=admission, accepted=accepted, reason=reason),
+        success=_("已作出认定。"),
+    )
+    return redirect("integrity")

@@ -193,3 +193,16 @@ def test_the_reporting_page_queries_stay_flat(client, admitted, people):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reporting"))
     assert len(many) == len(few)
+
+
+def test_the_province_decides_claims_and_cancels_for_fraud_on_its_page(client, admitted, people):
+    applicant = admitted.assessment.application.applicant
+    withdraw_after_admission(actor=applicant.user, admission=admitted, reason="家乡遭遇洪灾", force_majeure=True)
+    client.force_login(people["xiehe_office"])
+    assert client.get(reverse("integrity")).status_code == 403
+    client.force_login(people["province"])
+    assert "家乡遭遇洪灾" in client.get(reverse("integrity")).content.decode()
+    client.post(reverse("integrity-decide", args=[admitted.pk]), {"accepted": "on", "reason": "灾情属实"})
+    assert not Sanction.objects.exists()
+    unknown = client.post(reverse("integrity"), {"notice_number": "NOPE", "reason": "伪造"}, follow=True)
+    assert "没有该录取通知书编号" in unknown.content.decode()
