@@ -144,7 +144,7 @@ class AuditEvent(models.Model):
 
 
 class Notification(models.Model):
-    """An in-site message; the e-mail copy is sent by a task that records when it went out."""
+    """An in-site message; the e-mail and SMS copies are sent by tasks that record when they went out."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("接收人")
@@ -155,6 +155,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    texted_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("短信发送尝试次数"), default=0)
+    last_error = models.TextField(_("最近一次发送错误"), blank=True)
 
     scope_paths = {"owner": "recipient_id"}
 

@@ -1,19 +1,37 @@
-"""In-site messages with an e-mail copy. The e-mail goes out from a task queued on commit, so a
-rolled-back change never mails anyone."""
+"""In-site messages with an e-mail copy and, when the recipient has a mobile number, an SMS copy.
+Both go out from tasks queued on commit, so a rolled-back change never mails or texts anyone."""
 
 from functools import partial
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification, Role, User
 
 
+def mobile_of(user):
+    """The number a user's text messages go to, or "" for none.
+
+    Accounts have no phone of their own yet: an applicant's mobile stands in. A later `User.phone`
+    takes over here without touching the callers.
+    """
+    number = getattr(user, "phone", "")
+    if number:
+        return number
+    try:
+        return user.applicant.mobile
+    except ObjectDoesNotExist:
+        return ""
+
+
 def notify(*, recipient, kind, subject, body):
-    from portal.tasks import email_notification
+    from portal.tasks import email_notification, sms_notification
 
     notification = Notification.objects.create(recipient=recipient, kind=kind, subject=subject, body=body)
     transaction.on_commit(partial(email_notification.delay, notification.pk))
+    if mobile_of(recipient):
+        transaction.on_commit(partial(sms_notification.delay, notification.pk))
     return notification
 
 

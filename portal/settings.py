@@ -156,6 +156,10 @@ else:
         }
     }
 
+# Text messages: any backend with send(number, text); the console one masks the number.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
+
 # Celery: without a broker every task runs eagerly in-process, so the embedded default needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -170,6 +174,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # side effects, and running one twice changes nothing the second time.
 CELERY_BEAT_SCHEDULE = {
     "admit-due-candidates": {"task": "admissions.tasks.admit_due_candidates", "schedule": 15 * 60},
+    "disqualify-no-shows": {"task": "admissions.tasks.disqualify_no_shows", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {

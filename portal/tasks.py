@@ -1,3 +1,4 @@
+import logging
 import smtplib
 
 from celery import shared_task
@@ -6,6 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification
+from portal.notifications import mobile_of
+from portal.privacy import mask_phone
+from portal.sms import TRANSIENT_ERRORS, send_sms
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -31,4 +37,48 @@ def email_notification(notification_id):
         send_mail(notification.subject, notification.body, None, [notification.recipient.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=8)
+def sms_notification(notification_id):
+    """Text a notification's subject once, however many times the task is delivered.
+
+    Same row lock as the e-mail task, with `texted_at` as the marker. A transient failure is
+    recorded on the row (`attempts`, `last_error`) and raised again so that Celery retries it.
+    """
+    failure = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.texted_at is not None:
+            return False
+        number = mobile_of(notification.recipient)
+        if not number:
+            return False
+        notification.attempts = min(notification.attempts + 1, 32767)
+        try:
+            send_sms(number, notification.subject)
+        except TRANSIENT_ERRORS as error:
+            failure = error
+            notification.last_error = f"{type(error).__name__}: {error}"
+            notification.save(update_fields=["attempts", "last_error"])
+        else:
+            notification.texted_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["attempts", "last_error", "texted_at"])
+    if failure is not None:
+        logger.warning(
+            "SMS for notification %s to %s failed (attempt %s): %s",
+            notification_id,
+            mask_phone(number),
+            notification.attempts,
+            notification.last_error,
+        )
+        raise failure
+    logger.info("SMS for notification %s sent to %s", notification_id, mask_phone(number))
     return True

@@ -10,10 +10,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from admissions.models import Applicant
 from portal.celery import app
 from portal.models import Notification, Role
 from portal.notifications import notify
-from portal.tasks import email_notification
+from portal.tasks import email_notification, sms_notification
 from tests import factories
 
 pytestmark = [
@@ -47,6 +48,8 @@ def worker(transactional_db, tmp_path):
         "DATABASE_URL": _database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        "SMS_BACKEND": "portal.sms.FileBackend",
+        "SMS_FILE_PATH": str(tmp_path / "sms.log"),
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed after the worker stops
     process = subprocess.Popen(  # noqa: S603 - our own worker
@@ -101,3 +104,21 @@ def test_a_notification_delivered_twice_is_mailed_once(worker):
     subjects = _subjects(worker)
     assert sum("invitation-A" in s for s in subjects) == 1
     assert sum("sentinel-B" in s for s in subjects) == 1
+
+
+def _texted(notification):
+    return Notification.objects.filter(pk=notification.pk, texted_at__isnull=False).exists()
+
+
+def test_an_sms_delivered_twice_is_sent_once(worker, tmp_path):
+    resident = factories.user(Role.APPLICANT)
+    Applicant.objects.create(user=resident, full_name="李明", mobile="13912345678")
+    first = notify(recipient=resident, kind="admitted", subject="admitted-A", body="")
+    sms_notification.delay(first.pk)  # the broker delivers the same task again
+    sentinel = notify(recipient=resident, kind="reporting", subject="sentinel-B", body="")
+    _wait_for(lambda: _texted(sentinel), 60, "the worker to send the text messages")
+    assert _texted(first)
+    lines = (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()
+    assert sum("admitted-A" in line for line in lines) == 1
+    assert sum("sentinel-B" in line for line in lines) == 1
+    assert all(line.startswith("139****5678\t") for line in lines)  # no full number in the log
