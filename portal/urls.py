@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("bases.urls")),
     path("", include("admissions.urls")),
     path("province/", dashboard.province_dashboard, name="province-dashboard"),
+    path("", include("portal.kpi_views")),
+    path("", include("portal.audit_urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
