@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("admissions.public_urls")),
     path("", include("admissions.offer_urls")),
     path("", include("admissions.reporting_urls")),
+    path("", include("admissions.roster_urls")),
 ]

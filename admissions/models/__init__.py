@@ -25,6 +25,7 @@ from admissions.models.people import (
     IdentityDocumentType,
     Sex,
 )
+from admissions.models.roster import RegistrationRoster
 
 __all__ = [
     "HOLDING_STAGES",
@@ -50,6 +51,7 @@ __all__ = [
     "PublicityEntry",
     "PublicityKind",
     "PublicityList",
+    "RegistrationRoster",
     "Sex",
     "Stage",
 ]
