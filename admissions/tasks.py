@@ -14,3 +14,11 @@ def admit_due_candidates():
 def disqualify_no_shows():
     """Idempotent: a resident is disqualified once; a second run finds nobody left to disqualify."""
     return reporting.disqualify_no_shows()
+
+
+@shared_task(acks_late=True)
+def send_reminders():
+    """Idempotent: every reminder has a dedupe key, so a second delivery sends nothing more."""
+    from admissions import reminders
+
+    return reminders.send_reminders()

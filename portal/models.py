@@ -158,6 +158,14 @@ class Notification(models.Model):
     texted_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("短信发送尝试次数"), default=0)
     last_error = models.TextField(_("最近一次发送错误"), blank=True)
+    dedupe_key = models.CharField(
+        _("去重键"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("同一键的消息只发送一次"),
+    )
 
     scope_paths = {"owner": "recipient_id"}
 

@@ -4,7 +4,7 @@ Both go out from tasks queued on commit, so a rolled-back change never mails or 
 from functools import partial
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.models import Notification, Role, User
@@ -25,13 +25,38 @@ def mobile_of(user):
         return ""
 
 
-def notify(*, recipient, kind, subject, body):
+def _send_copies(notification):
     from portal.tasks import email_notification, sms_notification
 
-    notification = Notification.objects.create(recipient=recipient, kind=kind, subject=subject, body=body)
     transaction.on_commit(partial(email_notification.delay, notification.pk))
-    if mobile_of(recipient):
+    if mobile_of(notification.recipient):
         transaction.on_commit(partial(sms_notification.delay, notification.pk))
+
+
+def notify(*, recipient, kind, subject, body):
+    notification = Notification.objects.create(recipient=recipient, kind=kind, subject=subject, body=body)
+    _send_copies(notification)
+    return notification
+
+
+def notify_once(*, recipient, key, kind, subject, body):
+    """Like `notify`, but a message with the same `key` is created and sent only once, however
+    often a sweep or task runs. Returns the new notification, or None when it already exists.
+
+    The unique `dedupe_key` decides, not the look-up: of two concurrent callers the second waits
+    on the first's insert and then fails inside its own savepoint, leaving the caller's
+    transaction usable.
+    """
+    if Notification.objects.filter(dedupe_key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient, kind=kind, subject=subject, body=body, dedupe_key=key
+            )
+    except IntegrityError:
+        return None
+    _send_copies(notification)
     return notification
 
 
