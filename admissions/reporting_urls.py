@@ -9,4 +9,5 @@ urlpatterns = [
     path("office/reporting/<int:pk>/late/", views.reporting_late, name="reporting-late"),
     path("province/integrity/", views.integrity, name="integrity"),
     path("province/integrity/<int:pk>/decide/", views.integrity_decide, name="integrity-decide"),
+    path("me/admission/<int:pk>/withdraw/", views.admission_withdraw, name="admission-withdraw"),
 ]

@@ -15,6 +15,7 @@ from admissions.services.reporting import (
     decide_force_majeure,
     record_agreement,
     record_reporting,
+    withdraw_after_admission,
 )
 from policy.reporting import agreement_due, agreement_kind
 from policy.timetable import local_date
@@ -161,3 +162,21 @@ def integrity_decide(request, pk):
         success=_("已作出认定。"),
     )
     return redirect("integrity")
+
+
+@login_required
+@require_POST
+def admission_withdraw(request, pk):
+    """The resident gives up the place (or quits); the rules decide whether a ban follows."""
+    admission = get_object_or_404(Admission.objects.select_related("assessment__application__applicant"), pk=pk)
+    perform(
+        request,
+        lambda: withdraw_after_admission(
+            actor=request.user,
+            admission=admission,
+            reason=request.POST.get("reason", ""),
+            force_majeure=bool(request.POST.get("force_majeure")),
+        ),
+        success=_("已放弃录取。"),
+    )
+    return redirect("offers")

@@ -206,3 +206,18 @@ def test_the_province_decides_claims_and_cancels_for_fraud_on_its_page(client, a
     assert not Sanction.objects.exists()
     unknown = client.post(reverse("integrity"), {"notice_number": "NOPE", "reason": "伪造"}, follow=True)
     assert "没有该录取通知书编号" in unknown.content.decode()
+
+
+def test_the_applicant_gives_up_the_place_on_the_offers_page(client, admitted):
+    from portal.models import Notification
+
+    applicant = admitted.assessment.application.applicant
+    assert Notification.objects.filter(recipient=applicant.user, kind="assessment.scores").exists()
+    client.force_login(applicant.user)
+    with at(2026, 6, 1, 9):
+        assert "放弃录取或退出培训" in client.get(reverse("offers")).content.decode()
+        empty = client.post(reverse("admission-withdraw", args=[admitted.pk]), {"reason": ""}, follow=True)
+        assert "请写明原因" in empty.content.decode()
+        client.post(reverse("admission-withdraw", args=[admitted.pk]), {"reason": "已被其他单位录用"})
+    assert status(admitted) == AdmissionStatus.WITHDRAWN
+    assert Sanction.objects.get().kind == "ban"
