@@ -2,7 +2,6 @@
 platform imports, with full ID numbers (for the provincial office only), and a PDF with masked ID
 numbers, since it may be printed and posted."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
@@ -11,9 +10,9 @@ from openpyxl.styles import Font
 
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
+from portal.spreadsheets import csv_bytes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def roster_header():
@@ -62,21 +61,9 @@ def roster_table(rows):
     return roster_header(), table
 
 
-def _text(value):
-    """A cell a spreadsheet must read as text, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def roster_csv(rows):
     header, table = roster_table(rows)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for line in table:
-        writer.writerow([_text(value) for value in line])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    return csv_bytes(header, table)
 
 
 def roster_xlsx(rows):

@@ -15,6 +15,7 @@ from portal.audit_forms import AuditFilterForm
 from portal.audit_selectors import SHANGHAI, audit_actions, audit_events, audit_training_bases
 from portal.models import Role
 from portal.permissions import require_role
+from portal.spreadsheets import safe_cell
 
 PAGE_SIZE = 50
 CSV_MAX_ROWS = 100_000
@@ -79,13 +80,8 @@ class _Echo:
         return value
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value):
-    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def _csv_rows(events):

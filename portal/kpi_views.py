@@ -2,7 +2,6 @@
 
 Its URLs are the `urlpatterns` below, included from portal/urls.py."""
 
-import csv
 import io
 
 from django.contrib.auth.decorators import login_required
@@ -18,10 +17,10 @@ from bases.selectors import provincial_campaign
 from policy import kpis
 from portal.charts import bar_chart
 from portal.kpi_selectors import plan_lines
+from portal.spreadsheets import csv_bytes
 from portal.web import download_response
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _campaign(request):
@@ -96,22 +95,6 @@ def cut_table(*, campaign, cuts):
     return header, rows
 
 
-def _text(value):
-    """A cell that a spreadsheet must read as text, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
-
-
 def _xlsx(header, rows, title):
     workbook = Workbook()
     sheet = workbook.active
@@ -140,7 +123,7 @@ def kpi_cuts_export(request):
         return download_response(
             _xlsx(header, rows, _("建议削减")), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-    return download_response(_csv(header, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
+    return download_response(csv_bytes(header, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
 
 
 urlpatterns = [

@@ -4,11 +4,19 @@ elsewhere, e.g. tests/test_season.py)."""
 
 import datetime
 import itertools
+import zoneinfo
 from decimal import Decimal
 
+import time_machine
+
 from admissions.models import Applicant, Application, Assessment, Stage
+from admissions.services.assessments import decide_admission, record_scores, review_qualification
+from admissions.services.choices import submit_choice
+from admissions.services.publicity import publish_list
+from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.models import Role, User
+from tests.applicant_helpers import complete_applicant
 
 _serial = itertools.count(1)
 
@@ -51,3 +59,37 @@ def bulk_candidates(campaign, specialty_base, count, *, stage=Stage.QUALIFIED, r
             for n, application in enumerate(applications)
         ]
     )
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(*args):
+    """Freeze the clock at a Shanghai date and time."""
+    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+def proposed_in_round1(world, people):
+    """One candidate on Xiehe's round-1 list of proposed admissions, published 29 April 2026 (so
+    public until 12 May, across Labour Day), built through the services."""
+    campaign = world["hubei_campaign"]
+    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
+    applicant = complete_applicant(1)
+    with at(2026, 4, 10, 9):
+        choice = submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
+        )
+    with at(2026, 4, 27, 9):
+        assessment = review_qualification(actor=people["xiehe_staff"], application=choice, passed=True)
+        record_scores(
+            actor=people["xiehe_staff"],
+            assessment=assessment,
+            interview_score=90,
+            exam_score=90,
+            interview_mode="on_site",
+            opinion="admit",
+        )
+        decide_admission(actor=people["xiehe_office"], assessment=assessment, admit=True)
+    with at(2026, 4, 29, 9):
+        publish_list(actor=people["xiehe_office"], campaign=campaign, training_base=world["xiehe"], round_number=1)
+    return Assessment.objects.get(pk=assessment.pk)

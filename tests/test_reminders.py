@@ -3,32 +3,24 @@ and a second run sends nothing more."""
 
 import datetime
 import threading
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection, transaction
 
-from admissions.models import Admission, Assessment
+from admissions.models import Admission
 from admissions.reminders import acceptance_reminders, agreement_reminders, reporting_reminders, window_reminders
 from admissions.services.admission import admit_due
 from admissions.services.applicants import register_applicant
-from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
-from admissions.services.publicity import confirm_offer, publish_list
+from admissions.services.publicity import confirm_offer
 from admissions.services.reporting import record_agreement, record_reporting
 from admissions.tasks import send_reminders
 from bases.services.quotas import set_quota
 from portal.models import Notification
 from portal.notifications import notify_once
 from tests.applicant_helpers import complete_applicant
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+from tests.round_helpers import at, proposed_in_round1
 
 
 def kinds(user):
@@ -44,30 +36,7 @@ def sent(kind, **filters):
 @pytest.fixture
 def proposed(world, people):
     """One candidate on Xiehe's proposed-admission list of round 1 (public until 12 May 2026)."""
-    campaign = world["hubei_campaign"]
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
-    applicant = complete_applicant(1)
-    with at(2026, 4, 10, 9):
-        choice = submit_choice(
-            actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
-        )
-    with at(2026, 4, 27, 9):
-        assessment = review_qualification(actor=people["xiehe_staff"], application=choice, passed=True)
-        record_scores(
-            actor=people["xiehe_staff"],
-            assessment=assessment,
-            interview_score=90,
-            exam_score=90,
-            interview_mode="on_site",
-            opinion="admit",
-        )
-        decide_admission(actor=people["xiehe_office"], assessment=assessment, admit=True)
-    with at(2026, 4, 29, 9):
-        publicity = publish_list(
-            actor=people["xiehe_office"], campaign=campaign, training_base=world["xiehe"], round_number=1
-        )
-    assert publicity.last_day == datetime.date(2026, 5, 12)
-    return Assessment.objects.get(pk=assessment.pk)
+    return proposed_in_round1(world, people)
 
 
 @pytest.fixture

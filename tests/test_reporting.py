@@ -1,16 +1,13 @@
 import datetime
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from admissions.models import Admission, AdmissionStatus
 from admissions.services.admission import admit_due
-from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import NotEligible, submit_choice
-from admissions.services.publicity import confirm_offer, publish_list
+from admissions.services.publicity import confirm_offer
 from admissions.services.reporting import (
     allow_late_reporting,
     cancel_for_fraud,
@@ -26,37 +23,14 @@ from policy.models import Sanction
 from policy.reporting import agreement_kind
 from portal.errors import DomainError
 from tests.applicant_helpers import complete_applicant
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=False)
+from tests.round_helpers import at, proposed_in_round1
 
 
 @pytest.fixture
 def admitted(world, people):
     """One resident admitted in round 1 of 2026 to Xiehe's internal medicine."""
-    campaign = world["hubei_campaign"]
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
-    applicant = complete_applicant(1)
-    with at(2026, 4, 10, 9):
-        choice = submit_choice(
-            actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
-        )
-    with at(2026, 4, 27, 9):
-        assessment = review_qualification(actor=people["xiehe_staff"], application=choice, passed=True)
-        record_scores(
-            actor=people["xiehe_staff"],
-            assessment=assessment,
-            interview_score=90,
-            exam_score=90,
-            interview_mode="on_site",
-            opinion="admit",
-        )
-        decide_admission(actor=people["xiehe_office"], assessment=assessment, admit=True)
-    with at(2026, 4, 29, 9):
-        publish_list(actor=people["xiehe_office"], campaign=campaign, training_base=world["xiehe"], round_number=1)
+    assessment = proposed_in_round1(world, people)
+    applicant = assessment.application.applicant
     with at(2026, 5, 6, 9):
         confirm_offer(actor=applicant.user, assessment=assessment, accept=True)
     with at(2026, 5, 13, 9):
