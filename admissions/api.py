@@ -47,6 +47,7 @@ from admissions.services.choices import submit_choice, withdraw_choice
 from bases.selectors import plan_rows, public_province
 from policy.models import Campaign
 from policy.selectors import current_campaign
+from portal.api import validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 from portal.uploads import document_response
@@ -59,12 +60,6 @@ ERRORS = {
     409: OpenApiResponse(ApplicantApiErrorSerializer, description="当前状态或时间不允许此操作"),
 }
 READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
-
-
-def _valid(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class RegisterThrottle(AnonRateThrottle):
@@ -92,7 +87,7 @@ class Register(APIView):
         },
     )
     def post(self, request):
-        data = _valid(RegisterSerializer, request)
+        data = validated(RegisterSerializer, request)
         applicant = register_applicant(login=data["login"], password=data["password"], full_name=data["full_name"])
         login(request._request, applicant.user)
         return Response(ProfileSerializer(applicant_of(applicant.user)).data, status=201)
@@ -146,7 +141,7 @@ class Me(OwnDataMixin, APIView):
         responses={200: ProfileSerializer, 400: ERRORS[400], 403: ERRORS[403], 409: ERRORS[409]},
     )
     def patch(self, request):
-        data = _valid(ProfileSerializer, request, instance=self.applicant, partial=True)
+        data = validated(ProfileSerializer, request, instance=self.applicant, partial=True)
         update_profile(actor=request.user, applicant=self.applicant, **data)
         self.applicant = applicant_of(request.user)
         return self._profile()
@@ -169,7 +164,7 @@ class MyEducations(OwnDataMixin, generics.ListAPIView):
         responses={201: EducationSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def post(self, request):
-        data = _valid(EducationSerializer, request)
+        data = validated(EducationSerializer, request)
         record = add_education(actor=request.user, applicant=self.applicant, **data)
         return Response(EducationSerializer(record).data, status=201)
 
@@ -204,7 +199,7 @@ class MyDocuments(OwnDataMixin, generics.ListAPIView):
         responses={201: DocumentSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def post(self, request):
-        data = _valid(DocumentUploadSerializer, request)
+        data = validated(DocumentUploadSerializer, request)
         document = upload_document(actor=request.user, applicant=self.applicant, kind=data["kind"], file=data["file"])
         return Response(DocumentSerializer(document).data, status=201)
 
@@ -326,7 +321,7 @@ class MyApplications(OwnDataMixin, generics.ListAPIView):
         },
     )
     def post(self, request):
-        specialty_base = _valid(ChoiceInputSerializer, request)["specialty_base"]
+        specialty_base = validated(ChoiceInputSerializer, request)["specialty_base"]
         campaign = current_campaign(province=specialty_base.training_base.province_id)
         if campaign is None:
             raise NotFound(_("本年度招收计划尚未发布。"))

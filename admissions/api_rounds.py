@@ -72,6 +72,7 @@ from bases.serializers import ApiErrorSerializer
 from policy.models import Campaign
 from policy.scoring import TIE_BREAK, composite, rank_key
 from policy.selectors import current_campaign
+from portal.api import validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
 
@@ -91,12 +92,6 @@ ERRORS = {
 }
 READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
-
-
-def _valid(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _int_param(request, name, message, choices=None):
@@ -315,7 +310,7 @@ class ApplicationQualification(APIView):
     def post(self, request, pk):
         application = get_object_or_404(Application.objects.select_related("campaign", "applicant"), pk=pk)
         require(request.user, VIEW, application)
-        data = _valid(QualificationInputSerializer, request)
+        data = validated(QualificationInputSerializer, request)
         assessment = review_qualification(
             actor=request.user, application=application, passed=data["passed"], note=data["note"]
         )
@@ -333,7 +328,7 @@ class AssessmentScores(APIView):
     )
     def post(self, request, pk):
         assessment = _assessment(request.user, pk)
-        data = _valid(ScoresInputSerializer, request)
+        data = validated(ScoresInputSerializer, request)
         assessment = record_scores(
             actor=request.user,
             assessment=assessment,
@@ -357,7 +352,7 @@ class AssessmentDecision(APIView):
     )
     def post(self, request, pk):
         assessment = _assessment(request.user, pk)
-        data = _valid(DecisionInputSerializer, request)
+        data = validated(DecisionInputSerializer, request)
         assessment = decide_admission(
             actor=request.user, assessment=assessment, admit=data["admit"], reason=data["reason"]
         )
@@ -410,7 +405,7 @@ class PublicityLists(generics.ListAPIView):
         require_role(user, Role.BASE_OFFICE)
         if user.training_base_id is None:
             raise PermissionDenied(_("只有培训基地招收办公室可以发布公示。"))
-        data = _valid(PublishInputSerializer, request)
+        data = validated(PublishInputSerializer, request)
         campaign = current_campaign(province=user.training_base.province_id)
         if campaign is None:
             raise NotFound(_("本省尚未设置年度招录。"))
@@ -442,7 +437,7 @@ class EntryObjections(APIView):
     )
     def post(self, request, pk):
         entry = get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)
-        data = _valid(ObjectionInputSerializer, request)
+        data = validated(ObjectionInputSerializer, request)
         objection = raise_objection(actor=request.user, entry=entry, contact=data["contact"], text=data["text"])
         return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data, status=201)
 
@@ -475,7 +470,7 @@ class ObjectionHandle(APIView):
     def post(self, request, pk):
         objection = get_object_or_404(_objections(), pk=pk)
         require(request.user, VIEW, objection)
-        data = _valid(HandleObjectionInputSerializer, request)
+        data = validated(HandleObjectionInputSerializer, request)
         objection = handle_objection(
             actor=request.user, objection=objection, sustained=data["sustained"], note=data["note"]
         )
@@ -514,7 +509,7 @@ class InvitationList(generics.ListAPIView):
     def post(self, request):
         user = request.user
         require_role(user, Role.BASE_OFFICE)
-        data = _valid(InvitationInputSerializer, request)
+        data = validated(InvitationInputSerializer, request)
         applicant = Applicant.objects.filter(pk=data["applicant"]).first()
         if applicant is None:
             raise ValidationError({"applicant": _("学员 %(pk)s 不存在。") % {"pk": data["applicant"]}})
@@ -581,7 +576,7 @@ class MyAssessmentConfirm(_OwnRounds, APIView):
     )
     def post(self, request, pk):
         assessment = self.own_assessment(pk)
-        data = _valid(ConfirmInputSerializer, request)
+        data = validated(ConfirmInputSerializer, request)
         return _my_assessment_response(confirm_offer(actor=request.user, assessment=assessment, accept=data["accept"]))
 
 
@@ -596,7 +591,7 @@ class MyAssessmentAdjustment(_OwnRounds, APIView):
     )
     def post(self, request, pk):
         assessment = self.own_assessment(pk)
-        data = _valid(AdjustmentInputSerializer, request)
+        data = validated(AdjustmentInputSerializer, request)
         adjustment = request_adjustment(
             actor=request.user, assessment=assessment, specialty_base=data["specialty_base"]
         )

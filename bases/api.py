@@ -55,6 +55,7 @@ from bases.services.quotas import (
     withdraw_quota_increase,
 )
 from policy.selectors import current_campaign
+from portal.api import validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 
@@ -199,12 +200,6 @@ def _increase_response(increase, status=200):
     return Response(QuotaIncreaseSerializer(_increases().get(pk=increase.pk)).data, status=status)
 
 
-def _valid(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @extend_schema(
     tags=["招生简章"],
     summary="招生简章列表（本人可见范围）",
@@ -262,7 +257,7 @@ class BrochureVersionDetail(APIView):
 
     def _save(self, request, pk, *, partial):
         version = _version(request.user, pk)
-        data = _valid(BrochureDraftInputSerializer, request, partial=partial)
+        data = validated(BrochureDraftInputSerializer, request, partial=partial)
         sections = data.get("sections", {})
         if partial:
             sections = {**version.sections, **sections}
@@ -327,7 +322,7 @@ class BrochureVersionApprove(APIView):
     )
     def post(self, request, pk):
         version = _version(request.user, pk)
-        data = _valid(BrochureApproveInputSerializer, request)
+        data = validated(BrochureApproveInputSerializer, request)
         return _version_response(approve_brochure(actor=request.user, version=version, note=data["note"]))
 
 
@@ -341,7 +336,7 @@ class BrochureVersionReturn(APIView):
     )
     def post(self, request, pk):
         version = _version(request.user, pk)
-        data = _valid(BrochureReturnInputSerializer, request)
+        data = validated(BrochureReturnInputSerializer, request)
         version = return_brochure(actor=request.user, version=version, comments=data["comments"], note=data["note"])
         return _version_response(version)
 
@@ -385,7 +380,7 @@ class QuotaIncreaseList(generics.ListAPIView):
     def post(self, request):
         user = request.user
         require_role(user, Role.BASE_OFFICE)
-        data = _valid(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
+        data = validated(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
         increase = request_quota_increase(actor=user, quota=data["quota"], places=data["places"], reason=data["reason"])
         return _increase_response(increase, status=201)
 
@@ -400,7 +395,7 @@ class QuotaIncreaseApprove(APIView):
     )
     def post(self, request, pk):
         increase = _increase(request.user, pk)
-        data = _valid(QuotaIncreaseApproveSerializer, request)
+        data = validated(QuotaIncreaseApproveSerializer, request)
         increase = approve_quota_increase(
             actor=request.user, increase=increase, places=data["places"], reason=data["reason"]
         )
@@ -416,7 +411,7 @@ class QuotaIncreaseReject(APIView):
     )
     def post(self, request, pk):
         increase = _increase(request.user, pk)
-        data = _valid(QuotaIncreaseRejectSerializer, request)
+        data = validated(QuotaIncreaseRejectSerializer, request)
         return _increase_response(reject_quota_increase(actor=request.user, increase=increase, reason=data["reason"]))
 
 

@@ -19,3 +19,10 @@ def api_exception_handler(exc, context):
             body["errors"] = [str(error) for error in exc.errors]
         return Response(body, status=exc.status)
     return exception_handler(exc, context)
+
+
+def validated(serializer_class, request, **kwargs):
+    """The request body checked by `serializer_class`; bad input is a 400 with field messages."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
