@@ -18,7 +18,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from admissions.eligibility import eligibility_by_quota
@@ -50,6 +49,7 @@ from policy.selectors import current_campaign
 from portal.api import validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
+from portal.throttling import AddressRateThrottle
 from portal.uploads import document_response
 
 TAGS = ["学员"]
@@ -62,7 +62,7 @@ ERRORS = {
 READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
 
 
-class RegisterThrottle(AnonRateThrottle):
+class RegisterThrottle(AddressRateThrottle):
     """Registrations per client address; the rate is the class's own, so no setting is needed."""
 
     scope = "register"

@@ -21,7 +21,6 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from admissions.api import OwnDataMixin
@@ -75,6 +74,7 @@ from policy.selectors import current_campaign
 from portal.api import validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
+from portal.throttling import AddressRateThrottle
 
 STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
 ASSESSMENT_TAGS = ["考核与录取"]
@@ -640,7 +640,7 @@ class MyInvitationDecline(_OwnRounds, APIView):
 # --- Public check of an admission notice ---------------------------------------------------------
 
 
-class VerifyThrottle(AnonRateThrottle):
+class VerifyThrottle(AddressRateThrottle):
     """Checks per client address; the rate is the class's own, so no setting is needed."""
 
     scope = "verify_admission"

@@ -17,6 +17,14 @@ def private_files(settings, tmp_path):
     return settings.PRIVATE_MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Sign-in failures and rate-limit counters live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def hubei(db):
     return factories.province()

@@ -1,0 +1,137 @@
+"""Sign-in throttling, what production responses carry, and what the logs may not carry."""
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import AuditEvent, Role
+from portal.throttling import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Correct-horse-9"
+
+
+@pytest.fixture
+def office(world):
+    return factories.user(Role.BASE_OFFICE, username="xiehe", training_base=world["xiehe"])
+
+
+def _sign_in(client, username, password, address="203.0.113.7"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_an_account_is_locked_after_five_failures_even_for_the_right_password(client, office):
+    for _ in range(FAILURES_PER_ACCOUNT):
+        assert "请输入一个正确的" in _sign_in(client, "xiehe", "wrong-guess").content.decode()
+    refused = _sign_in(client, "xiehe", PASSWORD)
+    assert refused.status_code == 200
+    assert "登录失败次数过多，请15分钟后再试" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # From another address too: the lock is on the account.
+    assert "登录失败次数过多" in _sign_in(client, "xiehe", PASSWORD, address="198.51.100.9").content.decode()
+    event = AuditEvent.objects.get(action="user.login_locked")
+    assert event.object_id == str(office.pk) and event.training_base_id == office.training_base_id
+
+
+def test_the_lock_lifts_after_the_window_and_others_are_not_affected(client, world, office):
+    other = factories.user(Role.BASE_OFFICE, username="tongji", training_base=world["tongji"])
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(FAILURES_PER_ACCOUNT):
+            _sign_in(client, "xiehe", "wrong-guess")
+        assert _sign_in(client, other.username, PASSWORD).status_code == 302
+        client.logout()
+        clock.shift(datetime.timedelta(minutes=16))
+        assert _sign_in(client, "xiehe", PASSWORD).status_code == 302
+
+
+def test_a_success_clears_the_failures_of_the_account(client, office):
+    for _ in range(FAILURES_PER_ACCOUNT - 1):
+        _sign_in(client, "xiehe", "wrong-guess")
+    assert _sign_in(client, "xiehe", PASSWORD).status_code == 302
+    client.logout()
+    _sign_in(client, "xiehe", "wrong-guess")
+    assert _sign_in(client, "xiehe", PASSWORD).status_code == 302
+
+
+def test_one_address_guessing_many_accounts_is_stopped(client, office):
+    for number in range(FAILURES_PER_ADDRESS):
+        _sign_in(client, f"guess{number}", "wrong-guess")
+    assert "登录失败次数过多" in _sign_in(client, "xiehe", PASSWORD).content.decode()
+    assert _sign_in(client, "xiehe", PASSWORD, address="198.51.100.9").status_code == 302
+
+
+def test_registration_still_answers_when_the_cache_is_down(api, settings, db):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = api(None).post(
+        "/api/v1/register/", {"login": "13812345678", "password": "Kx9-quiet-river", "full_name": "王小明"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+
+
+def _manage_shell(code, **env):
+    production = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in production}
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_answers_carry_hsts_secure_cookies_and_the_content_policy():
+    code = (
+        "from django.test import Client\n"
+        "r = Client().get('/accounts/login/', secure=True, HTTP_HOST='zhupei.example.cn')\n"
+        "print(r.status_code)\n"
+        "print(r.headers.get('Strict-Transport-Security'))\n"
+        "print(r.headers.get('Content-Security-Policy'))\n"
+        "print(r.headers.get('X-Content-Type-Options'), r.headers.get('X-Frame-Options'))\n"
+        "print(r.cookies['csrftoken'].output())\n"
+        "print(Client().get('/', HTTP_HOST='zhupei.example.cn').status_code)\n"
+    )
+    result = _manage_shell(
+        code, DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="zhupei.example.cn", EMAIL_HOST="smtp.example.cn"
+    )
+    assert result.returncode == 0, result.stderr
+    status, hsts, csp, sniff_frame, cookie, plain_http = result.stdout.strip().splitlines()[-6:]
+    assert status == "200"
+    assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert sniff_frame == "nosniff DENY"
+    assert "Secure" in cookie
+    assert plain_http == "301"  # plain http is sent to https
+
+
+def test_logs_carry_no_id_or_mobile_numbers():
+    code = (
+        "import logging\n"
+        "log = logging.getLogger('admissions')\n"
+        "log.warning('applicant %s mobile %s', '42010619900101123X', '13912345678')\n"
+        "try:\n"
+        "    raise ValueError('duplicate id_number 42010619900101123X')\n"
+        "except ValueError:\n"
+        "    log.exception('import failed for +8613912345678')\n"
+    )
+    result = _manage_shell(code)
+    assert result.returncode == 0, result.stderr
+    logged = result.stderr
+    assert "applicant 420***********123X mobile 139****5678" in logged
+    assert "ValueError: duplicate id_number 420***********123X" in logged
+    assert "42010619900101123X" not in logged and "13912345678" not in logged
