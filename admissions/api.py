@@ -338,7 +338,10 @@ class MyApplications(OwnDataMixin, generics.ListAPIView):
         application = submit_choice(
             actor=request.user, applicant=self.applicant, campaign=campaign, specialty_base=specialty_base
         )
-        return _application_response(application, status=200 if application.pk == held else 201)
+        # The new choice already carries what the answer shows; only an unchanged one is read again.
+        if application.pk == held:
+            return _application_response(application)
+        return Response(ApplicationSerializer(application).data, status=201)
 
 
 def _application_response(application, status=200):

@@ -15,16 +15,18 @@ class Missing:
 
 
 def missing_items(applicant):
+    """Reads the educations and documents through `.all()`, so a caller that prefetched them
+    (as `submit_choice` does) pays no query here."""
     missing = []
     if not applicant.id_number or not applicant.birth_date or not applicant.sex:
         missing.append(Missing("identity", _("身份证件信息")))
     if not applicant.user.email and not applicant.mobile:
         missing.append(Missing("contact", _("联系方式（手机号码或电子邮箱）")))
-    if not applicant.educations.exists():
+    if not applicant.educations.all():
         missing.append(Missing("education", _("学历信息")))
     if not applicant.declares_fit:
         missing.append(Missing("declares_fit", _("身体条件声明")))
-    uploaded = set(applicant.documents.values_list("kind", flat=True))
+    uploaded = {document.kind for document in applicant.documents.all()}
     required = [DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.DIPLOMA]
     if applicant.qualification_category:
         required.append(DocumentKind.QUALIFICATION)

@@ -21,14 +21,14 @@ def applicant_facts(applicant):
         is_chinese_national=applicant.is_chinese_national,
         declares_fit=applicant.declares_fit,
         qualification_category=applicant.qualification_category,
-        held_certificate_specialties=frozenset(applicant.held_certificate_specialties.values_list("code", flat=True)),
+        held_certificate_specialties=frozenset(s.code for s in applicant.held_certificate_specialties.all()),
         enrolled_academic_student=applicant.enrolled_academic_student,
         on_national_platform=applicant.on_national_platform,
         technical_title=applicant.technical_title,
         employer_city=applicant.employer_city,
         dispatch_base_id=applicant.dispatch_training_base_id,
         dispatch_specialty_code=applicant.dispatch_specialty.code if applicant.dispatch_specialty_id else "",
-        has_dispatch_letter=applicant.documents.filter(kind=DocumentKind.DISPATCH_LETTER).exists(),
+        has_dispatch_letter=any(d.kind == DocumentKind.DISPATCH_LETTER for d in applicant.documents.all()),
         sanctions=tuple(SanctionRecord(s.kind, s.campaign_year, s.reason) for s in sanctions),
     )
 

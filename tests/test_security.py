@@ -77,7 +77,9 @@ def test_registration_still_answers_when_the_cache_is_down(api, settings, db):
         }
     }
     response = api(None).post(
-        "/api/v1/register/", {"login": "13812345678", "password": "Kx9-quiet-river", "full_name": "王小明"}, format="json"
+        "/api/v1/register/",
+        {"login": "13812345678", "password": "Kx9-quiet-river", "full_name": "王小明"},
+        format="json",
     )
     assert response.status_code == 201, response.content
 

@@ -57,6 +57,17 @@ def _end(application, status, actor, reason=""):
     )
 
 
+def _locked_for_choice(applicant):
+    """The applicant's row, locked, with everything the checklist and the eligibility rules read,
+    in one query per relation."""
+    return (
+        Applicant.objects.select_for_update(of=("self",))
+        .select_related("user", "dispatch_specialty")
+        .prefetch_related("educations", "documents", "held_certificate_specialties")
+        .get(pk=applicant.pk)
+    )
+
+
 def submit_choice(*, actor, applicant, campaign, specialty_base):
     """File or change the applicant's choice for the open round. Choosing the same specialty base
     again changes nothing, so a repeated click or request is harmless."""
@@ -67,7 +78,7 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
     with transaction.atomic():
         # One applicant's submissions queue up on its row, so two at once cannot both pass the
         # "no active choice yet" check; the partial unique constraint holds even if one did.
-        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        applicant = _locked_for_choice(applicant)
         missing = missing_items(applicant)
         if missing:
             raise DomainError(
@@ -78,12 +89,17 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
         decision = check_eligibility(applicant=applicant, specialty_base=specialty_base, campaign=campaign)
         if not decision:
             raise NotEligible(decision)
-        current = Application.objects.filter(
-            applicant=applicant, campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
-        ).first()
+        current = (
+            Application.objects.filter(
+                applicant=applicant, campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
+            )
+            .select_related("specialty_base__training_base", "specialty_base__specialty")
+            .first()
+        )
         if current and current.specialty_base_id == specialty_base.pk:
             return current
         if current:
+            current.applicant = applicant
             _end(current, ApplicationStatus.CHANGED, actor)
         application = Application.objects.create(
             applicant=applicant, campaign=campaign, round=round_number, specialty_base=specialty_base
@@ -95,7 +111,7 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
             after={"round": round_number, "specialty_base": str(specialty_base)},
         )
         notify(
-            recipient=actor,
+            recipient=applicant.user,
             kind="application.submitted",
             subject=_("志愿填报成功"),
             body=_("您已填报第%(round)s批次志愿：%(base)s。在填报截止前可以修改或撤回。")
