@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -46,11 +46,11 @@ from admissions.services.choices import submit_choice, withdraw_choice
 from bases.selectors import plan_rows, public_province
 from policy.models import Campaign
 from policy.selectors import current_campaign
-from portal.api import validated
+from portal.api import int_param, text_param, validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 from portal.throttling import AddressRateThrottle
-from portal.uploads import document_response
+from portal.uploads import CONTENT_TYPES, document_response
 
 TAGS = ["学员"]
 ERRORS = {
@@ -222,7 +222,10 @@ class MyDocumentFile(OwnDataMixin, APIView):
         tags=TAGS,
         summary="下载本人的一份材料",
         description="以附件形式返回文件（Content-Type 按文件内容）。培训基地和省级办公室通过网页查看学员材料。",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **READ_ERRORS},
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()},
+            **READ_ERRORS,
+        },
     )
     def get(self, request, pk):
         document = self.own_object(ApplicantDocument.objects.all(), pk)
@@ -234,10 +237,8 @@ class MyDocumentFile(OwnDataMixin, APIView):
 def _campaign(request):
     """The campaign asked for by id, else the current one of the province asked for (or the
     deployment's default province)."""
-    campaign_id = request.query_params.get("campaign", "")
-    if campaign_id:
-        if not campaign_id.isdigit():
-            raise ValidationError({"campaign": _("年度招录编号应为整数。")})
+    campaign_id = int_param(request, "campaign", _("年度招录编号应为整数。"))
+    if campaign_id is not None:
         campaign = Campaign.objects.filter(pk=campaign_id).first()
     else:
         province = public_province(request.query_params.get("province"))
@@ -265,15 +266,12 @@ class MyEligibility(OwnDataMixin, generics.ListAPIView):
 
     def get_queryset(self):
         self.campaign = _campaign(self.request)
-        params = self.request.query_params
-        specialty = params.get("specialty", "")
-        if specialty and not specialty.isdigit():
-            raise ValidationError({"specialty": _("培训专业编号应为整数。")})
+        request = self.request
         return plan_rows(
             campaign=self.campaign,
-            city=params.get("city", ""),
-            specialty_id=int(specialty) if specialty else None,
-            shortage_only=params.get("shortage", "").lower() in {"1", "true", "yes"},
+            city=text_param(request, "city"),
+            specialty_id=int_param(request, "specialty", _("培训专业编号应为整数。")),
+            shortage_only=request.query_params.get("shortage", "").lower() in {"1", "true", "yes"},
         )
 
     def list(self, request, *args, **kwargs):

@@ -71,7 +71,7 @@ from bases.serializers import ApiErrorSerializer
 from policy.models import Campaign
 from policy.scoring import TIE_BREAK, composite, rank_key
 from policy.selectors import current_campaign
-from portal.api import validated
+from portal.api import int_param, text_param, validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
 from portal.throttling import AddressRateThrottle
@@ -92,15 +92,6 @@ ERRORS = {
 }
 READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
-
-
-def _int_param(request, name, message, choices=None):
-    value = request.query_params.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit() or (choices is not None and int(value) not in choices):
-        raise ValidationError({name: message})
-    return int(value)
 
 
 def _choice_param(request, name, choices):
@@ -266,10 +257,10 @@ class AssessmentList(generics.ListAPIView):
         request = self.request
         require_role(request.user, *STAFF_ROLES)
         rows = visible(request.user, assessment_rows())
-        round_number = _int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
+        round_number = int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
         if round_number:
             rows = rows.filter(application__round=round_number)
-        specialty_base = _int_param(request, "specialty_base", _("专业基地编号应为整数。"))
+        specialty_base = int_param(request, "specialty_base", _("专业基地编号应为整数。"))
         if specialty_base:
             rows = rows.filter(specialty_base_id=specialty_base)
         stage = _choice_param(request, "stage", Stage)
@@ -370,10 +361,10 @@ class PublicityLists(generics.ListAPIView):
 
     def get_queryset(self):
         rows = _publicity_lists().order_by("-published_at", "-id")
-        training_base = _int_param(self.request, "training_base", _("培训基地编号应为整数。"))
+        training_base = int_param(self.request, "training_base", _("培训基地编号应为整数。"))
         if training_base:
             rows = rows.filter(training_base_id=training_base)
-        round_number = _int_param(self.request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
+        round_number = int_param(self.request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
         if round_number:
             rows = rows.filter(round=round_number)
         return rows
@@ -659,11 +650,15 @@ class AdmissionVerify(APIView):
             OpenApiParameter("notice_number", str, required=True, description="录取通知书编号"),
             OpenApiParameter("code", str, required=True, description="通知书上的验证码（不区分大小写）"),
         ],
-        responses={200: VerificationSerializer, 429: OpenApiResponse(ApiErrorSerializer, description="请求过于频繁")},
+        responses={
+            200: VerificationSerializer,
+            400: ERRORS[400],
+            429: OpenApiResponse(ApiErrorSerializer, description="请求过于频繁"),
+        },
     )
     def get(self, request):
-        number = request.query_params.get("notice_number", "").strip()
-        code = request.query_params.get("code", "").strip().upper()
+        number = text_param(request, "notice_number").strip()
+        code = text_param(request, "code").strip().upper()
         admission = None
         if number and code:
             admission = (

@@ -6,11 +6,12 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
-from portal.spreadsheets import csv_bytes
+from portal.spreadsheets import csv_chunks
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,11 +38,11 @@ def _date(value):
     return value.isoformat() if value else ""
 
 
-def roster_table(rows):
-    """Header and rows as the CSV and xlsx write them: every cell text except 序号 and 招收年度,
-    so an ID number keeps its digits and its final X."""
-    table = [
-        [
+def roster_lines(rows):
+    """The rows as the CSV and xlsx write them, numbered, one at a time: every cell text except 序号
+    and 招收年度, so an ID number keeps its digits and its final X."""
+    for number, row in enumerate(rows, start=1):
+        yield [
             number,
             row.full_name,
             row.sex,
@@ -56,38 +57,42 @@ def roster_table(rows):
             _date(row.reported_on),
             row.agreement,
         ]
-        for number, row in enumerate(rows, start=1)
-    ]
-    return roster_header(), table
 
 
 def roster_csv(rows):
-    header, table = roster_table(rows)
-    return csv_bytes(header, table)
+    """The CSV as chunks of bytes, written as `rows` (an iterator is fine) are read."""
+    return csv_chunks(roster_header(), roster_lines(rows))
 
 
 def roster_xlsx(rows):
-    header, table = roster_table(rows)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("注册名单")
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in table:
-        sheet.append(line)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-                cell.number_format = "@"
+    """The workbook as bytes. Written row by row (openpyxl's write-only mode), so only the file,
+    not a sheet of cell objects, is held in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("注册名单"))
     sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, title) for title in roster_header()])
+    for line in roster_lines(rows):
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _header_cell(sheet, title):
+    cell = WriteOnlyCell(sheet, value=title)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _text_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # text, never a formula
+    cell.number_format = "@"
+    return cell
+
+
 def roster_pdf(*, campaign, rows, roster=None):
-    header, table = roster_table(rows)
+    header, table = roster_header(), list(roster_lines(rows))
     id_column = header.index(_("证件号码"))
     for line in table:
         line[id_column] = mask_id_number(line[id_column])

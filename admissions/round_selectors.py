@@ -153,6 +153,29 @@ class CandidateSheet:
         return self.places if self.oversubscribed else None
 
 
+def rank(candidates, quota):
+    """The candidates still in the competition with both scores, best first (policy.scoring's
+    order and tie-break), each given its composite score under the quota's weights."""
+    interview_weight = quota.interview_weight if quota else 50
+    exam_weight = quota.exam_weight if quota else 50
+    for candidate in candidates:
+        if candidate.assessment is not None:
+            candidate.composite = composite(
+                candidate.assessment.interview_score, candidate.assessment.exam_score, interview_weight, exam_weight
+            )
+
+    def key(candidate):
+        assessment = candidate.assessment
+        return rank_key(
+            composite_score=candidate.composite,
+            exam=assessment.exam_score if assessment else None,
+            interview=assessment.interview_score if assessment else None,
+            submitted_at=candidate.chose_at,
+        )
+
+    return sorted((c for c in candidates if c.composite is not None and c.stage in RANKED_STAGES), key=key)
+
+
 def _published():
     return Exists(PublicityEntry.objects.filter(assessment=OuterRef("pk")))
 
@@ -185,27 +208,7 @@ def candidate_sheet(*, campaign, specialty_base, round_number):
         for application in applications
     ]
     candidates += [Candidate(assessment.application, assessment) for assessment in adjustments]
-    interview_weight = quota.interview_weight if quota else 50
-    exam_weight = quota.exam_weight if quota else 50
-    for candidate in candidates:
-        if candidate.assessment is not None:
-            candidate.composite = composite(
-                candidate.assessment.interview_score, candidate.assessment.exam_score, interview_weight, exam_weight
-            )
-
-    def key(candidate):
-        assessment = candidate.assessment
-        return rank_key(
-            composite_score=candidate.composite,
-            exam=assessment.exam_score if assessment else None,
-            interview=assessment.interview_score if assessment else None,
-            submitted_at=candidate.chose_at,
-        )
-
-    ranked = sorted(
-        (c for c in candidates if c.composite is not None and c.stage in RANKED_STAGES),
-        key=key,
-    )
+    ranked = rank(candidates, quota)
     for position, candidate in enumerate(ranked, start=1):
         candidate.rank = position
     others = sorted((c for c in candidates if c.rank is None), key=lambda c: (c.chose_at, c.application.pk))

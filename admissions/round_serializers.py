@@ -31,15 +31,18 @@ from policy.timetable import end_of_day
 from portal.privacy import mask_id_number
 
 
-def _enum_schema(choices):
+def _enum_schema(choices, blank):
     labels = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
+    if blank:
+        return {"type": "string", "enum": [*choices.values, ""], "description": f"{labels}\n* 空字符串 - 尚未给出"}
     return {"type": "string", "enum": list(choices.values), "description": labels}
 
 
-def _choice_field(choices, component_name, invalid_message=None):
-    """A ChoiceField documented as its own named enum (several models have a "status")."""
+def _choice_field(choices, component_name, invalid_message=None, blank=False):
+    """A ChoiceField documented as its own named enum (several models have a "status"); `blank`
+    when the model field may be left empty, so the empty string is one of its values."""
 
-    @extend_schema_field(_enum_schema(choices), component_name=component_name)
+    @extend_schema_field(_enum_schema(choices, blank), component_name=component_name)
     class Field(serializers.ChoiceField):
         def __init__(self, **kwargs):
             if invalid_message:
@@ -52,7 +55,7 @@ def _choice_field(choices, component_name, invalid_message=None):
 
 StageField = _choice_field(Stage, "AssessmentStage")
 ConfirmationField = _choice_field(Confirmation, "Confirmation")
-OpinionField = _choice_field(Opinion, "Opinion", _l("“{input}”不是有效的录取意见。"))
+OpinionField = _choice_field(Opinion, "Opinion", _l("“{input}”不是有效的录取意见。"), blank=True)
 AssessmentModeField = _choice_field(AssessmentMode, "AssessmentMode", _l("“{input}”不是有效的面试形式。"))
 PublicityKindField = _choice_field(PublicityKind, "PublicityKind")
 ObjectionStatusField = _choice_field(ObjectionStatus, "ObjectionStatus")

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from admissions.services import reporting
-from admissions.services.admission import admit_due
+from admissions.services.admission import admit_due, store_notice
 
 
 @shared_task(acks_late=True)
@@ -22,3 +22,9 @@ def send_reminders():
     from admissions import reminders
 
     return reminders.send_reminders()
+
+
+@shared_task(acks_late=True)
+def store_admission_notice(admission_id):
+    """Idempotent: a second delivery finds the notice kept and renders nothing."""
+    store_notice(admission_pk=admission_id)

@@ -5,12 +5,12 @@ admission notice PDF (also for the offices that may see the admission)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from admissions.eligibility import eligibility_by_quota
 from admissions.models import Assessment, Invitation
+from admissions.notices import notice_is_stored
 from admissions.offer_selectors import (
     adjustment_quotas,
     admission_for_notice,
@@ -19,17 +19,15 @@ from admissions.offer_selectors import (
     offer_rows,
     offers_of,
 )
+from admissions.services.admission import store_notice
 from admissions.services.assessments import request_adjustment
 from admissions.services.invitations import accept_invitation, decline_invitation
 from admissions.services.publicity import confirm_offer
 from admissions.views_applicant import applicant_required
 from bases.models import SpecialtyBase
 from policy.timetable import window_is_open
-from portal.pdf import render_pdf
 from portal.permissions import CHANGE, VIEW, require
 from portal.web import download_response, perform
-
-NOTICE_STYLESHEETS = ["css/publicity.css"]
 
 
 @applicant_required
@@ -138,30 +136,16 @@ def invitation_decline(request, applicant, pk):
 @login_required
 def admission_notice(request, admission_pk):
     """The notice PDF: for the applicant (its full ID number is its own), the offices of the base
-    and the province — whoever may see the assessment it admits."""
+    and the province — whoever may see the assessment it admits. The file is the one rendered at
+    admission; one still missing (its task not run yet) is rendered and kept now."""
     admission = admission_for_notice(admission_pk)
-    assessment = admission.assessment
-    require(request.user, VIEW, assessment)
-    application = assessment.application
-    verify_url = request.build_absolute_uri(reverse("admission-verify"))
-    content = render_pdf(
-        "admissions/offer/notice_pdf.html",
-        {
-            "admission": admission,
-            "assessment": assessment,
-            "applicant": application.applicant,
-            "campaign": application.campaign,
-            "application": application,
-            "training_base": assessment.specialty_base.training_base,
-            "specialty": assessment.specialty_base.specialty,
-            "verify_url": verify_url,
-            "verify_link": f"{verify_url}?notice={admission.notice_number}",
-        },
-        request=request,
-        stylesheets=NOTICE_STYLESHEETS,
-    )
+    require(request.user, VIEW, admission.assessment)
+    if not notice_is_stored(admission):
+        admission = store_notice(admission_pk=admission.pk)
+    with admission.notice_file.open("rb") as file:
+        content = file.read()
     filename = _("录取通知书-%(name)s-%(number)s.pdf") % {
-        "name": application.applicant.full_name,
+        "name": admission.assessment.application.applicant.full_name,
         "number": admission.notice_number,
     }
     return download_response(content, filename=filename, content_type="application/pdf", inline=True)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from admissions.models import RegistrationRoster
 from admissions.roster_export import XLSX_CONTENT_TYPE, roster_csv, roster_pdf, roster_xlsx
-from admissions.services.roster import publish_roster, roster_blockers, roster_rows
+from admissions.services.roster import iter_roster_rows, publish_roster, roster_blockers, roster_rows
 from bases.selectors import provincial_campaign
 from portal.web import download_response, perform
 
@@ -55,7 +55,7 @@ def _filename(campaign, extension):
 def roster_csv_export(request):
     campaign = _campaign(request, request.GET)
     return download_response(
-        roster_csv(roster_rows(campaign)),
+        roster_csv(iter_roster_rows(campaign)),
         filename=_filename(campaign, "csv"),
         content_type="text/csv; charset=utf-8",
     )
@@ -66,7 +66,7 @@ def roster_csv_export(request):
 def roster_xlsx_export(request):
     campaign = _campaign(request, request.GET)
     return download_response(
-        roster_xlsx(roster_rows(campaign)), filename=_filename(campaign, "xlsx"), content_type=XLSX_CONTENT_TYPE
+        roster_xlsx(iter_roster_rows(campaign)), filename=_filename(campaign, "xlsx"), content_type=XLSX_CONTENT_TYPE
     )
 
 

@@ -55,11 +55,22 @@ from bases.services.quotas import (
     withdraw_quota_increase,
 )
 from policy.selectors import current_campaign
-from portal.api import validated
+from portal.api import int_param, text_param, validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 
 PROVINCE = OpenApiParameter("province", str, description="省级行政区划代码，如 420000；缺省为本平台默认省份")
+
+ERRORS = {
+    400: OpenApiResponse(
+        ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code[, gaps]}"
+    ),
+    403: OpenApiResponse(ApiErrorSerializer, description="无权进行此操作（角色或范围不符）"),
+    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
+    409: OpenApiResponse(ApiErrorSerializer, description="当前状态不允许此操作"),
+}
+READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
 
 
 def _province(request):
@@ -69,7 +80,10 @@ def _province(request):
     return province
 
 
-@extend_schema(parameters=[PROVINCE])
+@extend_schema(
+    parameters=[PROVINCE],
+    responses={200: TrainingBaseSerializer, 404: OpenApiResponse(ApiErrorSerializer, description="尚未配置任何省份")},
+)
 class TrainingBaseList(generics.ListAPIView):
     serializer_class = TrainingBaseSerializer
     permission_classes = [AllowAny]
@@ -84,7 +98,12 @@ class TrainingBaseList(generics.ListAPIView):
         OpenApiParameter("city", str, description="市州"),
         OpenApiParameter("specialty", int, description="培训专业编号"),
         OpenApiParameter("shortage", bool, description="只看紧缺专业"),
-    ]
+    ],
+    responses={
+        200: PlanRowSerializer,
+        400: ERRORS[400],
+        404: OpenApiResponse(ApiErrorSerializer, description="本年度招收计划尚未发布"),
+    },
 )
 class PlanList(generics.ListAPIView):
     serializer_class = PlanRowSerializer
@@ -94,15 +113,12 @@ class PlanList(generics.ListAPIView):
         campaign = current_campaign(province=_province(self.request))
         if campaign is None:
             raise NotFound("本年度招收计划尚未发布。")
-        params = self.request.query_params
-        specialty = params.get("specialty", "")
-        if specialty and not specialty.isdigit():
-            raise ValidationError({"specialty": "培训专业编号应为整数。"})
+        request = self.request
         return plan_rows(
             campaign=campaign,
-            city=params.get("city", ""),
-            specialty_id=int(specialty) if specialty else None,
-            shortage_only=params.get("shortage", "").lower() in {"1", "true", "yes"},
+            city=text_param(request, "city"),
+            specialty_id=int_param(request, "specialty", "培训专业编号应为整数。"),
+            shortage_only=request.query_params.get("shortage", "").lower() in {"1", "true", "yes"},
         )
 
 
@@ -114,17 +130,6 @@ class PlanList(generics.ListAPIView):
 # status in portal.api.api_exception_handler.
 
 STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
-
-ERRORS = {
-    400: OpenApiResponse(
-        ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code[, gaps]}"
-    ),
-    403: OpenApiResponse(ApiErrorSerializer, description="无权进行此操作（角色或范围不符）"),
-    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
-    409: OpenApiResponse(ApiErrorSerializer, description="当前状态不允许此操作"),
-}
-READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
-LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
 
 
 def _status_filter(request, choices):

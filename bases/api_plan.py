@@ -14,6 +14,10 @@ from portal.permissions import CHANGE, VIEW
 from portal.web import download_response
 
 CAMPAIGN = OpenApiParameter("campaign", int, description="年度招录编号；缺省为本省当前年度")
+CAMPAIGN_ERRORS = {
+    403: OpenApiResponse(ApiErrorSerializer, description="不是省级办公室，或不是本省的年度招录"),
+    404: OpenApiResponse(ApiErrorSerializer, description="年度招录不存在，或本省尚未设立年度招录"),
+}
 
 
 class PlanImportInputSerializer(serializers.Serializer):
@@ -39,7 +43,7 @@ def _campaign(request, action):
 class PlanExport(APIView):
     @extend_schema(
         parameters=[CAMPAIGN],
-        responses={(200, XLSX_CONTENT_TYPE): OpenApiResponse(description="xlsx")},
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiResponse(description="xlsx"), **CAMPAIGN_ERRORS},
         summary="导出年度招收计划（省级）",
     )
     def get(self, request):
@@ -55,7 +59,11 @@ class PlanImport(APIView):
     @extend_schema(
         parameters=[CAMPAIGN],
         request={"multipart/form-data": PlanImportInputSerializer},
-        responses={200: PlanImportResultSerializer, 400: ApiErrorSerializer, 403: ApiErrorSerializer},
+        responses={
+            200: PlanImportResultSerializer,
+            400: OpenApiResponse(ApiErrorSerializer, description="文件有误：errors 列出每一处错误，不导入任何内容"),
+            **CAMPAIGN_ERRORS,
+        },
         summary="导入年度招收计划（省级，全部成功或全部不导入）",
     )
     def post(self, request):

@@ -14,7 +14,7 @@ def public_province(code=None):
     """The province a public page shows: the one asked for, else the deployment's default."""
     provinces = Province.objects.all()
     return (
-        (code and provinces.filter(code=code).first())
+        (code and code.isdecimal() and provinces.filter(code=code).first())
         or provinces.filter(code=settings.DEFAULT_PROVINCE_CODE).first()
         or provinces.first()
     )
@@ -118,7 +118,7 @@ def provincial_campaign(*, user, campaign_id="", action=VIEW):
     allowed to `action`), else the current one of its province; None when there is none."""
     require_role(user, Role.PROVINCIAL_OFFICE)
     if campaign_id:
-        campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdigit() else None
+        campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdecimal() else None
         if campaign is None:
             raise Http404
     else:

@@ -38,13 +38,21 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import (  # noqa: E402 - needs the project root on the path when run as a script
+    add_database_arguments,
+    close_and_drop,
+    complete_profiles,
+    migrate,
+    open_database,
+    shift_timetable,
+)
+
 HOST = "127.0.0.1"
 TARGET_PATHS = {
     "api": "/api/v1/me/applications/",  # the REST API (admissions API, issue 4)
     "service": "/bench/choose/",  # bench-only thin view over submit_choice (bench/views.py)
 }
 BARE_PATH = "/bench/bare/"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def parse_args(argv=None):
@@ -64,14 +72,11 @@ def parse_args(argv=None):
         help="api: POST /api/v1/me/applications/; service: POST /bench/choose/ (bench view calling "
         "submit_choice); auto: api when that route exists, else service",
     )
-    parser.add_argument(
-        "--database-url",
-        help="default: a fresh SQLite file in a temporary directory; postgres://…/NAME creates database NAME "
-        "and drops it afterwards (refuses an existing one without --reuse-db or --recreate-db)",
+    add_database_arguments(
+        parser,
+        default_help="default: a fresh SQLite file in a temporary directory; postgres://…/NAME creates database "
+        "NAME and drops it afterwards (refuses an existing one without --reuse-db or --recreate-db)",
     )
-    parser.add_argument("--reuse-db", action="store_true", help="use an existing database as it is (topped up)")
-    parser.add_argument("--recreate-db", action="store_true", help="drop an existing database first")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop/remove the database afterwards")
     parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "Zhupei-demo-2026"))
     parser.add_argument(
         "--client-procs", type=int, default=cores, help="processes the clients are spread over (default: cores)"
@@ -89,76 +94,6 @@ def parse_args(argv=None):
     if args.reuse_db and args.recreate_db:
         parser.error("--reuse-db and --recreate-db exclude each other")
     return args
-
-
-# --- database ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Database:
-    url: str
-    label: str
-    created: bool = False
-    drop: object = None  # callable, or None to keep
-
-
-def open_database(args, workdir):
-    """The database URL to use; creates it (and arranges to drop it) unless it is to be reused."""
-    import dj_database_url
-
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    config = dj_database_url.parse(url)
-    engine = config["ENGINE"]
-    if engine == "django.db.backends.sqlite3":
-        path = Path(config["NAME"])
-        exists = path.exists()
-        if exists and not (args.reuse_db or args.recreate_db):
-            sys.exit(f"{path} exists: pass --reuse-db to use it or --recreate-db to start afresh")
-        if exists and args.recreate_db:
-            path.unlink()
-        database = Database(url, f"SQLite {path}")
-        if not (exists and args.reuse_db):
-            database.created = True
-            if not args.keep_db:
-                database.drop = lambda: path.unlink(missing_ok=True)
-        return database
-    if "postgresql" not in engine:
-        sys.exit(f"unsupported database: {engine}")
-    import psycopg2
-    from psycopg2 import sql
-
-    name = config["NAME"]
-
-    def admin(statement):
-        connection = psycopg2.connect(
-            dbname="postgres",
-            user=config.get("USER") or None,
-            password=config.get("PASSWORD") or None,
-            host=config.get("HOST") or None,
-            port=config.get("PORT") or None,
-        )
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
-                return cursor.fetchall() if cursor.description else None
-        finally:
-            connection.close()
-
-    exists = bool(admin(sql.SQL("SELECT 1 FROM pg_database WHERE datname = {}").format(sql.Literal(name))))
-    if exists and not (args.reuse_db or args.recreate_db):
-        sys.exit(f"database {name} exists: pass --reuse-db to use it or --recreate-db to start afresh")
-    if exists and args.recreate_db:
-        admin(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    database = Database(url, f"PostgreSQL {config.get('HOST') or 'localhost'}/{name}")
-    if not (exists and args.reuse_db):
-        admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        database.created = True
-        if not args.keep_db:
-            database.drop = lambda: admin(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-    return database
 
 
 def server_environment(database_url, workdir):
@@ -188,61 +123,24 @@ def prepare_data(*, applicants, password):
     """Migrate, load the demo province, add synthetic applicants with complete profiles, open round 1
     today. Returns (campaign id, [eligible specialty base ids], number of synthetic applicants)."""
     import django
-    from django.core.files.base import ContentFile
-    from django.core.management import call_command
 
     django.setup()
     from admissions.demo import USERNAME_PREFIX, generate_applicants
     from admissions.eligibility import eligibility_by_quota
-    from admissions.models import Applicant, ApplicantDocument, DocumentKind, EducationRecord
+    from admissions.models import Applicant
     from bases.demo import load_province
     from bases.models import Quota
-    from policy.choices import DegreeLevel, MajorCategory
-    from policy.models import TIMETABLE_FIELDS, Campaign
     from policy.timetable import local_date
-    from portal.uploads import private_storage
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate()
     today = local_date()
     _province, campaign = load_province(year=today.year)
     generate_applicants(count=applicants, password=password)
 
     synthetic = Applicant.objects.filter(user__username__startswith=USERNAME_PREFIX)
-    synthetic.filter(declares_fit=False).update(declares_fit=True)
-    EducationRecord.objects.bulk_create(
-        [
-            EducationRecord(
-                applicant_id=pk,
-                school="华中科技大学",
-                major="临床医学",
-                major_category=MajorCategory.CLINICAL,
-                degree_level=DegreeLevel.BACHELOR,
-                full_time=True,
-                graduation_date=datetime.date(today.year, 6, 30),
-            )
-            for pk in synthetic.filter(educations__isnull=True).values_list("pk", flat=True)
-        ],
-        batch_size=1000,
-    )
-    kinds = [DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.DIPLOMA]
-    without_documents = list(synthetic.filter(documents__isnull=True).values_list("pk", flat=True))
-    if without_documents:
-        stored = private_storage.save("applicantdocument/bench.pdf", ContentFile(PDF))
-        ApplicantDocument.objects.bulk_create(
-            [
-                ApplicantDocument(applicant_id=pk, kind=kind, file=stored, original_name="bench.pdf", size=len(PDF))
-                for pk in without_documents
-                for kind in kinds
-            ],
-            batch_size=1000,
-        )
-
-    # Round 1 opened two days ago (Asia/Shanghai), every later date moved by as much: the bench
-    # never depends on the calendar.
-    shift = today - datetime.timedelta(days=2) - campaign.round1_opens
-    Campaign.objects.filter(pk=campaign.pk).update(
-        **{name: getattr(campaign, name) + shift for name in TIMETABLE_FIELDS}
-    )
+    complete_profiles(synthetic, year=today.year)
+    # Round 1 opened two days ago (Asia/Shanghai).
+    shift_timetable([campaign], anchor="round1_opens", on=today - datetime.timedelta(days=2))
     campaign.refresh_from_db()
 
     quotas = list(
@@ -575,7 +473,9 @@ def main(argv=None):
     log_path = workdir / "gunicorn.log"
     failed = False
     try:
-        database = open_database(args, workdir)
+        database = open_database(
+            args.database_url, workdir, reuse=args.reuse_db, recreate=args.recreate_db, keep=args.keep_db
+        )
         env = server_environment(database.url, workdir)
         os.environ.update(env)
         prep_started = time.monotonic()
@@ -648,16 +548,7 @@ def main(argv=None):
             stop(server)
             if failed:
                 print(f"gunicorn log:\n{tail(log_path)}")
-        if database is not None and database.drop is not None:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:  # noqa: S110 - Django may not be set up yet
-                pass
-            database.drop()
-        elif database is not None and database.created:
-            print(f"kept the database: {database.url}")
+        close_and_drop(database)
         if database is None or database.drop is not None or args.database_url:
             shutil.rmtree(workdir, ignore_errors=True)
 

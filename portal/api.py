@@ -1,13 +1,19 @@
-"""API plumbing shared by every app: domain errors become 4xx answers with the user's message."""
+"""API plumbing shared by every app: domain errors (and constraint violations, as 409s) become 4xx
+answers with the user's message."""
 
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from portal.errors import DomainError
+from portal.errors import USER_ERRORS, user_error
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, DomainError):
+    if isinstance(exc, USER_ERRORS):
+        exc = user_error(exc)
         body = {"detail": exc.message, "code": exc.code}
         if getattr(exc, "gaps", None):
             body["gaps"] = [
@@ -21,8 +27,77 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+# Query parameters are read by hand (they filter, they are not a resource); what the database
+# cannot compare is refused here as a 400 rather than failing there as a 500.
+LONGEST_ID = len(str(2**63 - 1))
+
+
+def int_param(request, name, message, choices=None):
+    """A whole-number query parameter (an id, or one of `choices`): None when absent; anything
+    else is a 400 with `message`."""
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    number = int(value) if value.isdecimal() and len(value) < LONGEST_ID else None
+    if number is None or (choices is not None and number not in choices):
+        raise ValidationError({name: message})
+    return number
+
+
+def text_param(request, name):
+    """A free-text query parameter, "" when absent; a NUL character (PostgreSQL refuses it) is a 400."""
+    value = request.query_params.get(name, "")
+    if "\x00" in value:
+        raise ValidationError({name: str(ProhibitNullCharactersValidator.message)})
+    return value
+
+
 def validated(serializer_class, request, **kwargs):
     """The request body checked by `serializer_class`; bad input is a 400 with field messages."""
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def not_found(request, exception):
+    """handler404: an API client gets the JSON error shape, a browser the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
+    return page_not_found(request, exception)
+
+
+# --- The schema: what every operation may answer besides its own responses ------------------------
+
+ERROR_REF = {"$ref": "#/components/schemas/ApiError"}  # bases.serializers.ApiErrorSerializer
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "按字段列出的错误：字段名 → 错误信息列表（嵌套字段为对象或列表）；非字段错误在 non_field_errors 中",
+    "additionalProperties": {},
+    "not": {"required": ["detail"]},
+}
+
+
+def _error(description, schema=ERROR_REF):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def complete_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the answers every view gives without declaring them
+    (no session: 403; an unknown id or page: 404; a body that fails validation: 400), and every
+    400 documented as either the rule's {detail, code} or the serializer's field errors."""
+    result["components"]["schemas"]["FieldErrors"] = FIELD_ERRORS
+    for path, operations in result["paths"].items():
+        for operation in operations.values():
+            responses = operation["responses"]
+            if {} not in operation.get("security", [{}]):
+                responses.setdefault("403", _error("未登录，或无权进行此操作"))
+            if "{" in path:
+                responses.setdefault("404", _error("对象不存在"))
+            if any(parameter["name"] == "page" for parameter in operation.get("parameters", [])):
+                responses.setdefault("404", _error("页码超出范围"))
+            if "requestBody" in operation:
+                responses.setdefault("400", _error("输入有误"))
+            for content in responses.get("400", {}).get("content", {}).values():
+                if "oneOf" not in content["schema"]:
+                    content["schema"] = {"oneOf": [content["schema"], {"$ref": "#/components/schemas/FieldErrors"}]}
+    return result

@@ -1,3 +1,11 @@
+import logging
+
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
 class DomainError(Exception):
     """A rule refused an action. The message is for the user, in their language; pages show it as
     a form or page message and the API returns it with `status`, never a 500."""
@@ -12,3 +20,20 @@ class DomainError(Exception):
             self.code = code
         if status:
             self.status = status
+
+
+# What a page or the API tells its user instead of failing.
+USER_ERRORS = (DomainError, IntegrityError)
+
+
+def user_error(exc):
+    """The DomainError to show for `exc`, one of USER_ERRORS.
+
+    An IntegrityError is a database constraint refusing what a service's own checks let through:
+    two requests raced past the check and the other one won. The log line keeps the constraint's
+    first line only, which names it; the values in the rest may be personal.
+    """
+    if isinstance(exc, DomainError):
+        return exc
+    logger.warning("Constraint refused a change: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return DomainError(_("同一时间有其他操作修改了相同的数据，本次操作未保存。请刷新页面后重试。"), code="conflict")

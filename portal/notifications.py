@@ -1,13 +1,13 @@
 """In-site messages with an e-mail copy and, when the recipient has a mobile number, an SMS copy.
 Both go out from tasks queued on commit, so a rolled-back change never mails or texts anyone."""
 
-from functools import partial
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Notification, Role, User
+from portal.queueing import enqueue_on_commit
 
 
 def mobile_of(user):
@@ -25,18 +25,34 @@ def mobile_of(user):
         return ""
 
 
+# `mobile_of` as a filter on notifications: the recipient has a number (a later `User.phone` joins here).
+TEXTABLE = Q(recipient__applicant__mobile__gt="")
+
+
 def _send_copies(notification):
     from portal.tasks import email_notification, sms_notification
 
-    transaction.on_commit(partial(email_notification.delay, notification.pk))
+    enqueue_on_commit(email_notification, notification.pk)
     if mobile_of(notification.recipient):
-        transaction.on_commit(partial(sms_notification.delay, notification.pk))
+        enqueue_on_commit(sms_notification, notification.pk)
 
 
 def notify(*, recipient, kind, subject, body):
     notification = Notification.objects.create(recipient=recipient, kind=kind, subject=subject, body=body)
     _send_copies(notification)
     return notification
+
+
+def notify_many(messages):
+    """`notify` for many messages at once, in one insert: `messages` is a list of `notify`'s keyword
+    arguments. The copies are queued by one task per thousand notifications (`queue_copies`)."""
+    from portal.tasks import queue_copies
+
+    notifications = Notification.objects.bulk_create([Notification(**message) for message in messages], batch_size=1000)
+    ids = [notification.pk for notification in notifications]
+    for start in range(0, len(ids), 1000):
+        enqueue_on_commit(queue_copies, ids[start : start + 1000])
+    return notifications
 
 
 def notify_once(*, recipient, key, kind, subject, body):
@@ -58,6 +74,17 @@ def notify_once(*, recipient, key, kind, subject, body):
         return None
     _send_copies(notification)
     return notification
+
+
+def unsent(moment, *, waited, given_up_after):
+    """(notifications still to be e-mailed, still to be texted) among those created between
+    `given_up_after` and `waited` before `moment`: their task was never queued (the broker was
+    down), or it ran out of retries."""
+    window = Notification.objects.filter(created_at__range=(moment - given_up_after, moment - waited))
+    return (
+        window.filter(emailed_at__isnull=True).exclude(recipient__email=""),
+        window.filter(TEXTABLE, texted_at__isnull=True),
+    )
 
 
 def mark_read(*, user, notification_ids):

@@ -10,11 +10,16 @@ stylesheets are read from the static files by name.
 """
 
 import hashlib
+import logging
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
+
+from portal.throttling import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # The families fontconfig knows from /usr/share/fonts/opentype/noto/ (fonts-noto-cjk).
 SANS = '"Noto Sans CJK SC"'
@@ -77,8 +82,17 @@ def render_pdf(template_name, context=None, *, request=None, stylesheets=(), cac
     if not cache_timeout:
         return _write_pdf(html, css_texts)
     key = "pdf:" + hashlib.sha256("\0".join([html, *css_texts]).encode()).hexdigest()
-    content = cache.get(key)
+    content = _cache_call(cache.get, key)
     if content is None:
         content = _write_pdf(html, css_texts)
-        cache.set(key, content, cache_timeout)
+        _cache_call(cache.set, key, content, cache_timeout)
     return content
+
+
+def _cache_call(method, *args):
+    """`method(*args)`, or None when the cache is down: an outage costs a render, not the page."""
+    try:
+        return method(*args)
+    except CACHE_ERRORS as error:
+        logger.warning("PDF cache unavailable: %s", type(error).__name__)
+        return None

@@ -34,6 +34,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The portal's public address, for documents that outlive a request (the admission notice's link
+# to its verification page).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",
@@ -170,12 +173,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis down a page that queues a task on commit waits this long, not the system's minutes.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECT_TIMEOUT", "2"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a killed worker took and never acknowledged goes back to the queue after this long; a
+    # task still running by then is delivered a second time, which an idempotent task shrugs off.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
+# One quick retry, then the page gives up on the broker: the message stays unsent on its row and
+# the resend sweep queues it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # Deadlines hold without these sweeps (pages derive states from the clock); they carry out the
 # side effects, and running one twice changes nothing the second time.
 CELERY_BEAT_SCHEDULE = {
     "admit-due-candidates": {"task": "admissions.tasks.admit_due_candidates", "schedule": 15 * 60},
     "disqualify-no-shows": {"task": "admissions.tasks.disqualify_no_shows", "schedule": 60 * 60},
     "send-reminders": {"task": "admissions.tasks.send_reminders", "schedule": 24 * 60 * 60},
+    "resend-unsent-notifications": {"task": "portal.tasks.resend_unsent_notifications", "schedule": 10 * 60},
 }
 
 # Shared counters (sign-in and API rate limits): Redis when CACHE_URL is given, so every worker
@@ -215,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "QuotaIncreaseStatusEnum": "bases.models.plan.QuotaIncreaseStatus",
         "ApplicantTypeEnum": "policy.choices.ApplicantType",
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.complete_error_responses"],
 }
 
 # Every asset is served by the app itself, so the policy can stay this strict.

@@ -90,11 +90,22 @@ def safe_cell(value):
     return value
 
 
-def csv_bytes(header, rows):
-    """A CSV file Excel opens correctly in Chinese: UTF-8 with a BOM, every cell made safe."""
+def csv_chunks(header, rows, *, rows_per_chunk=1000):
+    """A CSV file Excel opens correctly in Chinese (UTF-8 with a BOM, every cell made safe), as
+    chunks of bytes produced while `rows` are read: a long file can stream."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(header)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         writer.writerow([safe_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if number % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(header, rows):
+    """The whole CSV file of `csv_chunks` as bytes."""
+    return b"".join(csv_chunks(header, rows))

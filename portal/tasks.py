@@ -1,5 +1,6 @@
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.mail import send_mail
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification
-from portal.notifications import mobile_of
+from portal.notifications import TEXTABLE, mobile_of, unsent
 from portal.privacy import mask_phone
 from portal.sms import TRANSIENT_ERRORS, send_sms
 
@@ -82,3 +83,33 @@ def sms_notification(notification_id):
         raise failure
     logger.info("SMS for notification %s sent to %s", notification_id, mask_phone(number))
     return True
+
+
+@shared_task(acks_late=True)
+def resend_unsent_notifications():
+    """Queue again the copies that have not gone out ten minutes on (the broker was down when the
+    change was saved, or the retries ran out); after two days a copy is given up.
+
+    Idempotent: the tasks it queues send each copy once, so a copy queued twice goes out once.
+    Returns (e-mails queued, text messages queued).
+    """
+    unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
+    unmailed_ids = list(unmailed.values_list("pk", flat=True))
+    untexted_ids = list(untexted.values_list("pk", flat=True))
+    for pk in unmailed_ids:
+        email_notification.delay(pk)
+    for pk in untexted_ids:
+        sms_notification.delay(pk)
+    return len(unmailed_ids), len(untexted_ids)
+
+
+@shared_task(acks_late=True)
+def queue_copies(notification_ids):
+    """Queue the e-mail and SMS copies of many notifications from a worker: a change that notifies
+    hundreds of people at once (`notify_many`) queues one of these per thousand notifications on
+    its commit, rather than two tasks per notification. Run twice, it queues the copies twice, and
+    each still goes out once."""
+    for pk in notification_ids:
+        email_notification.delay(pk)
+    for pk in Notification.objects.filter(TEXTABLE, pk__in=notification_ids).values_list("pk", flat=True):
+        sms_notification.delay(pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 _SIGNATURES = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
-_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
 
 @deconstructible
@@ -61,7 +61,7 @@ def document_response(field_file, *, download_name):
         field_file.open("rb"),
         as_attachment=True,
         filename=f"{download_name}{extension}",
-        content_type=_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bases.views import public as bases_views
 from portal import dashboard, views
@@ -25,6 +25,9 @@ urlpatterns = [
     path("api/v1/", include("bases.api_urls")),
     path("api/v1/", include("admissions.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The page's script is a file of its own, so the content security policy needs no exception.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler404 = "portal.api.not_found"

@@ -25,6 +25,7 @@ from admissions.services.assessments import review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import confirm_offer
+from admissions.tasks import store_admission_notice
 from bases.services.quotas import set_quota
 from policy.scoring import composite
 from portal.privacy import mask_id_number
@@ -58,10 +59,12 @@ def _result(page):
     return page.split('data-testid="verify-result"', 1)[1].split("</section>", 1)[0]
 
 
-def test_the_notice_pdf_carries_the_admission_in_chinese_and_its_code_checks_out(client, round1, admitted):
+def test_the_notice_pdf_carries_the_admission_in_chinese_and_its_code_checks_out(client, settings, round1, admitted):
+    settings.SITE_URL = "https://portal.example.org"
     wang = round1.applicants[0]
     client.force_login(wang.user)
-    response = client.get(reverse("admission-notice", args=[admitted.pk]))
+    # Asked for in English: an issued notice is in Chinese all the same.
+    response = client.get(reverse("admission-notice", args=[admitted.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = _reader(response.content)
     text = pdf_text(response.content)
@@ -70,7 +73,7 @@ def test_the_notice_pdf_carries_the_admission_in_chinese_and_its_code_checks_out
     assert wang.id_number in text, "the applicant's own notice carries the full ID number"
     assert admitted.notice_number in text and admitted.verification_code in text
     assert "2026年9月1日" in text, "the reporting deadline of the campaign"
-    assert "http://testserver/verify/" in text
+    assert "https://portal.example.org/verify/?notice=" in text, "the site's public address, not the request's"
 
     fonts = _embedded_fonts(reader)
     cjk = {name: program for name, (key, program) in fonts.items() if "CJK" in name.replace("-", "")}
@@ -95,7 +98,7 @@ def test_the_notice_pdf_carries_the_admission_in_chinese_and_its_code_checks_out
 
 
 def test_only_the_applicant_and_the_offices_of_its_base_open_the_notice(client, round1, admitted, people, monkeypatch):
-    monkeypatch.setattr("admissions.views_offer.render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    monkeypatch.setattr("admissions.notices.render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
     url = reverse("admission-notice", args=[admitted.pk])
     assert client.get(url).status_code == 302  # to the login page
     for user, status in (
@@ -325,3 +328,56 @@ def test_the_offers_page_queries_stay_flat_as_invitations_and_assessments_grow(c
         large, page = count()
     assert page.count('data-testid="invitation"') == 8 and page.count('data-testid="offer"') == 7
     assert large == small
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Admissions whose notice was rendered, in order; the PDF is a stand-in naming the notice."""
+    rendered = []
+
+    def render(template_name, context, **kwargs):
+        rendered.append(context["admission"].pk)
+        return b"%PDF-1.7 " + context["admission"].notice_number.encode()
+
+    monkeypatch.setattr("admissions.notices.render_pdf", render)
+    return rendered
+
+
+def test_admission_keeps_the_notice_rendered_once_and_the_page_serves_it(
+    client, round1, renders, private_files, django_capture_on_commit_callbacks
+):
+    wang = round1.applicants[0]
+    with at(2026, 5, 6, 9):
+        confirm_offer(actor=wang.user, assessment=round1.assessments[0], accept=True)
+    with at(2026, 5, 13, 0, 30), django_capture_on_commit_callbacks(execute=True):
+        admit_due()
+    admission = Admission.objects.get()
+    expected = b"%PDF-1.7 " + admission.notice_number.encode()
+    assert renders == [admission.pk], "rendered by the task queued at admission"
+    assert (private_files / admission.notice_file.name).read_bytes() == expected
+    store_admission_notice(admission.pk)  # the broker delivers the task again
+    client.force_login(wang.user)
+    response = client.get(reverse("admission-notice", args=[admission.pk]))
+    assert response.status_code == 200 and response.content == expected
+    assert renders == [admission.pk], "neither the second delivery nor the page rendered it again"
+
+
+def test_a_notice_whose_task_has_not_run_is_rendered_on_first_view_and_kept(client, round1, admitted, renders):
+    client.force_login(round1.applicants[0].user)
+    url = reverse("admission-notice", args=[admitted.pk])
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content == b"%PDF-1.7 " + admitted.notice_number.encode()
+    assert renders == [admitted.pk]
+
+
+def test_a_file_left_by_a_killed_run_is_replaced_not_served(admitted, renders, private_files):
+    """A worker killed between writing the file and committing the row left a file no row names."""
+    leftover = private_files / "admission" / f"notice-{admitted.pk}.pdf"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"%PDF-1.7 truncat")
+    store_admission_notice(admitted.pk)
+    admitted.refresh_from_db()
+    assert admitted.notice_file.name == f"admission/notice-{admitted.pk}.pdf"
+    assert leftover.read_bytes() == b"%PDF-1.7 " + admitted.notice_number.encode()
+    assert sorted(path.name for path in leftover.parent.iterdir()) == [leftover.name]

@@ -222,7 +222,7 @@ def test_education_records_are_added_listed_and_removed(db):
     assert list(EducationRecord.objects.filter(applicant=me).values_list("school", flat=True)) == ["华中科技大学"]
 
 
-def test_a_document_is_uploaded_listed_downloaded_and_deleted(db):
+def test_a_document_is_uploaded_listed_downloaded_and_deleted(db, django_capture_on_commit_callbacks):
     me = complete_applicant()
     client = api(me.user)
     response = _upload(client, "资格证书.png", PNG, kind="qualification")
@@ -245,7 +245,8 @@ def test_a_document_is_uploaded_listed_downloaded_and_deleted(db):
     assert "attachment" in download["Content-Disposition"]
     assert client.get(document["download_url"], HTTP_ACCEPT="image/png").status_code == 200
     stored = ApplicantDocument.objects.get(pk=document["id"]).file.path
-    assert client.delete(reverse("api-my-document", args=[document["id"]])).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(reverse("api-my-document", args=[document["id"]])).status_code == 204
     assert not ApplicantDocument.objects.filter(pk=document["id"]).exists() and not os.path.exists(stored)
 
 

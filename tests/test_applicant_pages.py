@@ -252,7 +252,9 @@ def upload(client, name, content, kind="id_front"):
     return client.post(reverse("applicant-documents"), {"kind": kind, "file": SimpleUploadedFile(name, content)})
 
 
-def test_a_document_is_uploaded_listed_served_and_deleted(client, applicant, private_media):
+def test_a_document_is_uploaded_listed_served_and_deleted(
+    client, applicant, private_media, django_capture_on_commit_callbacks
+):
     response = upload(client, "身份证正面.png", PNG)
     assert response.status_code == 302
     document = ApplicantDocument.objects.get()
@@ -264,7 +266,8 @@ def test_a_document_is_uploaded_listed_served_and_deleted(client, applicant, pri
     assert served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Disposition"].startswith("attachment")
     assert len(stored_files(private_media)) == 1
-    client.post(reverse("applicant-document-delete", args=[document.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applicant-document-delete", args=[document.pk]))
     assert not ApplicantDocument.objects.exists() and stored_files(private_media) == []
 
 

@@ -1,5 +1,6 @@
 """Tasks against a real Celery worker process on the Redis broker (CI's celery-redis leg)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,13 +10,19 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
+from redis import Redis
 
-from admissions.models import Applicant
+from admissions.models import Admission, Applicant
+from admissions.notices import notice_is_stored
+from admissions.services.admission import admit_due
+from admissions.services.publicity import confirm_offer
 from portal.celery import app
 from portal.models import Notification, Role
-from portal.notifications import notify
+from portal.notifications import TEXTABLE, notify
 from portal.tasks import email_notification, sms_notification
 from tests import factories
+from tests.test_publicity_pages import at, build_round1, pdf_text
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -39,47 +46,69 @@ def _wait_for(condition, seconds, what):
     pytest.fail(f"timed out waiting for {what}")
 
 
+class Worker:
+    """A solo-pool worker process on the test database. Its e-mails go to files in
+    `folder/mail`, its text messages to `folder/sms.log`, its stored files to the test's private
+    folder; `env` adds to or overrides its environment."""
+
+    def __init__(self, folder, **env):
+        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.log_path = folder / f"worker-{self.name}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed when the worker stops
+        self.process = subprocess.Popen(  # noqa: S603 - our own worker
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "-n",
+                self.name,
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env={
+                **os.environ,
+                "DATABASE_URL": _database_url(),
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(folder / "mail"),
+                "SMS_BACKEND": "portal.sms.FileBackend",
+                "SMS_FILE_PATH": str(folder / "sms.log"),
+                "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+                **env,
+            },
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(lambda: any(self.name in reply for reply in app.control.ping(timeout=0.5)), 60, "a worker")
+        except BaseException:
+            self.stop()
+            raise
+
+    def kill(self):
+        """SIGKILL: no warm shutdown, so nothing it holds goes back to the queue on its way out."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+        print(self.log_path.read_text()[-3000:])
+
+
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "SMS_BACKEND": "portal.sms.FileBackend",
-        "SMS_FILE_PATH": str(tmp_path / "sms.log"),
-    }
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed after the worker stops
-    process = subprocess.Popen(  # noqa: S603 - our own worker
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "-n",
-            name,
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for(lambda: any(name in reply for reply in app.control.ping(timeout=0.5)), 60, "the worker to start")
-        yield mail_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-        print((tmp_path / "worker.log").read_text()[-3000:])
+    started = Worker(tmp_path)
+    yield tmp_path / "mail"
+    started.stop()
 
 
 def _subjects(mail_dir):
@@ -122,3 +151,89 @@ def test_an_sms_delivered_twice_is_sent_once(worker, tmp_path):
     assert sum("admitted-A" in line for line in lines) == 1
     assert sum("sentinel-B" in line for line in lines) == 1
     assert all(line.startswith("139****5678\t") for line in lines)  # no full number in the log
+
+
+# Short enough that the test waits seconds, not the production hour, for an abandoned task.
+VISIBILITY_TIMEOUT = 8
+
+
+def _in_flight(redis):
+    """(task name, task id) of every message a worker took and has not acknowledged yet."""
+    messages = [json.loads(raw)[0] for raw in redis.hvals("unacked")]
+    return [(message["headers"]["task"], message["headers"]["id"]) for message in messages]
+
+
+def _copies_due():
+    """Notifications whose e-mail or text message has not gone out yet."""
+    return Notification.objects.filter(
+        Q(emailed_at__isnull=True, recipient__email__gt="") | Q(TEXTABLE, texted_at__isnull=True)
+    ).count()
+
+
+def _notices_kept():
+    return sum(notice_is_stored(admission) for admission in Admission.objects.all())
+
+
+def _lines(path, prefix=""):
+    if not path.exists():
+        return []
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    return [line for file in files for line in file.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
+
+
+def test_a_worker_killed_mid_batch_loses_no_message_and_no_notice(transactional_db, tmp_path, world, people):
+    """40 notifications (e-mail and SMS each) and five admissions (notice PDFs) are queued; the
+    worker is killed while it renders a notice, with part of the batch done. The task it held
+    comes back after the visibility timeout and a new worker finishes everything, once each."""
+    redis = Redis.from_url(settings.CELERY_BROKER_URL)
+    resident = factories.user(Role.APPLICANT)
+    Applicant.objects.create(user=resident, full_name="李明", mobile="13912345678")
+    for n in range(20):
+        notify(recipient=resident, kind="batch", subject=f"batch-{n:02d}", body="")
+    round1 = build_round1(world, people, places=5, candidates=5)
+    with at(2026, 5, 6, 9):
+        for applicant, assessment in zip(round1.applicants, round1.assessments, strict=True):
+            confirm_offer(actor=applicant.user, assessment=assessment, accept=True)
+    with at(2026, 5, 13, 0, 30):
+        assert admit_due() == 5
+    for n in range(20, 40):
+        notify(recipient=resident, kind="batch", subject=f"batch-{n:02d}", body="")
+    total = _copies_due()
+
+    first = Worker(tmp_path, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+    try:
+        _wait_for(
+            lambda: (
+                _notices_kept() >= 1
+                and any(name == "admissions.tasks.store_admission_notice" for name, _ in _in_flight(redis))
+            ),
+            120,
+            "the worker to be rendering a notice after the first one",
+        )
+    finally:
+        first.kill()
+    held = _in_flight(redis)
+    assert [name for name, _ in held] == ["admissions.tasks.store_admission_notice"], held
+    assert 0 < _copies_due() < total, "killed with part of the batch done"
+    [(_, held_id)] = held
+
+    time.sleep(VISIBILITY_TIMEOUT + 1)
+    second = Worker(tmp_path, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+    try:
+        _wait_for(lambda: _copies_due() == 0 and _notices_kept() == 5, 180, "the new worker to finish the batch")
+    finally:
+        second.stop()
+    assert held_id in second.log_path.read_text(), "the task the killed worker held was delivered again"
+
+    subjects = _lines(tmp_path / "mail", "Subject:")
+    texts = _lines(tmp_path / "sms.log")
+    for n in range(40):
+        assert sum(line == f"Subject: batch-{n:02d}" for line in subjects) == 1
+        assert sum(line.endswith(f"\tbatch-{n:02d}") for line in texts) == 1
+    assert len(subjects) == Notification.objects.exclude(recipient__email="").count()
+    assert len(texts) == Notification.objects.filter(TEXTABLE).count()
+    for admission in Admission.objects.all():
+        with admission.notice_file.open("rb") as file:
+            assert admission.notice_number in pdf_text(file.read())
+    kept = sorted(path.name for path in (settings.PRIVATE_MEDIA_ROOT / "admission").iterdir())
+    assert kept == sorted(f"notice-{admission.pk}.pdf" for admission in Admission.objects.all())

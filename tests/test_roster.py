@@ -78,7 +78,7 @@ def _xlsx_rows(content):
 def test_csv_and_xlsx_rows_and_columns(client, people, reported, rural):
     applicant = reported.assessment.application.applicant
     client.force_login(people["province"])
-    csv_rows = _csv_rows(client.get("/province/roster/roster.csv").content)
+    csv_rows = _csv_rows(client.get("/province/roster/roster.csv").getvalue())  # streamed
     xlsx_rows = _xlsx_rows(client.get("/province/roster/roster.xlsx").content)
     resident = [
         "1",
@@ -176,22 +176,36 @@ def test_pdf_names_the_base_and_masks_id_numbers(client, people, reported, rural
     assert applicant.id_number not in text and RURAL_ID not in text
 
 
-def _entries(world, people, count, start):
+def _entries(world, people, count, start, *, specialty_base="tongji_internal", names=None):
     from admissions.models import DirectEntry
 
-    quota = Quota.objects.get(campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"])
+    quota = Quota.objects.get(campaign=world["hubei_campaign"], specialty_base=world[specialty_base])
+    names = names or [f"订单生{n}" for n in range(start, start + count)]
     DirectEntry.objects.bulk_create(
         DirectEntry(
             quota=quota,
             campaign=world["hubei_campaign"],
             kind="rural_order",
-            full_name=f"订单生{n}",
+            full_name=name,
             id_number=make_resident_id("420102", datetime.date(2002, 1, 1), n),
             school="湖北医药学院",
             entered_by=people["province"],
         )
-        for n in range(start, start + count)
+        for n, name in enumerate(names, start=start)
     )
+
+
+def test_admissions_and_entries_of_one_specialty_base_interleave_by_name(client, world, people, reported):
+    """In the order of the characters (capitals before small letters before Chinese), whatever
+    the database's collation."""
+    applicant = reported.assessment.application.applicant
+    names = ["adam", "Zhang San", f"{applicant.full_name}乙", "龥某"]
+    _entries(world, people, len(names), 300, specialty_base="xiehe_internal", names=names)
+    client.force_login(people["province"])
+    rows = _csv_rows(client.get("/province/roster/roster.csv").getvalue())[1:]
+    assert [row[1] for row in rows] == sorted([applicant.full_name, *names])
+    assert [row[0] for row in rows] == ["1", "2", "3", "4", "5"]
+    assert [row[10] for row in rows].count("第一批次") == 1
 
 
 def test_page_and_export_queries_stay_flat_as_the_roster_grows(client, world, people, rural):
@@ -200,11 +214,17 @@ def test_page_and_export_queries_stay_flat_as_the_roster_grows(client, world, pe
 
     client.force_login(people["province"])
     counts = []
+    residents = 1  # the rural graduate
     for count, start in ((3, 100), (30, 200)):
         _entries(world, people, count, start)
+        residents += count
         with CaptureQueriesContext(connection) as page:
             assert client.get("/province/roster/").status_code == 200
-        with CaptureQueriesContext(connection) as export:
-            assert client.get("/province/roster/roster.csv").status_code == 200
-        counts.append((len(page), len(export)))
+        queries = [len(page)]
+        for url, read in (("/province/roster/roster.csv", _csv_rows), ("/province/roster/roster.xlsx", _xlsx_rows)):
+            with CaptureQueriesContext(connection) as export:
+                rows = read(client.get(url).getvalue())  # a streamed file reads the roster only now
+            assert len(rows) == 1 + residents
+            queries.append(len(export))
+        counts.append(queries)
     assert counts[0] == counts[1]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models.applications import Application
 from bases.models import SpecialtyBase, TrainingBase
 from portal.permissions import scope_via
+from portal.uploads import private_storage
 
 
 class Stage(models.TextChoices):
@@ -220,6 +221,9 @@ class Admission(models.Model):
     )
     status_reason = models.TextField(_("原因"), blank=True)
     force_majeure_claimed = models.BooleanField(_("申报不可抗力"), default=False)
+    notice_file = models.FileField(
+        _("录取通知书文件"), storage=private_storage, upload_to="admission/", blank=True, editable=False
+    )
 
     scope_paths = {"owner": "assessment__application__applicant__user_id", **scope_via("assessment", Assessment)}
 

@@ -4,6 +4,7 @@ idempotent: run twice, it admits nobody the second time."""
 
 import secrets
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -19,8 +20,10 @@ from admissions.models import (
     PublicityKind,
     Stage,
 )
+from admissions.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
 from portal.audit import record_event
 from portal.notifications import notify
+from portal.queueing import enqueue_on_commit
 from portal.states import advance
 
 
@@ -79,6 +82,33 @@ def admit(assessment):
             body=_("您已被%(base)s录取。录取通知书编号 %(number)s，请登录平台下载录取通知书。")
             % {"base": assessment.specialty_base, "number": admission.notice_number},
         )
+        from admissions.tasks import store_admission_notice
+
+        enqueue_on_commit(store_admission_notice, admission.pk)
+    return admission
+
+
+def store_notice(*, admission_pk):
+    """Render and keep the admission's notice unless it is kept already; returns the admission, or
+    None when there is no such admission.
+
+    Idempotent under redelivery: the row lock makes a second run wait and then find the file. A
+    run killed after writing the file but before its commit left a file no row names; it is
+    replaced, never trusted.
+    """
+    with transaction.atomic():
+        admission = (
+            Admission.objects.select_related(*NOTICE_RELATIONS)
+            .select_for_update(of=("self",))
+            .filter(pk=admission_pk)
+            .first()
+        )
+        if admission is None or notice_is_stored(admission):
+            return admission
+        name = f"notice-{admission.pk}.pdf"
+        admission.notice_file.storage.delete(admission.notice_file.field.generate_filename(admission, name))
+        admission.notice_file.save(name, ContentFile(render_notice(admission)), save=False)
+        admission.save(update_fields=["notice_file"])
     return admission
 
 

@@ -192,8 +192,11 @@ def upload_document(*, actor, applicant, kind, file):
     return document
 
 
+@transaction.atomic
 def delete_document(*, actor, document):
     require_owner(actor, document.applicant)
     record_event(actor=actor, action="applicant.document.delete", obj=document, before={"kind": document.kind})
-    document.file.delete(save=False)
     document.delete()
+    # The file goes once the row is gone for good: a rolled-back deletion must keep something to serve.
+    storage, name = document.file.storage, document.file.name
+    transaction.on_commit(lambda: storage.delete(name))

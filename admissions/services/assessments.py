@@ -169,19 +169,24 @@ def decide_admission(*, actor, assessment, admit, reason=""):
             after={"stage": assessment.stage},
             reason=reason,
         )
-        notify(
-            recipient=assessment.application.applicant.user,
-            kind="assessment.scores",
-            subject=_("考核结果：%(result)s") % {"result": Stage(assessment.stage).label},
-            body=_("%(base)s：面试 %(interview)s 分，专业考试 %(exam)s 分，结果为“%(result)s”。")
-            % {
-                "base": assessment.specialty_base,
-                "interview": "—" if assessment.interview_score is None else assessment.interview_score,
-                "exam": "—" if assessment.exam_score is None else assessment.exam_score,
-                "result": Stage(assessment.stage).label,
-            },
-        )
+        notify(**decision_message(assessment))
     return assessment
+
+
+def decision_message(assessment):
+    """The notification of a decision on `assessment`, as keyword arguments of `notify`."""
+    return {
+        "recipient": assessment.application.applicant.user,
+        "kind": "assessment.scores",
+        "subject": _("考核结果：%(result)s") % {"result": Stage(assessment.stage).label},
+        "body": _("%(base)s：面试 %(interview)s 分，专业考试 %(exam)s 分，结果为“%(result)s”。")
+        % {
+            "base": assessment.specialty_base,
+            "interview": "—" if assessment.interview_score is None else assessment.interview_score,
+            "exam": "—" if assessment.exam_score is None else assessment.exam_score,
+            "result": Stage(assessment.stage).label,
+        },
+    }
 
 
 def request_adjustment(*, actor, assessment, specialty_base):

@@ -21,7 +21,7 @@ from policy.timetable import end_of_day, local_date
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
-from portal.notifications import notify
+from portal.notifications import notify, notify_many
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
 
@@ -54,12 +54,16 @@ def _open_list(campaign, training_base, round_number, kind, actor, assessments, 
     return publicity_list
 
 
-def publish_list(*, actor, campaign, training_base, round_number):
-    """Publish the base's proposed admissions not yet published, ending N working days later."""
+def publish_list(*, actor, campaign, training_base, round_number, just_proposed=()):
+    """Publish the base's proposed admissions not yet published, ending N working days later.
+
+    `just_proposed`: assessments the caller proposed in the same transaction (so locked, and loaded
+    with their applicant's user, specialty base, training base and specialty); they are listed
+    without being read again."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, training_base)
     with transaction.atomic():
-        assessments = list(
+        assessments = list(just_proposed) + list(
             # of=self: the filter's outer join to the entries cannot be locked (PostgreSQL refuses).
             Assessment.objects.select_for_update(of=("self",))
             .filter(
@@ -69,19 +73,26 @@ def publish_list(*, actor, campaign, training_base, round_number):
                 stage=Stage.PROPOSED,
                 publicity_entries__isnull=True,
             )
-            .select_related("application__applicant__user", "specialty_base__specialty")
+            .exclude(pk__in=[assessment.pk for assessment in just_proposed])
+            .select_related(
+                "application__applicant__user", "specialty_base__training_base", "specialty_base__specialty"
+            )
         )
         if not assessments:
             raise DomainError(_("没有尚未公示的拟录取考生。"), code="nothing_to_publish")
         publicity_list = _open_list(campaign, training_base, round_number, PublicityKind.PROPOSED, actor, assessments)
-        for assessment in assessments:
-            notify(
-                recipient=assessment.application.applicant.user,
-                kind="publicity.started",
-                subject=_("您已列入拟录取名单公示，请确认是否接受录取"),
-                body=_("%(base)s拟录取名单公示至%(day)s 24时。请在公示期内登录平台确认接受或放弃录取。")
-                % {"base": assessment.specialty_base, "day": f"{publicity_list.last_day:%Y年%m月%d日}"},
-            )
+        notify_many(
+            [
+                {
+                    "recipient": assessment.application.applicant.user,
+                    "kind": "publicity.started",
+                    "subject": _("您已列入拟录取名单公示，请确认是否接受录取"),
+                    "body": _("%(base)s拟录取名单公示至%(day)s 24时。请在公示期内登录平台确认接受或放弃录取。")
+                    % {"base": assessment.specialty_base, "day": f"{publicity_list.last_day:%Y年%m月%d日}"},
+                }
+                for assessment in assessments
+            ]
+        )
     return publicity_list
 
 

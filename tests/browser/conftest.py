@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.applicant_helpers import PDF, PNG
+from tests.browser.journeys import SCANS_BY_KIND
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -96,22 +99,65 @@ def desktop(chromium):
 
 
 @pytest.fixture
-def screenshot(request):
-    """`screenshot(page, "step")` saves a full-page PNG as <dir>/<test name>-<step>.png.
+def new_page(chromium):
+    """`new_page(PHONE)`: a page in a fresh context (no cookies) with those options, closed after the test.
 
-    The directory comes from PLAYWRIGHT_SCREENSHOTS (default artifacts/screenshots) and is created on demand.
+    For a test with several people at once, or one person signing in afresh.
+    """
+    contexts = []
+
+    def open_page(options):
+        context, page = _page(chromium, options)
+        contexts.append(context)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def save_screenshot(page, name):
+    """Save a full-page PNG of `page` as <dir>/<name>.png and return its path.
+
+    The directory comes from PLAYWRIGHT_SCREENSHOTS (default artifacts/screenshots; CI keeps it) and is
+    created on demand.
     """
     directory = Path(os.environ.get("PLAYWRIGHT_SCREENSHOTS", "artifacts/screenshots"))
-    test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{re.sub(r'[^\w.-]+', '_', name)}.png"
+    # CSS pixels keep the phone screenshots (device scale factor 3) to a sensible size.
+    page.screenshot(path=str(path), full_page=True, scale="css")
+    return path
 
-    def save(page, step):
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{test_name}-{re.sub(r'[^\w.-]+', '_', step)}.png"
-        # CSS pixels keep the phone screenshots (device scale factor 3) to a sensible size.
-        page.screenshot(path=str(path), full_page=True, scale="css")
-        return path
 
-    return save
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page, "step")` saves a full-page PNG as <dir>/<test name>-<step>.png."""
+    return lambda page, step: save_screenshot(page, f"{request.node.name}-{step}")
+
+
+@pytest.fixture
+def browser_cookies(settings):
+    """For tests that freeze the server's clock (see `journeys.server_clock`) while Chromium keeps the real one.
+
+    A cookie whose expiry the frozen server computed (a date in the campaign's year plus two weeks) may
+    already be past for the browser, which would drop the session at once: the session and CSRF cookies
+    go out as browser-session cookies, without an expiry date. The server still expires the session
+    itself, by its own (frozen) clock.
+    """
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+
+
+@pytest.fixture
+def scans(tmp_path):
+    """The files of `journeys.SCANS_BY_KIND` (an identity card's two sides, a diploma) on disk, for the
+    upload form: name → path."""
+    paths = {}
+    for _kind, name in SCANS_BY_KIND:
+        (tmp_path / name).write_bytes(PDF if name.endswith(".pdf") else PNG)
+        paths[name] = str(tmp_path / name)
+    return paths
 
 
 @pytest.fixture

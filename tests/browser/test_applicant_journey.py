@@ -4,17 +4,22 @@ specialty refused under 二(二)3 → choose a general-practice (全科) special
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from admissions.models import Application, ApplicationStatus
 from bases.demo import load_brochures
 from policy.identity import make_resident_id
 from portal.models import User
-from tests.applicant_helpers import PDF, PNG
+from tests.browser.journeys import (
+    SCANS_BY_KIND,
+    assert_no_horizontal_scroll,
+    messages,
+    open_tab,
+    server_clock,
+    upload,
+)
 
 MOBILE = "13912345678"
 PASSWORD = "Zhupei-journey-2026"
@@ -22,17 +27,9 @@ RESIDENT_ID = make_resident_id("420106", datetime.date(2000, 9, 1), 217)
 
 
 @pytest.fixture
-def round1(settings):
-    """Server clock at 2026-04-10 10:00 in Shanghai, inside round 1 (04-08 … 04-23), still ticking.
-
-    Chromium keeps the real clock. A cookie whose expiry the frozen server computed (April 2026 plus
-    two weeks) would already be past for the browser, so it would drop the session at once: the session
-    and CSRF cookies are sent as browser-session cookies here, without an expiry date. The server
-    still expires the session itself, by its own (frozen) clock.
-    """
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+def round1(browser_cookies):
+    """Server clock at 2026-04-10 10:00 in Shanghai, inside round 1 (04-08 … 04-23), still ticking."""
+    with server_clock(2026, 4, 10, 10, 0):
         yield
 
 
@@ -47,27 +44,6 @@ def private_media(private_files):
 def brochures(hubei_demo):
     admin = User.objects.create_superuser(username="demo-admin", password=PASSWORD)
     load_brochures(campaign=hubei_demo["campaign"], actor=admin)
-
-
-@pytest.fixture
-def scans(tmp_path):
-    files = {"id-front.png": PNG, "id-back.png": PNG, "毕业证书.pdf": PDF}
-    for name, content in files.items():
-        (tmp_path / name).write_bytes(content)
-    return {name: str(tmp_path / name) for name in files}
-
-
-def messages(page):
-    return page.locator("ul.messages")
-
-
-def assert_no_horizontal_scroll(page):
-    scroll_width, viewport_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll_width <= viewport_width + 1, f"{page.url} scrolls sideways: {scroll_width}px in {viewport_width}px"
-
-
-def open_tab(page, label):
-    page.locator("nav.applicant-nav").get_by_role("link", name=label, exact=True).click()
 
 
 def filter_specialty(page, name):
@@ -131,12 +107,8 @@ def test_applicant_journey(hubei_demo, brochures, private_media, round1, scans, 
 
     # The identity card, both sides, and the diploma.
     open_tab(page, "报名材料")
-    for kind, name in (("身份证件正面", "id-front.png"), ("身份证件反面", "id-back.png"), ("毕业证书", "毕业证书.pdf")):
-        upload = page.get_by_test_id("upload-form")
-        upload.get_by_label("材料类型").select_option(label=kind)
-        upload.get_by_label("文件").set_input_files(scans[name])
-        upload.get_by_role("button", name="上传").click()
-        expect(messages(page)).to_contain_text("材料已上传")
+    for kind, name in SCANS_BY_KIND:
+        upload(page, kind, scans[name])
         expect(page.get_by_test_id("documents")).to_contain_text(name)
     expect(page.get_by_test_id("documents").locator("li.document")).to_have_count(3)
     assert_no_horizontal_scroll(page)

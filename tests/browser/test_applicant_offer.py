@@ -2,51 +2,15 @@
 accepts its proposed admission during publicity (and the public list shows it with a masked ID
 number); in round 2 an applicant invited by two bases accepts one and sees the other declined."""
 
-import datetime
-import re
-from zoneinfo import ZoneInfo
-
-import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from admissions.models import Application, Assessment, Confirmation, Invitation, InvitationStatus
 from portal.privacy import mask_id_number
+from tests.browser.journeys import assert_no_horizontal_scroll, log_in, messages, server_clock
 from tests.test_admission_notice import build_invitations
 from tests.test_publicity_pages import build_round1
 
 PASSWORD = "Residency-2026!"  # tests.applicant_helpers.complete_applicant
-
-
-@pytest.fixture
-def browser_cookies(settings):
-    """The server's clock is frozen in 2026 while Chromium keeps the real one: cookies go out without
-    an expiry date (see tests/browser/test_applicant_journey.py)."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-
-
-def server_clock(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True)
-
-
-def log_in(page, url, login):
-    page.goto(url)
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    form = page.locator("main form")
-    form.get_by_label("用户名").fill(login)
-    form.get_by_label("密码").fill(PASSWORD)
-    form.get_by_role("button", name="登录").click()
-    page.wait_for_url(url)
-
-
-def messages(page):
-    return page.locator("ul.messages")
-
-
-def assert_no_horizontal_scroll(page):
-    scroll_width, viewport_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll_width <= viewport_width + 1, f"{page.url} scrolls sideways: {scroll_width}px in {viewport_width}px"
 
 
 def test_an_applicant_accepts_during_publicity(world, people, browser_cookies, live_server, phone, screenshot):
@@ -54,7 +18,7 @@ def test_an_applicant_accepts_during_publicity(world, people, browser_cookies, l
     wang = state.applicants[0]
     page = phone
     with server_clock(2026, 5, 6, 10, 0):
-        log_in(page, live_server.url + "/me/offers/", wang.user.username)
+        log_in(page, live_server.url + "/me/offers/", wang.user.username, PASSWORD)
         offer = page.get_by_test_id("offer").first
         expect(offer).to_contain_text("协和医院 · 内科")
         expect(offer.get_by_test_id("stage")).to_have_text("拟录取")
@@ -94,7 +58,7 @@ def test_an_invited_applicant_accepts_one_base_and_sees_the_other_declined(
     zhao = invited["zhao"]
     page = phone
     with server_clock(2026, 6, 4, 10, 0):
-        log_in(page, live_server.url + "/me/offers/", zhao.user.username)
+        log_in(page, live_server.url + "/me/offers/", zhao.user.username, PASSWORD)
         cards = page.get_by_test_id("invitation")
         expect(cards).to_have_count(2)
         # The shortage specialty (paediatrics) comes first.

@@ -3,7 +3,6 @@ by a training base and a kind, and sees only the matching events."""
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,9 +10,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from portal.audit import record_event
+from tests.browser.journeys import SHANGHAI, log_in
 
 OFFICE_PASSWORD = "Correct-horse-9"  # tests.factories.user
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -35,13 +34,7 @@ def events(world, people):
 def test_the_province_filters_the_audit_log_by_base_and_kind(events, people, world, live_server, desktop, screenshot):
     page = desktop
     dashboard = live_server.url + reverse("province-dashboard")
-    page.goto(dashboard)
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    form = page.locator("main form")
-    form.get_by_label("用户名").fill(people["province"].username)
-    form.get_by_label("密码").fill(OFFICE_PASSWORD)
-    form.get_by_role("button", name="登录").click()
-    page.wait_for_url(dashboard)
+    log_in(page, dashboard, people["province"].username, OFFICE_PASSWORD)
 
     page.get_by_role("link", name="审计日志").click()
     page.wait_for_url(live_server.url + reverse("audit-events"))

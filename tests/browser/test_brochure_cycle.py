@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from bases.models import BrochureStatus, BrochureVersion, TrainingBase
 from policy.brochures import SECTIONS
 from portal.models import Role, User
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, DESKTOP
+from tests.browser.conftest import DESKTOP
+from tests.browser.journeys import log_in, messages
 
 XIEHE = "华中科技大学同济医学院附属协和医院"
 PASSWORD = "Brochure-cycle-2026"
@@ -55,36 +56,13 @@ def accounts(hubei_demo):
     return {"office": office, "province": province}
 
 
-@pytest.fixture
-def province_page(chromium):
-    context = chromium.new_context(**DESKTOP)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
-def log_in(page, url, username):
-    """Open `url`, which sends an anonymous visitor to the login form, and log in there."""
-    page.goto(url)
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    form = page.locator("main form")
-    form.get_by_label("用户名").fill(username)
-    form.get_by_label("密码").fill(PASSWORD)
-    form.get_by_role("button", name="登录").click()
-    page.wait_for_url(url)
-
-
-def messages(page):
-    return page.locator("ul.messages")
-
-
-def test_brochure_cycle(accounts, live_server, desktop, province_page, phone, screenshot):
-    office, province = desktop, province_page
+def test_brochure_cycle(accounts, live_server, desktop, new_page, phone, screenshot):
+    office, province = desktop, new_page(DESKTOP)
     edit_url = live_server.url + "/office/brochure/"
     review_list_url = live_server.url + "/province/brochures/"
 
     # The office logs in and starts its brochure; the statement and the plan come first.
-    log_in(office, edit_url, "xiehe-office")
+    log_in(office, edit_url, "xiehe-office", PASSWORD)
     expect(office.get_by_test_id("two-equal-treatments")).to_contain_text("同等对待")
     expect(office.get_by_test_id("brochure-plan")).to_contain_text("内科")
     office.get_by_role("button", name="开始编辑").click()
@@ -108,7 +86,7 @@ def test_brochure_cycle(accounts, live_server, desktop, province_page, phone, sc
     screenshot(office, "3-office-submitted")
 
     # The province opens its review list, then the version, and returns it with a comment on pay.
-    log_in(province, review_list_url, "hubei-province")
+    log_in(province, review_list_url, "hubei-province", PASSWORD)
     xiehe_row = province.locator("table[data-testid=brochure-review-list] tbody tr", has_text=XIEHE)
     expect(xiehe_row).to_contain_text("第1版 · 待审核")
     screenshot(province, "4-province-review-list")

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.test_round2_invite import OFFICE_PASSWORD, assert_no_horizontal_scroll, log_in
+from tests.browser.journeys import assert_no_horizontal_scroll, log_in
+from tests.browser.test_round2_invite import OFFICE_PASSWORD
 from tests.test_kpis import seed_season
 
 

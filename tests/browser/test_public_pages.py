@@ -1,13 +1,12 @@
 """The public pages in headless Chromium: a phone visitor goes from the home page to the directory and
 the plan table and finds Hubei's 37 training bases; a desktop visitor switches the language."""
 
-import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
+
+from tests.browser.journeys import assert_no_horizontal_scroll, server_clock
 
 HUBEI_TRAINING_BASES = 37
 ENSHI = "恩施州"
@@ -18,22 +17,13 @@ PLAN_PAGE_SIZE = 200
 
 @pytest.fixture
 def round1_registration():
-    """Server clock at 2026-04-10 10:00 in Shanghai, inside round 1 registration (04-08 … 04-23).
-
-    time_machine patches the clock process-wide, so the live server thread sees it too; it keeps ticking.
-    """
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+    """Server clock at 2026-04-10 10:00 in Shanghai, inside round 1 registration (04-08 … 04-23)."""
+    with server_clock(2026, 4, 10, 10, 0):
         yield
 
 
 def nav_link(page, label):
     return page.locator("nav.main-nav").get_by_role("link", name=label, exact=True)
-
-
-def assert_no_horizontal_scroll(page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    scroll_width, viewport_width = widths
-    assert scroll_width <= viewport_width + 1, f"{page.url} scrolls sideways: {scroll_width}px in {viewport_width}px"
 
 
 def plan_rows(page):

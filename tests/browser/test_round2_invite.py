@@ -3,9 +3,7 @@ searches the unadmitted applicants for its internal medicine, sees one refused b
 (ID number masked), invites it with a message and sees the invitation pending; the applicant, on a
 phone, sees the invitation with the base's name and accepts it, which files its round-2 choice."""
 
-import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,15 +16,15 @@ from admissions.services.choices import submit_choice
 from bases.services.quotas import set_quota
 from portal.privacy import mask_id_number
 from tests.applicant_helpers import complete_applicant
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, PHONE
+from tests.browser.conftest import PHONE
+from tests.browser.journeys import assert_no_horizontal_scroll, log_in, messages, server_clock, shanghai
 
 OFFICE_PASSWORD = "Correct-horse-9"  # tests.factories.user
 APPLICANT_PASSWORD = "Residency-2026!"  # tests.applicant_helpers.complete_applicant
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args, tick=False):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=SHANGHAI), tick=tick)
+def at(*args):
+    return time_machine.travel(shanghai(*args), tick=False)
 
 
 @pytest.fixture
@@ -47,49 +45,17 @@ def refused(world, people):
 
 
 @pytest.fixture
-def round2_window(settings):
-    """Server clock at 2026-06-03 10:00 in Shanghai, inside the round-2 window, still ticking; session
-    and CSRF cookies without an expiry date, since Chromium keeps the real clock (see
-    tests/browser/test_applicant_journey.py)."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with at(2026, 6, 3, 10, 0, tick=True):
+def round2_window(browser_cookies):
+    """Server clock at 2026-06-03 10:00 in Shanghai, inside the round-2 window, still ticking."""
+    with server_clock(2026, 6, 3, 10, 0):
         yield
 
 
-@pytest.fixture
-def applicant_phone(chromium):
-    """The applicant's phone: a context of its own, so that the office's session stays open."""
-    context = chromium.new_context(**PHONE)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
-def log_in(page, url, username, password):
-    """Open `url`, which sends an anonymous visitor to the login form, and log in there."""
-    page.goto(url)
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    form = page.locator("main form")
-    form.get_by_label("用户名").fill(username)
-    form.get_by_label("密码").fill(password)
-    form.get_by_role("button", name="登录").click()
-    page.wait_for_url(url)
-
-
-def messages(page):
-    return page.locator("ul.messages")
-
-
-def assert_no_horizontal_scroll(page):
-    scroll_width, viewport_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll_width <= viewport_width + 1, f"{page.url} scrolls sideways: {scroll_width}px in {viewport_width}px"
-
-
 def test_a_base_invites_in_round_two_and_the_applicant_accepts(
-    refused, round2_window, live_server, desktop, applicant_phone, screenshot
+    refused, round2_window, live_server, desktop, new_page, screenshot
 ):
-    office, phone = desktop, applicant_phone
+    # The applicant's phone has a context of its own, so that the office's session stays open.
+    office, phone = desktop, new_page(PHONE)
     zhao, tongji_internal = refused["zhao"], refused["tongji_internal"]
     invite_url = live_server.url + reverse("round2-invite")
 

@@ -3,9 +3,7 @@ review two candidates' qualification and enter their scores (a score of 101 is r
 training-base office sees the ranking with its cut line, proposes one candidate, turns the other
 down and publishes the list, and the public publicity page shows it with its last day."""
 
-import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,10 +16,19 @@ from bases.services.quotas import set_quota
 from portal.models import Role, User
 from tests import factories
 from tests.applicant_helpers import complete_applicant
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, DESKTOP
+from tests.browser.conftest import DESKTOP
+from tests.browser.journeys import (
+    enter_scores,
+    log_in,
+    messages,
+    ranking_row,
+    review,
+    server_clock,
+    shanghai,
+    sheet,
+)
 
 PASSWORD = "Round-office-2026"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -45,75 +52,26 @@ def base(transactional_db):
         province=province,
     )
     applicants = [complete_applicant(n) for n in (1, 2)]
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(shanghai(2026, 4, 10, 9), tick=False):
         for applicant in applicants:
             submit_choice(actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=internal)
     return {"campaign": campaign, "internal": internal, "applicants": applicants}
 
 
 @pytest.fixture
-def assessment_window(settings):
-    """Server clock at 2026-04-27 10:00 in Shanghai, inside round 1's assessment, still ticking;
-    session and CSRF cookies without an expiry date (see test_applicant_journey.round1)."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(datetime.datetime(2026, 4, 27, 10, 0, tzinfo=SHANGHAI), tick=True):
+def assessment_window(browser_cookies):
+    """Server clock at 2026-04-27 10:00 in Shanghai, inside round 1's assessment, still ticking."""
+    with server_clock(2026, 4, 27, 10, 0):
         yield
 
 
-@pytest.fixture
-def office_page(chromium):
-    context = chromium.new_context(**DESKTOP)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
-def log_in(page, url, username):
-    """Open `url`, which sends an anonymous visitor to the login form, and log in there."""
-    page.goto(url)
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    form = page.locator("main form")
-    form.get_by_label("用户名").fill(username)
-    form.get_by_label("密码").fill(PASSWORD)
-    form.get_by_role("button", name="登录").click()
-    page.wait_for_url(url)
-
-
-def messages(page):
-    return page.locator("ul.messages")
-
-
-def sheet(page, name):
-    return page.locator(f"[data-testid=sheet][data-candidate='{name}']")
-
-
-def ranking_row(page, name):
-    return page.locator(f"[data-testid=ranking-row][data-candidate='{name}']")
-
-
-def review(page, name):
-    sheet(page, name).get_by_label("通过", exact=True).check()
-    sheet(page, name).get_by_role("button", name="保存审核结果").click()
-    expect(messages(page)).to_contain_text(f"已保存{name}的资格审核结果。")
-
-
-def enter_scores(page, name, interview, exam, overall, opinion):
-    form = sheet(page, name).get_by_test_id("score-form")
-    form.get_by_label("面试成绩", exact=True).fill(interview)
-    form.get_by_label("专业考试成绩", exact=True).fill(exam)
-    form.get_by_label("整体意见", exact=True).fill(overall)
-    form.get_by_label("录取意见", exact=True).select_option(label=opinion)
-    form.get_by_role("button", name="保存成绩").click()
-
-
-def test_office_scores_decides_and_publishes(base, assessment_window, live_server, desktop, office_page, screenshot):
-    staff, office = desktop, office_page
+def test_office_scores_decides_and_publishes(base, assessment_window, live_server, desktop, new_page, screenshot):
+    staff, office = desktop, new_page(DESKTOP)
     internal = base["internal"]
     candidates_url = f"{live_server.url}{reverse('round-candidates', args=[1])}?specialty_base={internal.pk}"
 
     # The specialty's staff review both candidates' qualification.
-    log_in(staff, live_server.url + reverse("round-candidates", args=[1]), "internal-staff")
+    log_in(staff, live_server.url + reverse("round-candidates", args=[1]), "internal-staff", PASSWORD)
     expect(staff.locator("h1")).to_contain_text("协和医院 · 内科")
     expect(staff.get_by_test_id("sheet")).to_have_count(2)
     expect(ranking_row(staff, "申请人1").locator(".qualification")).to_have_text("待审核")
@@ -136,7 +94,7 @@ def test_office_scores_decides_and_publishes(base, assessment_window, live_serve
     screenshot(staff, "2-staff-scored")
 
     # The office sees the ranking, the tie-break and the cut line after its one place.
-    log_in(office, candidates_url, "xiehe-office")
+    log_in(office, candidates_url, "xiehe-office", PASSWORD)
     ranking = office.get_by_test_id("ranking")
     expect(ranking_row(office, "申请人1").locator(".rank")).to_have_text("1")
     expect(ranking_row(office, "申请人2").locator(".rank")).to_have_text("2")

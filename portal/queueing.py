@@ -1,0 +1,24 @@
+"""Tasks are queued once the change they follow is committed, and a broker outage never undoes
+or hides that change: the row that says what is still to be done stays, and a sweep queues it again."""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args):
+    """Queue `task(*args)` once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(partial(_enqueue, task, args))
+
+
+def _enqueue(task, args):
+    # The change is already committed: an error page now would tell the user it failed. The log
+    # line names the task and its row ids only, never the person or the message.
+    try:
+        task.delay(*args)
+    except OperationalError as error:
+        logger.warning("Broker unreachable, %s%r not queued (a sweep queues it again): %s", task.name, args, error)
