@@ -27,7 +27,7 @@ from admissions.views_applicant import applicant_required
 from bases.models import SpecialtyBase
 from policy.timetable import window_is_open
 from portal.permissions import CHANGE, VIEW, require
-from portal.web import download_response, perform
+from portal.web import download_response, parse_id, perform
 
 
 @applicant_required
@@ -87,10 +87,10 @@ def offer_adjust(request, applicant, pk):
         Assessment.objects.select_related("application__applicant", "application__campaign", "specialty_base"),
         pk,
     )
-    target_id = request.POST.get("specialty_base", "")
+    target_id = parse_id(request.POST.get("specialty_base", ""))
     target = (
         SpecialtyBase.objects.select_related("training_base", "specialty").filter(pk=target_id).first()
-        if target_id.isdigit()
+        if target_id is not None
         else None
     )
     if target is None:

@@ -54,7 +54,7 @@ from portal.errors import DomainError
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
 from portal.privacy import mask_id_number
-from portal.web import download_response, perform
+from portal.web import download_response, parse_id, perform
 
 STAFF = (Role.SPECIALTY_BASE_STAFF, Role.BASE_OFFICE)
 ROUNDS = (1, 2)
@@ -85,7 +85,8 @@ def _chosen_specialty_base(request, campaign):
     user = request.user
     raw = request.GET.get("specialty_base", "")
     if raw:
-        specialty_base = specialty_base_of(int(raw)) if raw.isdigit() else None
+        specialty_base_id = parse_id(raw)
+        specialty_base = specialty_base_of(specialty_base_id) if specialty_base_id is not None else None
         if specialty_base is None:
             raise Http404
     elif user.role == Role.SPECIALTY_BASE_STAFF and user.specialty_base_id:
@@ -299,9 +300,9 @@ def round_publish(request, round_number):
             _("公示至%(day)s24时结束。") % {"day": _long_date(publicity_list.last_day)},
         )
         return redirect("publicity-manage")
-    raw = request.POST.get("specialty_base", "")
-    if raw.isdigit():
-        return redirect(candidates_url(round_number, int(raw)))
+    specialty_base_id = parse_id(request.POST.get("specialty_base", ""))
+    if specialty_base_id is not None:
+        return redirect(candidates_url(round_number, specialty_base_id))
     return redirect("round-candidates", round_number)
 
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from portal.errors import USER_ERRORS, user_error
+from portal.web import parse_id
 
 
 def api_exception_handler(exc, context):
@@ -29,7 +30,6 @@ def api_exception_handler(exc, context):
 
 # Query parameters are read by hand (they filter, they are not a resource); what the database
 # cannot compare is refused here as a 400 rather than failing there as a 500.
-LONGEST_ID = len(str(2**63 - 1))
 
 
 def int_param(request, name, message, choices=None):
@@ -38,7 +38,7 @@ def int_param(request, name, message, choices=None):
     value = request.query_params.get(name, "")
     if not value:
         return None
-    number = int(value) if value.isdecimal() and len(value) < LONGEST_ID else None
+    number = parse_id(value)
     if number is None or (choices is not None and number not in choices):
         raise ValidationError({name: message})
     return number

@@ -6,6 +6,15 @@ from django.utils.http import content_disposition_header
 
 from portal.errors import USER_ERRORS, user_error
 
+# Longer than any 64-bit row id: refused before it reaches the database (SQLite overflows on it).
+LONGEST_ID = len(str(2**63 - 1))
+
+
+def parse_id(text):
+    """A row id typed into a form or a URL's query, or None when it is not one. `isdecimal`, since
+    `isdigit` also accepts characters such as "²" that int() refuses."""
+    return int(text) if text.isdecimal() and len(text) < LONGEST_ID else None
+
 
 def perform(request, action, *, success):
     """Call `action()`; on success flash `success`, on a DomainError (or a constraint violation,

@@ -322,6 +322,9 @@ def test_access_is_limited_to_the_staff_and_office_of_the_base(client, rounds, w
         assert response.status_code == 200 and response.context["specialty_base"] == surgery
         client.force_login(rounds["xiehe_office"])
         assert client.get(reverse("round-candidates", args=[3])).status_code == 404
+        # Ids that only look like numbers ("²", one longer than any row id) are not found, not a 500.
+        for raw in ("²", "9" * 25, "abc"):
+            assert client.get(reverse("round-candidates", args=[1]) + f"?specialty_base={raw}").status_code == 404
     assessment.refresh_from_db()
     assert assessment.interview_score is None
 

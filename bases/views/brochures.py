@@ -43,7 +43,7 @@ from policy.selectors import current_campaign
 from portal.models import Role
 from portal.pdf import render_pdf
 from portal.permissions import CHANGE, require, require_role
-from portal.web import download_response, perform
+from portal.web import download_response, parse_id, perform
 
 # --- the training-base office ---------------------------------------------------------------------
 
@@ -56,10 +56,10 @@ def _office_training_base(user):
 
 
 def _posted_pk(request, name):
-    value = request.POST.get(name, "")
-    if not value.isdigit():
+    value = parse_id(request.POST.get(name, ""))
+    if value is None:
         raise Http404
-    return int(value)
+    return value
 
 
 def _office_version(request, campaign):
