@@ -77,6 +77,16 @@ def parse_args(argv=None):
         default_help="default: a fresh SQLite file in a temporary directory; postgres://…/NAME creates database "
         "NAME and drops it afterwards (refuses an existing one without --reuse-db or --recreate-db)",
     )
+    parser.add_argument(
+        "--broker-url",
+        help="a Redis URL (e.g. redis://127.0.0.1:6379/14, flushed before and after): the server queues its "
+        "e-mail and SMS tasks there, as in production, instead of running them inside the request",
+    )
+    parser.add_argument(
+        "--celery-worker",
+        action="store_true",
+        help="with --broker-url: also run one Celery worker on the same machine, so the tasks' cost is in the figures",
+    )
     parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "Zhupei-demo-2026"))
     parser.add_argument(
         "--client-procs", type=int, default=cores, help="processes the clients are spread over (default: cores)"
@@ -93,10 +103,12 @@ def parse_args(argv=None):
         parser.error("--seconds must be positive and --warmup not negative")
     if args.reuse_db and args.recreate_db:
         parser.error("--reuse-db and --recreate-db exclude each other")
+    if args.celery_worker and not args.broker_url:
+        parser.error("--celery-worker needs --broker-url")
     return args
 
 
-def server_environment(database_url, workdir):
+def server_environment(database_url, workdir, broker_url=None):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -116,7 +128,26 @@ def server_environment(database_url, workdir):
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
+    if broker_url:
+        env["CELERY_BROKER_URL"] = broker_url
     return env
+
+
+def flush_broker(broker_url):
+    subprocess.run(["redis-cli", "-u", broker_url, "flushdb"], check=True, capture_output=True, timeout=30)
+
+
+def queued_tasks(broker_url):
+    answer = subprocess.run(
+        ["redis-cli", "-u", broker_url, "llen", "celery"], capture_output=True, text=True, timeout=30
+    )
+    return int(answer.stdout.strip() or 0)
+
+
+def start_celery_worker(env, log_path):
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", "1", "--loglevel", "warning"]
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
 def prepare_data(*, applicants, password):
@@ -470,13 +501,16 @@ def main(argv=None):
     workdir = Path(tempfile.mkdtemp(prefix="choice-bench-"))
     database = None
     server = None
+    worker = None
     log_path = workdir / "gunicorn.log"
     failed = False
     try:
         database = open_database(
             args.database_url, workdir, reuse=args.reuse_db, recreate=args.recreate_db, keep=args.keep_db
         )
-        env = server_environment(database.url, workdir)
+        env = server_environment(database.url, workdir, args.broker_url)
+        if args.broker_url:
+            flush_broker(args.broker_url)
         os.environ.update(env)
         prep_started = time.monotonic()
         campaign_id, base_ids, applicant_count = prepare_data(applicants=args.applicants, password=args.password)
@@ -495,6 +529,15 @@ def main(argv=None):
         port = free_port()
         server = start_gunicorn(args, env, port, log_path)
         wait_until_healthy(server, port, log_path)
+        if args.celery_worker:
+            worker = start_celery_worker(env, workdir / "celery.log")
+        tasks = (
+            "tasks run inside the request (no broker)"
+            if not args.broker_url
+            else f"tasks queued on {args.broker_url}"
+            + (", one Celery worker on this machine" if args.celery_worker else ", no worker (they stay queued)")
+        )
+        print(f"e-mail and SMS: {tasks}")
         print(
             f"gunicorn {args.workers} {args.worker_class} workers"
             + (f" x {args.threads} threads" if args.worker_class == "gthread" else "")
@@ -537,6 +580,8 @@ def main(argv=None):
                     print(f"  {clients} clients, {name}: {count} x HTTP {status or 'connection error'}: {body}")
             ok = sum(count for status, count in app.statuses.items() if 200 <= status < 300)
             print(f"  {clients} clients: {written} applications written (warm-up included), {ok} 2xx measured")
+            if args.broker_url:
+                print(f"  {queued_tasks(args.broker_url)} tasks waiting in the broker after the runs")
 
         print()
         print_table(rows)
@@ -544,6 +589,10 @@ def main(argv=None):
             print(f"\nFAILED: a run had more than {args.max_error_rate:.1%} errors")
         return 1 if failed else 0
     finally:
+        if worker is not None:
+            stop(worker)
+        if args.broker_url:
+            flush_broker(args.broker_url)
         if server is not None:
             stop(server)
             if failed:
