@@ -66,7 +66,8 @@ from admissions.services.assessments import (
 )
 from admissions.services.invitations import accept_invitation, decline_invitation, invite_applicant
 from admissions.services.publicity import confirm_offer, handle_objection, publish_list, raise_objection
-from bases.models import Quota
+from admissions.services.round_close import propose_ranked
+from bases.models import Quota, SpecialtyBase
 from bases.serializers import ApiErrorSerializer
 from policy.models import Campaign
 from policy.scoring import TIE_BREAK, composite, rank_key
@@ -348,6 +349,36 @@ class AssessmentDecision(APIView):
             actor=request.user, assessment=assessment, admit=data["admit"], reason=data["reason"]
         )
         return _assessment_response(assessment)
+
+
+class SpecialtyBaseProposeRanked(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="按排名拟录取（招收计划内）",
+        description="培训基地招收办公室：把本基地该专业基地资格审核通过、两项成绩已录入的考生，按综合成绩排名"
+        "（同分依次比较专业考试成绩、面试成绩、志愿填报时间）从高到低拟录取，直到招收计划用完，在招收计划的行锁下检查；"
+        "切线以下的考生保持资格审核通过。返回本次拟录取的考生，再次调用不会重复拟录取；考核时间外返回 409。",
+        request=PublishInputSerializer,
+        responses={200: AssessmentSerializer(many=True), **ERRORS},
+    )
+    def post(self, request, pk):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        specialty_base = get_object_or_404(SpecialtyBase.objects.select_related("training_base"), pk=pk)
+        require(user, VIEW, specialty_base)
+        data = validated(PublishInputSerializer, request)
+        campaign = current_campaign(province=specialty_base.training_base.province_id)
+        if campaign is None:
+            raise NotFound(_("本省尚未设置年度招录。"))
+        proposed = propose_ranked(
+            actor=user,
+            campaign=campaign,
+            training_base=specialty_base.training_base,
+            round_number=data["round"],
+            specialty_base=specialty_base,
+        )
+        rows = assessment_rows().filter(pk__in=[assessment.pk for assessment in proposed]).order_by("pk")
+        return Response(AssessmentSerializer(rows, many=True).data)
 
 
 # --- Publicity and objections --------------------------------------------------------------------

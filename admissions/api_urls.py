@@ -24,6 +24,11 @@ urlpatterns += [
     path("assessments/<int:pk>/scores/", api_rounds.AssessmentScores.as_view(), name="api-assessment-scores"),
     path("assessments/<int:pk>/decision/", api_rounds.AssessmentDecision.as_view(), name="api-assessment-decision"),
     path(
+        "specialty-bases/<int:pk>/propose-ranked/",
+        api_rounds.SpecialtyBaseProposeRanked.as_view(),
+        name="api-specialty-base-propose-ranked",
+    ),
+    path(
         "applications/<int:pk>/qualification/",
         api_rounds.ApplicationQualification.as_view(),
         name="api-application-qualification",

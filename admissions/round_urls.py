@@ -5,6 +5,7 @@ from admissions import views_rounds as views
 urlpatterns = [
     path("office/rounds/<int:round_number>/", views.round_candidates, name="round-candidates"),
     path("office/rounds/<int:round_number>/publish/", views.round_publish, name="round-publish"),
+    path("office/rounds/<int:round_number>/propose/", views.round_propose_ranked, name="round-propose-ranked"),
     path("office/rounds/<int:round_number>/scores/export/", views.round_scores_export, name="round-scores-export"),
     path("office/rounds/<int:round_number>/scores/import/", views.round_scores_import, name="round-scores-import"),
     path(

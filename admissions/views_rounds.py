@@ -39,6 +39,7 @@ from admissions.round_selectors import (
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import handle_objection, is_public, publish_list
+from admissions.services.round_close import propose_ranked
 from admissions.services.score_excel import (
     MAX_FILE_BYTES,
     XLSX_CONTENT_TYPE,
@@ -304,6 +305,33 @@ def round_publish(request, round_number):
     if specialty_base_id is not None:
         return redirect(candidates_url(round_number, specialty_base_id))
     return redirect("round-candidates", round_number)
+
+
+@login_required
+@require_POST
+def round_propose_ranked(request, round_number):
+    """The office's "propose everyone above the cut line" of one specialty base."""
+    require_role(request.user, Role.BASE_OFFICE)
+    _check_round(round_number)
+    user = request.user
+    specialty_base = specialty_base_of(parse_id(request.POST.get("specialty_base", "")) or 0)
+    if user.training_base_id is None or specialty_base is None:
+        raise Http404
+    campaign = _campaign(user)
+    proposed, _error = perform(
+        request,
+        lambda: propose_ranked(
+            actor=user,
+            campaign=campaign,
+            training_base=user.training_base,
+            round_number=round_number,
+            specialty_base=specialty_base,
+        ),
+        success=_("已按排名拟录取。"),
+    )
+    if proposed is not None:
+        messages.info(request, _("本次拟录取 %(count)s 人。") % {"count": len(proposed)})
+    return redirect(candidates_url(round_number, specialty_base.pk))
 
 
 # Excel -------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from admissions.services.assessments import decide_admission, review_qualificati
 from admissions.services.choices import submit_choice
 from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import raise_objection
-from bases.models import Brochure, BrochureVersion, QuotaIncrease
+from bases.models import Brochure, BrochureVersion, QuotaIncrease, SpecialtyBase
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
 from bases.services.quotas import request_quota_increase
 from tests.applicant_helpers import complete_applicant
@@ -68,6 +68,7 @@ RESOURCES = {
     "publicity-entries": PublicityEntry,
     "objections": Objection,
     "invitations": Invitation,
+    "specialty-bases": SpecialtyBase,
 }
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))

@@ -2,7 +2,6 @@
 one applicant accepting two invitations at the same moment."""
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
@@ -18,7 +17,7 @@ from bases.models import Quota
 from bases.services.quotas import set_quota
 from portal.errors import DomainError
 from tests.applicant_helpers import complete_applicant
-from tests.round_helpers import bulk_candidates
+from tests.round_helpers import bulk_candidates, run_together
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ASSESSING = datetime.datetime(2026, 4, 27, 10, tzinfo=SHANGHAI)
@@ -36,25 +35,6 @@ pytestmark = [
 # one barrier and take 5 candidates each: 40 transactions at a time contend for the quota's lock.
 CANDIDATES = 200
 THREADS = 40
-
-
-def _run_together(work_items, worker):
-    """One thread per work item, all released by a barrier at the same moment; each thread closes
-    its own database connection."""
-    barrier = threading.Barrier(len(work_items))
-
-    def run(item):
-        barrier.wait()
-        try:
-            worker(item)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in work_items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def test_200_simultaneous_proposals_for_the_last_place_admit_exactly_one(world, people):
@@ -81,7 +61,7 @@ def test_200_simultaneous_proposals_for_the_last_place_admit_exactly_one(world, 
                     errors.append(error)
 
         with time_machine.travel(ASSESSING, tick=False):
-            _run_together(batches, decide)
+            run_together(batches, decide)
 
         assert errors == [], attempt
         assert sorted(outcomes) == ["full"] * (CANDIDATES - 1) + ["proposed"], attempt
@@ -114,7 +94,7 @@ def test_two_bases_invite_and_the_applicant_accepts_both_at_once_ending_with_one
                 except Exception as error:
                     errors.append(error)
 
-            _run_together(invitations, accept)
+            run_together(invitations, accept)
 
         assert errors == [], attempt
         assert sorted(outcomes) == ["accepted", "refused"], attempt

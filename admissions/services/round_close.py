@@ -1,0 +1,137 @@
+"""Closing a round at a training base (三(三)2-3) in a few set-based queries: the office proposes,
+in rank order, every qualified candidate above the cut line of each specialty base, then publishes
+its list. The rules are `decide_admission`'s — the TRANSITIONS map, the quota's row lock, one
+audit event and one notification per decision — done for a whole base at once, in a constant
+number of queries, rather than a transaction per candidate (bench/round_close.py measures both)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.models import ApplicationStatus, Assessment, PublicityList, Stage
+from admissions.round_selectors import Candidate, rank, unpublished_proposals
+from admissions.selectors import quotas_with_places_taken
+from admissions.services.assessments import _require_assessment_window, decision_message
+from admissions.services.publicity import publish_list
+from bases.models import Quota
+from portal.audit import record_events
+from portal.errors import DomainError
+from portal.models import Role
+from portal.notifications import notify_many
+from portal.permissions import CHANGE, require, require_role
+from portal.states import advance
+
+# What the ranking, the decision, its audit event and notification and the publicity list read: a
+# national close loads a hundred thousand candidates, and whole rows would cost much more.
+CANDIDATE_FIELDS = (
+    "stage",
+    "is_adjustment",
+    "adjustment_consent_at",
+    "interview_score",
+    "exam_score",
+    "application__submitted_at",
+    "application__applicant__full_name",
+    "application__applicant__user__id",
+    "specialty_base__training_base__name",
+    "specialty_base__training_base__province_id",
+    "specialty_base__specialty__name",
+)
+
+
+@dataclass
+class RoundClose:
+    proposed: list  # the assessments proposed now, in rank order per specialty base
+    publicity_list: PublicityList | None  # the list published now, if anyone was left to publish
+
+
+def propose_ranked(*, actor, campaign, training_base, round_number, specialty_base=None):
+    """Propose (拟录取) the qualified candidates of each specialty base of `training_base` (or of
+    `specialty_base` only) in rank order, while the quota has places left — what deciding "admit"
+    one by one from the top of the ranking would do. Candidates without both scores are not
+    ranked and so not proposed; those below the cut line stay qualified (the office may still
+    decline them or they may consent to adjustment). Run again, it proposes nobody new."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, specialty_base or training_base)
+    if specialty_base is not None and specialty_base.training_base_id != training_base.pk:
+        raise DomainError(_("专业基地不属于该住培基地。"), status=400, code="invalid")
+    _require_assessment_window(campaign, round_number)
+    here = Q(specialty_base=specialty_base) if specialty_base else Q(specialty_base__training_base=training_base)
+    with transaction.atomic():
+        # Locks in `decide_admission`'s order, assessments before quotas, or a close and a single
+        # decision could deadlock: the candidates, and the proposals `publish_list` will lock next.
+        # In primary-key order, so that two closes of the same base wait rather than deadlock.
+        assessments = list(
+            Assessment.objects.select_for_update(of=("self",))
+            .filter(
+                here,
+                Q(stage=Stage.PROPOSED, publicity_entries__isnull=True)
+                | Q(
+                    Q(is_adjustment=True) | Q(application__status=ApplicationStatus.ACTIVE),
+                    stage=Stage.QUALIFIED,
+                    interview_score__isnull=False,
+                    exam_score__isnull=False,
+                ),
+                application__campaign=campaign,
+                application__round=round_number,
+            )
+            .select_related(
+                "application__applicant__user", "specialty_base__training_base", "specialty_base__specialty"
+            )
+            .only(*CANDIDATE_FIELDS)
+            .order_by("pk")
+        )
+        locked = {q.pk: q for q in Quota.objects.select_for_update().filter(here, campaign=campaign).order_by("pk")}
+        left = {
+            quota.specialty_base_id: locked[quota.pk].places - quota.taken
+            for quota in quotas_with_places_taken(Quota.objects.filter(pk__in=locked))
+        }
+        by_base = {}
+        for assessment in assessments:
+            if assessment.stage == Stage.QUALIFIED and left.get(assessment.specialty_base_id, 0) > 0:
+                by_base.setdefault(assessment.specialty_base_id, []).append(
+                    Candidate(assessment.application, assessment)
+                )
+        quota_of = {quota.specialty_base_id: quota for quota in locked.values()}
+        proposed = []
+        for base, rows in by_base.items():
+            proposed += [candidate.assessment for candidate in rank(rows, quota_of[base])[: left[base]]]
+        if not proposed:
+            return []
+        now = timezone.now()
+        for assessment in proposed:
+            advance(assessment, Stage.PROPOSED)
+            assessment.decided_by, assessment.decided_at = actor, now
+        Assessment.objects.filter(pk__in=[a.pk for a in proposed]).update(
+            stage=Stage.PROPOSED, decided_by=actor, decided_at=now
+        )
+        reason = _("按综合成绩排名拟录取（招收计划内）")
+        record_events(
+            actor=actor,
+            action="assessment.decision",
+            changes=[(a, {"stage": Stage.QUALIFIED}, {"stage": a.stage}) for a in proposed],
+            reason=reason,
+        )
+        notify_many([decision_message(a) for a in proposed])
+    return proposed
+
+
+def close_round(*, actor, campaign, training_base, round_number):
+    """The office's end of a round: `propose_ranked` for all its specialty bases, then `publish_list`
+    for every proposal not yet published — all or nothing."""
+    with transaction.atomic():
+        proposed = propose_ranked(
+            actor=actor, campaign=campaign, training_base=training_base, round_number=round_number
+        )
+        listed = None
+        if proposed or unpublished_proposals(campaign=campaign, training_base=training_base, round_number=round_number):
+            listed = publish_list(
+                actor=actor,
+                campaign=campaign,
+                training_base=training_base,
+                round_number=round_number,
+                just_proposed=proposed,
+            )
+    return RoundClose(proposed=proposed, publicity_list=listed)
