@@ -4,12 +4,10 @@ elsewhere, e.g. tests/test_season.py)."""
 
 import datetime
 import itertools
-import threading
 import zoneinfo
 from decimal import Decimal
 
 import time_machine
-from django.db import connection
 
 from admissions.models import Applicant, Application, Assessment, Stage
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
@@ -95,22 +93,3 @@ def proposed_in_round1(world, people):
     with at(2026, 4, 29, 9):
         publish_list(actor=people["xiehe_office"], campaign=campaign, training_base=world["xiehe"], round_number=1)
     return Assessment.objects.get(pk=assessment.pk)
-
-
-def run_together(work_items, worker):
-    """One thread per work item, all released by a barrier at the same moment; each thread closes
-    its own database connection."""
-    barrier = threading.Barrier(len(work_items))
-
-    def run(item):
-        barrier.wait()
-        try:
-            worker(item)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in work_items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()

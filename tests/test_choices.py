@@ -1,5 +1,4 @@
 import datetime
-import threading
 import zoneinfo
 
 import pytest
@@ -14,6 +13,7 @@ from bases.services.quotas import set_quota
 from portal.errors import DomainError
 from tests import factories
 from tests.applicant_helpers import complete_applicant
+from tests.concurrency import run_together
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ROUND1 = datetime.datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)
@@ -109,26 +109,18 @@ def test_nobody_chooses_for_someone_else(plan):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_submissions_leave_exactly_one_active_choice(plan):
     applicant = complete_applicant()
-    barrier = threading.Barrier(50)
     errors = []
 
     def submit(which):
-        barrier.wait()
         try:
             submit_choice(
                 actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan[which]
             )
         except Exception as error:
             errors.append(error)
-        finally:
-            connection.close()
 
     with time_machine.travel(ROUND1, tick=False):
-        threads = [threading.Thread(target=submit, args=(("internal", "surgery")[n % 2],)) for n in range(50)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together([("internal", "surgery")[n % 2] for n in range(50)], submit)
     assert errors == []
     assert Application.objects.filter(applicant=applicant, status=ApplicationStatus.ACTIVE).count() == 1
 

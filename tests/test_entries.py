@@ -1,5 +1,4 @@
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError
 from portal.models import AuditEvent
+from tests.concurrency import run_together
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -145,23 +145,15 @@ def test_the_masters_page_enters_and_shows_errors(client, people, quota):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_entries_for_the_last_place_take_it_once(world, people):
     quota = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=1)
-    barrier = threading.Barrier(6)
     outcomes = []
 
     def enter(n):
-        barrier.wait()
         try:
             master(people, quota, n)
             outcomes.append("entered")
         except QuotaFull:
             outcomes.append("full")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=enter, args=(n,)) for n in range(1, 7)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(range(1, 7), enter)
     assert sorted(outcomes) == ["entered"] + ["full"] * 5
     assert DirectEntry.objects.count() == 1

@@ -1,11 +1,10 @@
-import threading
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from bases.models import Quota, SpecialtyBase
 from bases.services.quotas import QuotaExceedsCapacity, change_capacity, set_quota
 from portal.models import AuditEvent
+from tests.concurrency import run_together
 
 
 def test_the_database_refuses_a_quota_above_capacity(world):
@@ -62,30 +61,22 @@ def test_concurrent_plan_and_capacity_changes_never_pass_capacity(world):
         base = SpecialtyBase.objects.get(pk=world["xiehe_internal"].pk)
         change_capacity(actor=None, specialty_base=base, capacity=10)
         set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=4)
-        barrier = threading.Barrier(2)
         outcomes = []
 
-        def run(action, base=base, barrier=barrier, outcomes=outcomes):
-            barrier.wait()
+        def run(action, base=base, outcomes=outcomes):
             try:
                 action(base)
                 outcomes.append("ok")
             except QuotaExceedsCapacity:
                 outcomes.append("refused")
-            finally:
-                connection.close()
 
-        threads = [
-            threading.Thread(
-                target=run,
-                args=(lambda b: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),),
-            ),
-            threading.Thread(target=run, args=(lambda b: change_capacity(actor=None, specialty_base=b, capacity=5),)),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(
+            [
+                lambda b: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),
+                lambda b: change_capacity(actor=None, specialty_base=b, capacity=5),
+            ],
+            run,
+        )
         base.refresh_from_db()
         quota = Quota.objects.get(specialty_base=base)
         assert sorted(outcomes) == ["ok", "refused"], attempt

@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -15,6 +13,7 @@ from bases.services.quotas import (
 )
 from portal.errors import DomainError
 from portal.models import AuditEvent, Notification
+from tests.concurrency import run_together
 
 
 @pytest.fixture
@@ -82,24 +81,16 @@ def test_two_simultaneous_approvals_never_pass_capacity(world, people):
             request_quota_increase(actor=people["xiehe_office"], quota=quota, places=3, reason=f"第{n}次")
             for n in range(2)
         ]
-        barrier = threading.Barrier(2)
         outcomes = []
 
-        def approve(increase, barrier=barrier, outcomes=outcomes):
-            barrier.wait()
+        def approve(increase, outcomes=outcomes):
             try:
                 approve_quota_increase(actor=people["province"], increase=increase, reason="同时审批")
                 outcomes.append("approved")
             except QuotaExceedsCapacity:
                 outcomes.append("refused")
-            finally:
-                connection.close()
 
-        threads = [threading.Thread(target=approve, args=(increase,)) for increase in increases]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(increases, approve)
         quota = Quota.objects.get(pk=quota.pk)
         assert sorted(outcomes) == ["approved", "refused"], attempt
         assert quota.places == 9 <= quota.capacity

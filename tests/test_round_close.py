@@ -31,7 +31,8 @@ from policy.choices import ApplicantType
 from portal.errors import DomainError
 from portal.models import AuditEvent, Notification
 from tests import factories
-from tests.round_helpers import at, bulk_candidates, run_together
+from tests.concurrency import run_together
+from tests.round_helpers import at, bulk_candidates
 
 ASSESSING = (2026, 4, 27, 9)  # inside Hubei 2026's round-1 assessment window
 

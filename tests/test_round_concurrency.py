@@ -17,7 +17,8 @@ from bases.models import Quota
 from bases.services.quotas import set_quota
 from portal.errors import DomainError
 from tests.applicant_helpers import complete_applicant
-from tests.round_helpers import bulk_candidates, run_together
+from tests.concurrency import run_together
+from tests.round_helpers import bulk_candidates
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ASSESSING = datetime.datetime(2026, 4, 27, 10, tzinfo=SHANGHAI)

@@ -1,10 +1,6 @@
 """Sign-in throttling, what production responses carry, and what the logs may not carry."""
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,8 +10,8 @@ from django.utils import timezone
 from portal.models import AuditEvent, Role
 from portal.throttling import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS
 from tests import factories
+from tests.manage_command import run_manage
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-horse-9"
 
 
@@ -84,19 +80,6 @@ def test_registration_still_answers_when_the_cache_is_down(api, settings, db):
     assert response.status_code == 201, response.content
 
 
-def _manage_shell(code, **env):
-    production = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in production}
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_production_answers_carry_hsts_secure_cookies_and_the_content_policy():
     code = (
         "from django.test import Client\n"
@@ -108,8 +91,14 @@ def test_production_answers_carry_hsts_secure_cookies_and_the_content_policy():
         "print(r.cookies['csrftoken'].output())\n"
         "print(Client().get('/', HTTP_HOST='zhupei.example.cn').status_code)\n"
     )
-    result = _manage_shell(
-        code, DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="zhupei.example.cn", EMAIL_HOST="smtp.example.cn"
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="zhupei.example.cn",
+        EMAIL_HOST="smtp.example.cn",
     )
     assert result.returncode == 0, result.stderr
     status, hsts, csp, sniff_frame, cookie, plain_http = result.stdout.strip().splitlines()[-6:]
@@ -131,7 +120,7 @@ def test_logs_carry_no_id_or_mobile_numbers():
         "except ValueError:\n"
         "    log.exception('import failed for +8613912345678')\n"
     )
-    result = _manage_shell(code)
+    result = run_manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr
     logged = result.stderr
     assert "applicant 420***********123X mobile 139****5678" in logged

@@ -1,29 +1,13 @@
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _manage(*args, **env):
-    production = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_BACKEND"}
-    clean = {k: v for k, v in os.environ.items() if k not in production}
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.manage_command import run_manage
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    result = _manage(
+    result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -38,7 +22,7 @@ def test_check_deploy_is_clean_with_production_variables():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="zhupei.example.cn")
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="zhupei.example.cn")
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
