@@ -1,6 +1,7 @@
 """The provincial office's registration roster (注册名单, 三(七)): review, publish, export."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,9 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from admissions.models import RegistrationRoster
 from admissions.roster_export import XLSX_CONTENT_TYPE, roster_csv, roster_pdf, roster_xlsx
-from admissions.services.roster import iter_roster_rows, publish_roster, roster_blockers, roster_rows
+from admissions.services.roster import PagedRoster, iter_roster_rows, publish_roster, roster_blockers, roster_rows
 from bases.selectors import provincial_campaign
 from portal.web import download_response, perform
+
+ROWS_PER_PAGE = 100
+# Those still to report are listed by name up to this many; the count covers them all.
+BLOCKERS_SHOWN = 50
 
 
 def _campaign(request, source):
@@ -25,14 +30,15 @@ def _campaign(request, source):
 @require_GET
 def roster(request):
     campaign = _campaign(request, request.GET)
-    blockers = list(roster_blockers(campaign))
+    blockers = roster_blockers(campaign)
     return render(
         request,
         "admissions/roster/roster.html",
         {
             "campaign": campaign,
-            "rows": roster_rows(campaign),
-            "blockers": blockers,
+            "page": Paginator(PagedRoster(campaign), ROWS_PER_PAGE).get_page(request.GET.get("page")),
+            "blocker_count": blockers.count(),
+            "blockers": blockers[:BLOCKERS_SHOWN],
             "published": RegistrationRoster.objects.filter(campaign=campaign).select_related("published_by").first(),
         },
     )

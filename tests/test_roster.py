@@ -228,3 +228,37 @@ def test_page_and_export_queries_stay_flat_as_the_roster_grows(client, world, pe
             queries.append(len(export))
         counts.append(queries)
     assert counts[0] == counts[1]
+
+
+def test_the_page_shows_the_roster_a_page_at_a_time_numbered_throughout(client, world, people, rural, monkeypatch):
+    from admissions import views_roster
+
+    monkeypatch.setattr(views_roster, "ROWS_PER_PAGE", 2)
+    _entries(world, people, 4, 400)  # with the rural graduate: five residents, three pages
+    client.force_login(people["province"])
+    everyone = [row[1] for row in _csv_rows(client.get("/province/roster/roster.csv").getvalue())[1:]]
+    second = client.get("/province/roster/", {"page": 2})
+    assert second.context["page"].paginator.count == 5
+    assert [row.full_name for row in second.context["page"]] == everyone[2:4]
+    html = second.content.decode()
+    assert 'data-testid="roster-count">5<' in html and "2 / 3" in html
+    assert f"<td>3</td><td>{everyone[2]}</td>" in html and f"<td>4</td><td>{everyone[3]}</td>" in html
+    last = client.get("/province/roster/", {"page": 99})  # past the end: the last page
+    assert [row.full_name for row in last.context["page"]] == everyone[4:]
+
+
+def test_a_long_list_of_those_still_to_report_is_counted_in_full_and_named_in_part(
+    client,
+    world,
+    people,
+    admitted,
+    monkeypatch,  # noqa: F811
+):
+    from admissions import views_roster
+
+    monkeypatch.setattr(views_roster, "BLOCKERS_SHOWN", 0)
+    client.force_login(people["province"])
+    page = client.get("/province/roster/").content.decode()
+    assert 'data-testid="blocker-count">1<' in page and "还有1名录取学员" in page
+    assert admitted.assessment.application.applicant.full_name not in page
+    assert "仅列出前0名" in page

@@ -3,6 +3,7 @@ disqualified, the provincial office reviews the residents to register and publis
 
 import datetime
 import heapq
+import itertools
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -94,11 +95,17 @@ def _place(specialty_base):
     }
 
 
+def _reported_admissions(campaign):
+    return Admission.objects.filter(assessment__application__campaign=campaign, status=AdmissionStatus.REPORTED)
+
+
+def _active_entries(campaign):
+    return DirectEntry.objects.filter(campaign=campaign, status=EntryStatus.ACTIVE)
+
+
 def _admission_rows(campaign, labels):
     person = "assessment__application__applicant__"
-    admissions = Admission.objects.filter(
-        assessment__application__campaign=campaign, status=AdmissionStatus.REPORTED
-    ).values(
+    admissions = _reported_admissions(campaign).values(
         "reported_on",
         person_id=F(f"{person}id"),
         full_name=F(f"{person}full_name"),
@@ -129,7 +136,7 @@ def _admission_rows(campaign, labels):
 
 
 def _entry_rows(campaign, labels):
-    entries = DirectEntry.objects.filter(campaign=campaign, status=EntryStatus.ACTIVE).values(
+    entries = _active_entries(campaign).values(
         "pk", "full_name", "id_type", "id_number", "kind", **_place("quota__specialty_base")
     )
     for entry in _in_roster_order(entries, tiebreak="-pk"):
@@ -181,6 +188,24 @@ def roster_rows(campaign):
     return list(iter_roster_rows(campaign))
 
 
+def roster_size(campaign):
+    return _reported_admissions(campaign).count() + _active_entries(campaign).count()
+
+
+class PagedRoster:
+    """The roster as Django's Paginator pages it: counted by two queries; a page read by skipping
+    through the ordered stream to its rows, so memory stays flat on any page of a national roster."""
+
+    def __init__(self, campaign):
+        self.campaign = campaign
+
+    def count(self):
+        return roster_size(self.campaign)
+
+    def __getitem__(self, window):
+        return list(itertools.islice(iter_roster_rows(self.campaign), window.start, window.stop))
+
+
 def roster_blockers(campaign):
     """Admissions still waiting to report: the roster cannot be published while any remain."""
     return (
@@ -207,7 +232,7 @@ def publish_roster(*, actor, campaign):
                 _("还有%(count)d名录取学员既未报到也未取消培训资格，暂不能发布注册名单。") % {"count": waiting},
                 code="residents_waiting",
             )
-        count = sum(1 for _row in iter_roster_rows(campaign))
+        count = roster_size(campaign)
         roster = RegistrationRoster.objects.create(campaign=campaign, published_by=actor, resident_count=count)
         record_event(actor=actor, action="roster.published", obj=roster, after={"resident_count": count})
         bases = TrainingBase.objects.filter(specialty_bases__quotas__campaign=campaign).distinct()
