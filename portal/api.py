@@ -83,12 +83,15 @@ def _error(description, schema=ERROR_REF):
 
 def complete_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: the answers every view gives without declaring them
-    (no session: 403; an unknown id or page: 404; a body that fails validation: 400), and every
-    400 documented as either the rule's {detail, code} or the serializer's field errors."""
+    (no session: 403; an unknown id or page: 404; a body that fails validation: 400; a write that
+    a database constraint refuses because another request won the race: 409), and every 400
+    documented as either the rule's {detail, code} or the serializer's field errors."""
     result["components"]["schemas"]["FieldErrors"] = FIELD_ERRORS
     for path, operations in result["paths"].items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation["responses"]
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault("409", _error("与同时进行的其他操作冲突，未保存"))
             if {} not in operation.get("security", [{}]):
                 responses.setdefault("403", _error("未登录，或无权进行此操作"))
             if "{" in path:

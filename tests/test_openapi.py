@@ -77,6 +77,8 @@ def test_refusals_are_documented_in_the_detail_and_code_shape(schema):
             assert "404" in responses, f"{label}: no 404 for an unknown id"
         if "requestBody" in operation:
             assert "400" in responses, f"{label}: no 400 for a body that fails validation"
+        if method in ("post", "put", "patch", "delete"):
+            assert "409" in responses, f"{label}: no 409 for a write a constraint refuses"
         for status, response in responses.items():
             if status.startswith("4"):
                 assert _error_shapes(response) & ERROR_SHAPES, f"{label} {status}"
