@@ -33,10 +33,15 @@ def applicant_facts(applicant):
     )
 
 
-def campaign_facts(campaign):
+def campaign_facts(campaign, *, specialty_code=None):
+    """The campaign's facts; with `specialty_code`, the national bases' offers of that specialty only
+    — all a decision about one specialty base reads, where the whole province has hundreds."""
     offers = SpecialtyBase.objects.filter(
         training_base__province_id=campaign.province_id, training_base__level=BaseLevel.NATIONAL
-    ).values_list("training_base__city", "specialty__code")
+    )
+    if specialty_code is not None:
+        offers = offers.filter(specialty__code=specialty_code)
+    offers = offers.values_list("training_base__city", "specialty__code")
     return CampaignFacts(year=campaign.year, ban_years=campaign.ban_years, national_offers=frozenset(offers))
 
 
@@ -52,7 +57,8 @@ def specialty_base_facts(specialty_base):
 
 
 def check_eligibility(*, applicant, specialty_base, campaign):
-    return decide(applicant_facts(applicant), specialty_base_facts(specialty_base), campaign_facts(campaign))
+    base = specialty_base_facts(specialty_base)
+    return decide(applicant_facts(applicant), base, campaign_facts(campaign, specialty_code=base.specialty_code))
 
 
 def eligibility_by_quota(*, applicant, campaign, quotas):

@@ -4,15 +4,17 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from admissions.models import Application, ApplicationStatus
+from admissions.services.applicants import upload_document
 from admissions.services.choices import NotEligible, WindowClosed, submit_choice, withdraw_choice
 from bases.services.quotas import set_quota
 from portal.errors import DomainError
 from tests import factories
-from tests.applicant_helpers import complete_applicant
+from tests.applicant_helpers import PDF, complete_applicant
 from tests.concurrency import run_together
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -149,3 +151,41 @@ def test_a_change_of_choice_costs_the_same_few_queries_however_long_the_history(
     # events, the notification; the e-mail and SMS go out from tasks after the commit.
     assert late <= 22
     assert Application.objects.filter(applicant=applicant, status=ApplicationStatus.ACTIVE).count() == 1
+
+
+def _entrusted(n, *, employer_city, dispatch):
+    applicant = complete_applicant(
+        n,
+        applicant_type="entrusted",
+        employer="宜昌市某县医院",
+        employer_city=employer_city,
+        dispatch_training_base=dispatch.training_base,
+        dispatch_specialty=dispatch.specialty,
+    )
+    upload_document(
+        actor=applicant.user, applicant=applicant, kind="dispatch_letter", file=SimpleUploadedFile("letter.pdf", PDF)
+    )
+    return applicant
+
+
+def test_an_entrusted_resident_goes_to_the_national_base_of_its_own_city_when_it_offers_the_specialty(world):
+    """二(三)1, decided from the database: only the national base offering that specialty in the
+    employer's city counts, not the province's other offers."""
+    campaign = world["hubei_campaign"]
+    yichang = factories.training_base(world["hubei"], "宜昌市中心人民医院", city="宜昌市")
+    surgery_spec = factories.specialty("0900", "外科")
+    set_quota(actor=None, campaign=campaign, specialty_base=factories.specialty_base(yichang), places=2)  # 内科
+    wuhan_surgery = factories.specialty_base(world["xiehe"], surgery_spec)
+    for base in (world["xiehe_internal"], wuhan_surgery):
+        set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+
+    wuhan_internal = world["xiehe_internal"]
+    internal = _entrusted(1, employer_city="宜昌市", dispatch=wuhan_internal)
+    with time_machine.travel(ROUND1, tick=False), pytest.raises(NotEligible, match="所在市州（宜昌市）有开设该专业"):
+        submit_choice(
+            actor=internal.user, applicant=internal, campaign=campaign, specialty_base=world["xiehe_internal"]
+        )
+    surgery = _entrusted(2, employer_city="宜昌市", dispatch=wuhan_surgery)
+    with time_machine.travel(ROUND1, tick=False):
+        chosen = submit_choice(actor=surgery.user, applicant=surgery, campaign=campaign, specialty_base=wuhan_surgery)
+    assert chosen.specialty_base == wuhan_surgery
