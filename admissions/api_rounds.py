@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 
 from admissions.api import OwnDataMixin
 from admissions.models import (
-    Admission,
     Applicant,
     Application,
     Assessment,
@@ -38,6 +37,7 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
+from admissions.offer_selectors import verified_admission
 from admissions.round_serializers import (
     AdjustmentInputSerializer,
     AssessmentSerializer,
@@ -688,19 +688,9 @@ class AdmissionVerify(APIView):
         },
     )
     def get(self, request):
-        number = text_param(request, "notice_number").strip()
-        code = text_param(request, "code").strip().upper()
-        admission = None
-        if number and code:
-            admission = (
-                Admission.objects.select_related(
-                    "assessment__application__applicant",
-                    "assessment__specialty_base__training_base",
-                    "assessment__specialty_base__specialty",
-                )
-                .filter(notice_number=number, verification_code=code)
-                .first()
-            )
+        admission = verified_admission(
+            notice_number=text_param(request, "notice_number"), verification_code=text_param(request, "code")
+        )
         if admission is None:
             return Response(VerificationSerializer({"valid": False}).data)
         assessment = admission.assessment

@@ -57,6 +57,7 @@ def _applicants_without_choice(campaign, round_number):
         .exclude(Exists(active_choice))
         .distinct()
         .select_related("user")
+        .prefetch_related("educations", "documents")  # what missing_items reads, per chunk not per applicant
         .order_by("pk")
     )
     if round_number == 2:

@@ -45,7 +45,8 @@ def reporting_list(request):
     rows = []
     for admission in admissions:
         applicant = admission.assessment.application.applicant
-        due = agreement_due(admission.reported_on) if admission.reported_on else None
+        campaign = admission.assessment.application.campaign
+        due = agreement_due(admission.reported_on, campaign.agreement_days) if admission.reported_on else None
         rows.append(
             {
                 "admission": admission,

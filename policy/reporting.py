@@ -20,7 +20,7 @@ def agreement_kind(applicant_type):
     return AGREEMENTS[applicant_type]
 
 
-def agreement_due(reported_on, agreement_days=7):
+def agreement_due(reported_on, agreement_days):
     return reported_on + datetime.timedelta(days=agreement_days)
 
 

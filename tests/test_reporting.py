@@ -83,6 +83,24 @@ def test_reporting_and_the_agreement(admitted, people):
         record_reporting(actor=people["tongji_office"], admission=admitted, reported_on=datetime.date(2026, 8, 28))
 
 
+def test_the_agreement_deadline_is_the_campaigns(admitted, people, client):
+    """A campaign giving 3 days, not the default week: signed on day 5 is late, and unsigned on
+    day 4 is flagged on the office's page."""
+    from policy.models import Campaign
+    from portal.models import AuditEvent
+
+    Campaign.objects.filter(pk=admitted.assessment.application.campaign_id).update(agreement_days=3)
+    office = people["xiehe_office"]
+    with at(2026, 8, 28, 9):
+        record_reporting(actor=office, admission=admitted, reported_on=datetime.date(2026, 8, 28))
+    client.force_login(office)
+    with at(2026, 9, 1, 9):
+        assert client.get("/office/reporting/").context["rows"][0]["agreement_overdue"] is True
+        record_agreement(actor=office, admission=admitted, signed_on=datetime.date(2026, 9, 1))
+    event = AuditEvent.objects.get(action="admission.agreement")
+    assert event.after["late"] is True
+
+
 def test_quitting_without_force_majeure_bars_the_person_for_three_years(admitted, world):
     applicant = admitted.assessment.application.applicant
     withdraw_after_admission(actor=applicant.user, admission=admitted, reason="个人原因")

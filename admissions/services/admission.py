@@ -21,6 +21,7 @@ from admissions.models import (
     Stage,
 )
 from admissions.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
+from policy.timetable import local_date
 from portal.audit import record_event
 from portal.notifications import notify
 from portal.queueing import enqueue_on_commit
@@ -33,7 +34,7 @@ def due_for_admission(moment=None):
     ended_lists = PublicityEntry.objects.filter(
         assessment=OuterRef("pk"),
         publicity_list__kind=PublicityKind.PROPOSED,
-        publicity_list__last_day__lt=timezone.localtime(moment).date(),
+        publicity_list__last_day__lt=local_date(moment),
     )
     open_objections = Objection.objects.filter(entry__assessment=OuterRef("pk"), status=ObjectionStatus.OPEN)
     return Assessment.objects.filter(

@@ -82,11 +82,12 @@ def record_agreement(*, actor, admission, signed_on):
             raise DomainError(_("签订日期不能早于报到日期。"), status=400, code="invalid")
         admission.agreement_signed_on = signed_on
         admission.save(update_fields=["agreement_signed_on"])
+        due = agreement_due(admission.reported_on, admission.assessment.application.campaign.agreement_days)
         record_event(
             actor=actor,
             action="admission.agreement",
             obj=admission,
-            after={"signed_on": signed_on.isoformat(), "late": signed_on > agreement_due(admission.reported_on)},
+            after={"signed_on": signed_on.isoformat(), "late": signed_on > due},
         )
     return admission
 
