@@ -38,6 +38,7 @@ from admissions.models import (
     Stage,
 )
 from admissions.offer_selectors import verified_admission
+from admissions.round_selectors import RANKED_STAGES
 from admissions.round_serializers import (
     AdjustmentInputSerializer,
     AssessmentSerializer,
@@ -140,11 +141,6 @@ def _filter_stage(rows, stage):
     if stage == Stage.PROPOSED:
         return rows.filter(stage=Stage.PROPOSED, due=False)
     return rows.filter(stage=stage)
-
-
-# Candidates still in the competition are ranked once both scores are in (as on the score sheet,
-# admissions.round_selectors.candidate_sheet).
-RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
 
 
 def _ranked(rows):

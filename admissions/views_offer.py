@@ -19,12 +19,12 @@ from admissions.offer_selectors import (
     offer_rows,
     offers_of,
 )
+from admissions.round_selectors import specialty_base_of
 from admissions.services.admission import store_notice
 from admissions.services.assessments import request_adjustment
 from admissions.services.invitations import accept_invitation, decline_invitation
 from admissions.services.publicity import confirm_offer
 from admissions.views_applicant import applicant_required
-from bases.models import SpecialtyBase
 from policy.timetable import window_is_open
 from portal.permissions import CHANGE, VIEW, require
 from portal.web import download_response, parse_id, perform
@@ -88,11 +88,7 @@ def offer_adjust(request, applicant, pk):
         pk,
     )
     target_id = parse_id(request.POST.get("specialty_base", ""))
-    target = (
-        SpecialtyBase.objects.select_related("training_base", "specialty").filter(pk=target_id).first()
-        if target_id is not None
-        else None
-    )
+    target = specialty_base_of(target_id) if target_id is not None else None
     if target is None:
         messages.error(request, _("请选择一个调剂专业基地。"))
     else:

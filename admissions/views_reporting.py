@@ -155,8 +155,9 @@ def integrity(request):
 def integrity_decide(request, pk):
     admission = get_object_or_404(Admission, pk=pk)
     form = DecisionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    accepted = form.cleaned_data.get("accepted", False) if form.is_valid() else False
+    # An incomplete form is refused by the service with its message ("请写明认定理由").
+    data = form.cleaned_data if form.is_valid() else {}
+    reason, accepted = data.get("reason", ""), data.get("accepted", False)
     perform(
         request,
         lambda: decide_force_majeure(actor=request.user, admission=admission, accepted=accepted, reason=reason),

@@ -94,13 +94,7 @@ def resend_unsent_notifications():
     Returns (e-mails queued, text messages queued).
     """
     unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
-    unmailed_ids = list(unmailed.values_list("pk", flat=True))
-    untexted_ids = list(untexted.values_list("pk", flat=True))
-    for pk in unmailed_ids:
-        email_notification.delay(pk)
-    for pk in untexted_ids:
-        sms_notification.delay(pk)
-    return len(unmailed_ids), len(untexted_ids)
+    return _queue(unmailed, untexted)
 
 
 @shared_task(acks_late=True)
@@ -109,7 +103,17 @@ def queue_copies(notification_ids):
     hundreds of people at once (`notify_many`) queues one of these per thousand notifications on
     its commit, rather than two tasks per notification. Run twice, it queues the copies twice, and
     each still goes out once."""
-    for pk in notification_ids:
+    batch = Notification.objects.filter(pk__in=notification_ids)
+    _queue(batch.exclude(recipient__email=""), batch.filter(TEXTABLE))
+
+
+def _queue(to_mail, to_text):
+    """Queue an e-mail task per notification of `to_mail` and an SMS task per one of `to_text`;
+    returns how many of each."""
+    mail_ids = list(to_mail.values_list("pk", flat=True))
+    text_ids = list(to_text.values_list("pk", flat=True))
+    for pk in mail_ids:
         email_notification.delay(pk)
-    for pk in Notification.objects.filter(TEXTABLE, pk__in=notification_ids).values_list("pk", flat=True):
+    for pk in text_ids:
         sms_notification.delay(pk)
+    return len(mail_ids), len(text_ids)
