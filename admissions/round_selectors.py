@@ -4,18 +4,16 @@ the applicants it may invite in round 2, with the eligibility of the rows of one
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.functional import cached_property
 
-from admissions.eligibility import campaign_facts, specialty_base_facts
+from admissions.eligibility import campaign_facts, page_facts, specialty_base_facts
 from admissions.models import (
     HOLDING_STAGES,
     Applicant,
-    ApplicantDocument,
     Application,
     ApplicationStatus,
     Assessment,
-    DocumentKind,
     EducationRecord,
     Invitation,
     InvitationStatus,
@@ -26,8 +24,8 @@ from admissions.models import (
 )
 from admissions.selectors import places_taken
 from bases.models import Quota, SpecialtyBase
-from policy.eligibility import ApplicantFacts, Education, SanctionRecord, decide
-from policy.models import Campaign, Sanction
+from policy.eligibility import decide
+from policy.models import Campaign
 from policy.scoring import composite, rank_key
 from portal.permissions import visible
 
@@ -294,55 +292,11 @@ class InviteRow:
         return max(educations, key=lambda e: (e.graduation_date, e.degree_level)) if educations else None
 
 
-def _facts(applicant, sanctions):
-    """ApplicantFacts from prefetched relations: the same facts as
-    `admissions.eligibility.applicant_facts`, without a query per applicant."""
-    return ApplicantFacts(
-        applicant_type=applicant.applicant_type,
-        educations=tuple(
-            Education(e.major_category, e.degree_level, e.full_time, e.graduation_date)
-            for e in applicant.educations.all()
-        ),
-        is_chinese_national=applicant.is_chinese_national,
-        declares_fit=applicant.declares_fit,
-        qualification_category=applicant.qualification_category,
-        held_certificate_specialties=frozenset(s.code for s in applicant.held_certificate_specialties.all()),
-        enrolled_academic_student=applicant.enrolled_academic_student,
-        on_national_platform=applicant.on_national_platform,
-        technical_title=applicant.technical_title,
-        employer_city=applicant.employer_city,
-        dispatch_base_id=applicant.dispatch_training_base_id,
-        dispatch_specialty_code=applicant.dispatch_specialty.code if applicant.dispatch_specialty_id else "",
-        has_dispatch_letter=bool(applicant.dispatch_letters),
-        sanctions=tuple(
-            SanctionRecord(s.kind, s.campaign_year, s.reason)
-            for s in sanctions.get((applicant.id_type, applicant.id_number), ())
-        ),
-    )
-
-
-def page_facts(applicants):
-    """{applicant id: ApplicantFacts} for one page of applicants, in a fixed number of queries."""
-    applicants = list(applicants)
-    letters = ApplicantDocument.objects.filter(kind=DocumentKind.DISPATCH_LETTER).only("pk", "applicant_id")
-    prefetch_related_objects(
-        applicants,
-        "educations",
-        "held_certificate_specialties",
-        Prefetch("documents", queryset=letters, to_attr="dispatch_letters"),
-    )
-    numbers = [a.id_number for a in applicants if a.id_number]
-    sanctions = {}
-    for sanction in Sanction.objects.filter(id_number__in=numbers) if numbers else ():
-        sanctions.setdefault((sanction.id_type, sanction.id_number), []).append(sanction)
-    return {a.pk: _facts(a, sanctions) for a in applicants}
-
-
 def invite_rows(*, applicants, campaign, specialty_base, training_base):
     """The rows of one page of the search: each applicant's eligibility for `specialty_base`
     (evaluated for these rows only) and the base's pending invitation, if any."""
     applicants = list(applicants)
-    facts = page_facts(applicants)
+    facts = page_facts(applicants, campaign)
     decisions = {}
     if specialty_base is not None:
         base_facts, context = specialty_base_facts(specialty_base), campaign_facts(campaign)

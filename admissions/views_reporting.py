@@ -3,24 +3,28 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from admissions.models import Admission, AdmissionStatus
+from admissions.models import Admission, AdmissionStatus, IntegrityCase, IntegrityCaseKind, IntegrityCaseStatus
 from admissions.services.reporting import (
     allow_late_reporting,
     cancel_for_fraud,
-    decide_force_majeure,
+    decide_integrity_case,
     record_agreement,
     record_reporting,
+    record_withdrawal_statement,
     withdraw_after_admission,
 )
 from policy.reporting import agreement_due, agreement_kind
 from policy.timetable import local_date
 from portal.models import Role
-from portal.permissions import require_role, visible
+from portal.permissions import VIEW, require, require_role, visible
+from portal.uploads import document_response
 from portal.web import perform
 
 
@@ -32,8 +36,10 @@ class DateForm(forms.Form):
 @login_required
 def reporting_list(request):
     require_role(request.user, Role.BASE_OFFICE)
+    pending = IntegrityCase.objects.filter(admission=OuterRef("pk"), status=IntegrityCaseStatus.PENDING)
     admissions = (
         visible(request.user, Admission.objects.all())
+        .annotate(case_pending=Exists(pending))
         .select_related(
             "assessment__application__applicant",
             "assessment__application__campaign",
@@ -57,8 +63,37 @@ def reporting_list(request):
             }
         )
     return render(
-        request, "admissions/reporting/list.html", {"rows": rows, "today": today, "statuses": AdmissionStatus}
+        request,
+        "admissions/reporting/list.html",
+        {"rows": rows, "today": today, "statuses": AdmissionStatus, "statement_form": StatementForm()},
     )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(
+        label=gettext_lazy("放弃原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document = forms.FileField(label=gettext_lazy("本人签字的书面放弃声明（PDF、JPEG 或 PNG）"))
+
+
+@login_required
+@require_POST
+def reporting_statement(request, pk):
+    """The office files a resident's signed statement of giving up the place, for the province."""
+    admission = get_object_or_404(Admission, pk=pk)
+    form = StatementForm(request.POST, request.FILES)
+    data = form.cleaned_data if form.is_valid() else {}
+    perform(
+        request,
+        lambda: record_withdrawal_statement(
+            actor=request.user,
+            admission=admission,
+            statement=data.get("statement", ""),
+            document=data.get("document"),
+        ),
+        success=_("已提交省级管理部门认定；认定前录取不变。"),
+    )
+    return redirect("reporting")
 
 
 def _act(request, pk, action, success):
@@ -108,6 +143,7 @@ def reporting_late(request, pk):
 
 class DecisionForm(forms.Form):
     accepted = forms.BooleanField(label=gettext_lazy("认定为不可抗力"), required=False)
+    returned = forms.BooleanField(label=gettext_lazy("书面声明不予认可（录取不变）"), required=False)
     reason = forms.CharField(label=gettext_lazy("认定理由"), max_length=1000)
 
 
@@ -118,12 +154,12 @@ class FraudForm(forms.Form):
 
 @login_required
 def integrity(request):
-    """The provincial office decides force-majeure claims and cancels admissions for fraud (四(四))."""
+    """The provincial office decides pending integrity cases and cancels admissions for fraud (四(四))."""
     require_role(request.user, Role.PROVINCIAL_OFFICE)
-    claims = visible(request.user, Admission.objects.filter(force_majeure_claimed=True)).select_related(
-        "assessment__application__applicant",
-        "assessment__specialty_base__training_base",
-        "assessment__specialty_base__specialty",
+    cases = visible(request.user, IntegrityCase.objects.filter(status=IntegrityCaseStatus.PENDING)).select_related(
+        "admission__assessment__application__applicant",
+        "admission__assessment__specialty_base__training_base",
+        "admission__assessment__specialty_base__specialty",
     )
     fraud_form = FraudForm(request.POST or None)
     if request.method == "POST" and fraud_form.is_valid():
@@ -146,7 +182,12 @@ def integrity(request):
     return render(
         request,
         "admissions/reporting/integrity.html",
-        {"claims": claims, "fraud_form": fraud_form, "decision_form": DecisionForm()},
+        {
+            "cases": cases,
+            "statement_kind": IntegrityCaseKind.WITHDRAWAL_STATEMENT,
+            "fraud_form": fraud_form,
+            "decision_form": DecisionForm(),
+        },
     )
 
 
@@ -157,10 +198,15 @@ def integrity_decide(request, pk):
     form = DecisionForm(request.POST)
     # An incomplete form is refused by the service with its message ("请写明认定理由").
     data = form.cleaned_data if form.is_valid() else {}
-    reason, accepted = data.get("reason", ""), data.get("accepted", False)
     perform(
         request,
-        lambda: decide_force_majeure(actor=request.user, admission=admission, accepted=accepted, reason=reason),
+        lambda: decide_integrity_case(
+            actor=request.user,
+            admission=admission,
+            force_majeure=data.get("accepted", False),
+            reason=data.get("reason", ""),
+            statement_upheld=not data.get("returned", False),
+        ),
         success=_("已作出认定。"),
     )
     return redirect("integrity")
@@ -169,7 +215,8 @@ def integrity_decide(request, pk):
 @login_required
 @require_POST
 def admission_withdraw(request, pk):
-    """The resident gives up the place (or quits); the rules decide whether a ban follows."""
+    """The resident gives up the place (or quits); the rules decide whether a ban follows. Only the
+    resident may: an office files the resident's signed statement instead (reporting_statement)."""
     admission = get_object_or_404(Admission.objects.select_related("assessment__application__applicant"), pk=pk)
     perform(
         request,
@@ -182,3 +229,17 @@ def admission_withdraw(request, pk):
         success=_("已放弃录取。"),
     )
     return redirect("offers")
+
+
+@login_required
+def integrity_document(request, pk):
+    """A statement an office filed, for that office and the province that decides on it."""
+    require_role(request.user, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
+    case = get_object_or_404(IntegrityCase.objects.select_related("admission"), pk=pk)
+    require(request.user, VIEW, case)
+    if not case.document:
+        raise Http404
+    try:
+        return document_response(case.document, download_name=f"{case.admission.notice_number}-{case.pk}")
+    except FileNotFoundError:
+        raise Http404 from None

@@ -50,7 +50,7 @@ from admissions.services.score_excel import (
 )
 from policy.scoring import TIE_BREAK
 from policy.selectors import current_campaign
-from policy.timetable import assessment_window, window_is_open
+from policy.timetable import assessment_window, invitation_window, local_date, publicity_deadline, window_is_open
 from portal.errors import DomainError
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
@@ -148,6 +148,8 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
         "window_first": first,
         "window_last": last,
         "window_open": window_is_open(first, last),
+        "publicity_deadline": publicity_deadline(campaign, round_number),
+        "publicity_late": local_date() > publicity_deadline(campaign, round_number),
         "unpublished": (
             unpublished_proposals(
                 campaign=campaign, training_base=specialty_base.training_base_id, round_number=round_number
@@ -485,7 +487,8 @@ def round2_invite(request):
             "rows": rows,
             "query": _invite_query(request.GET.urlencode(), page=False),
             "return_query": _invite_query(request.GET.urlencode()),
-            "window_open": window_is_open(campaign.round2_opens, campaign.round2_closes),
+            "window_open": window_is_open(*invitation_window(campaign)),
+            "window": invitation_window(campaign),
             "invitations": sent_invitations(user=user, campaign=campaign)[:100],
             "nav": "invite",
         },

@@ -374,6 +374,8 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
                 assessments.append(
                     Assessment(
                         application=application,
+                        applicant_id=applicant_id,  # COPY bypasses the manager that copies these
+                        campaign=campaign,
                         specialty_base=specialty_base,
                         stage=Stage.QUALIFIED,
                         interview_score=Decimal(rng.randint(600, 990)) / 10,

@@ -63,6 +63,10 @@ class ApplicantFacts:
     dispatch_specialty_code: str = ""
     has_dispatch_letter: bool = False
     sanctions: tuple = ()
+    # The kind (ApplicantType) of a place this person holds outside the rounds in this campaign.
+    direct_entry_kind: str = ""
+    # Proposed for admission or admitted in this campaign, in either round.
+    holds_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,21 +145,57 @@ def applicant_reasons(facts, campaign):
             reasons.append(
                 Reason("二(三)1", _("外单位委托培养采取单位派遣制，不接收以个人名义报考：请上传委托单位的派遣函。"))
             )
-    reasons.extend(sanction_reasons(facts, campaign))
+    reasons.extend(place_reasons(facts, campaign))
     return reasons
+
+
+def place_reasons(facts, campaign):
+    """The reasons that bar the person from taking a place in the rounds at all: asked when it
+    chooses, is invited and again when a base proposes it, since a sanction, an assignment or
+    another place may have come after its choice."""
+    reasons = sanction_reasons(facts, campaign)
+    if facts.direct_entry_kind == ApplicantType.RURAL_ORDER:
+        reasons.append(
+            Reason(
+                "二(三)3",
+                _("已作为农村订单定向免费医学毕业生由省卫生健康委统一安排住培基地，不参加本次招录程序。"),
+            )
+        )
+    elif facts.direct_entry_kind == ApplicantType.PROFESSIONAL_MASTER:
+        reasons.append(Reason("二(三)2", _("已由培训基地以专硕研究生类型录入，不参加本次招录程序。")))
+    if facts.holds_place:
+        reasons.append(
+            Reason(
+                "三(四)1",
+                _("已被拟录取或录取：第二批次只面向未被录取的考生，一人只能占用一个招收名额。"),
+            )
+        )
+    return reasons
+
+
+def ban_last_year(recorded_year, ban_years):
+    """四(四) "3年内不得报名": a ban bars the person at once — the rest of the campaign in which it
+    is recorded — and every campaign up to `ban_years` later (recorded in June 2024, three years
+    run to June 2027 and cover the 2027 campaign, which opens in April)."""
+    return recorded_year + ban_years
+
+
+def ban_covers(recorded_year, campaign_year, ban_years):
+    return recorded_year <= campaign_year <= ban_last_year(recorded_year, ban_years)
 
 
 def sanction_reasons(facts, campaign):
     reasons = []
     for sanction in facts.sanctions:
-        if sanction.kind == SanctionKind.BAN and sanction.campaign_year < campaign.year <= (
-            sanction.campaign_year + campaign.ban_years
-        ):
+        if sanction.kind == SanctionKind.BAN and ban_covers(sanction.campaign_year, campaign.year, campaign.ban_years):
             reasons.append(
                 Reason(
                     "四(四)",
                     _("%(year)s年度录取后无故不报到或退出培训，至%(until)s年度（含）不得报名参加住院医师规范化培训。")
-                    % {"year": sanction.campaign_year, "until": sanction.campaign_year + campaign.ban_years},
+                    % {
+                        "year": sanction.campaign_year,
+                        "until": ban_last_year(sanction.campaign_year, campaign.ban_years),
+                    },
                 )
             )
         if sanction.kind == SanctionKind.CANCELLATION and sanction.campaign_year == campaign.year:

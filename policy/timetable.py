@@ -98,3 +98,15 @@ def assessment_window(campaign, round_number):
     if round_number == 1:
         return campaign.round1_assessment_starts, campaign.round1_assessment_ends
     return campaign.round2_closes + ONE_DAY, campaign.round2_assessment_ends
+
+
+def publicity_deadline(campaign, round_number):
+    """The last day (until 24:00) a round's proposed list may first be published: 三(三)3 for round 1
+    ("5月31日前"), 三(四)3 for round 2 ("6月30日24点前")."""
+    return campaign.round1_publicity_by if round_number == 1 else campaign.round2_publicity_by
+
+
+def invitation_window(campaign):
+    """(first day, last day) of round-2 invitations (三(四)2): they belong to the round-2 assessment,
+    which runs until the round's list is published, not only to the close of self-registration."""
+    return campaign.round2_opens, campaign.round2_publicity_by

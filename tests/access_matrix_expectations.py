@@ -114,7 +114,8 @@ EXPECTATIONS = {
     "offer-adjust": post(OWNER, pk="assessment", specialty_base="@xiehe_surgery"),
     "offer-invitation-accept": post(OWNER, pk="invitation"),
     "offer-invitation-decline": post(OWNER, pk="invitation"),
-    "admission-withdraw": post(OWNER | {BASE_OFFICE}, pk="admission", reason="另有安排"),
+    # Giving up a place is the applicant's own act; an office files a signed statement instead.
+    "admission-withdraw": post(OWNER, pk="admission", reason="另有安排"),
     # The applicant's files and notice: also the staff of the base it chose and its province.
     "applicant-document": Expect(OWNER_AND_STAFF, pk="document"),
     "admission-notice": Expect(OWNER_AND_STAFF),
@@ -141,6 +142,8 @@ EXPECTATIONS = {
     "reporting-record": post({BASE_OFFICE}, pk="admission", day=TODAY),
     "reporting-agreement": post({BASE_OFFICE}, pk="admission", day=TODAY),
     "reporting-late": post({BASE_OFFICE}, pk="admission", day=TODAY, reason="因病"),
+    "reporting-statement": post({BASE_OFFICE}, pk="admission", statement="学员书面放弃"),
+    "integrity-document": Expect({BASE_OFFICE, PROVINCE}, pk="integrity_case"),
     "quota-increases": Expect(OFFICES | PROVINCES),
     "quota-increase-withdraw": post({BASE_OFFICE}, pk="increase"),
     # The provincial office.

@@ -30,6 +30,7 @@ from admissions.models import Admission, Invitation, Objection
 from admissions.services.admission import admit_due
 from admissions.services.entries import enter_professional_master
 from admissions.services.publicity import confirm_offer, handle_objection, raise_objection
+from admissions.services.reporting import record_withdrawal_statement
 from bases.services.brochures import (
     approve_brochure,
     publish_brochure,
@@ -167,6 +168,10 @@ def build_world():
     with at(2026, 5, 13, 0, 30):
         admit_due()
     admission = Admission.objects.get(assessment=assessment)
+    with at(2026, 5, 20, 9):
+        integrity_case = record_withdrawal_statement(
+            actor=office, admission=admission, statement="学员书面放弃", document=SimpleUploadedFile("声明.pdf", PDF)
+        )
     with at(2026, 6, 2, 9):
         invitation = Invitation.objects.create(
             campaign=campaign, specialty_base=xiehe_surgery, applicant=applicant, invited_by=office
@@ -209,6 +214,7 @@ def build_world():
         publicity_entry=entry,
         objection=objection,
         admission=admission,
+        integrity_case=integrity_case,
         invitation=invitation,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,

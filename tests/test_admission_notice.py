@@ -281,11 +281,11 @@ def test_declining_an_invitation_and_no_answer_after_the_window(client, invited)
     with at(2026, 6, 4, 9):
         client.post(reverse("offer-invitation-decline", args=[invited["xiehe"].pk]))
     assert Invitation.objects.get(pk=invited["xiehe"].pk).status == InvitationStatus.DECLINED
-    with at(2026, 6, 16, 9):
+    with at(2026, 7, 1, 9):
         page = client.get(reverse("offers")).content.decode()
         response = client.post(reverse("offer-invitation-accept", args=[invited["tongji"].pk]), follow=True)
     assert "接受</button>" not in page
-    assert "复试邀请只能在第二批次填报期间" in response.content.decode()
+    assert "复试邀请只能在第二批次招录期间" in response.content.decode()
     assert Invitation.objects.get(pk=invited["tongji"].pk).status == InvitationStatus.PENDING
 
 

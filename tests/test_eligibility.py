@@ -65,7 +65,10 @@ ALL_CLAUSES = {
     "二(二)3",
     "二(三)1",
     "二(三)2-3",
+    "二(三)2",
+    "二(三)3",
     "三(二)",
+    "三(四)1",
     "二(四)1",
     "二(四)2",
     "二(四)3",
@@ -450,14 +453,49 @@ CASES = [
         person(edu("2020-06-30", level=DegreeLevel.MASTER), technical_title=TechnicalTitle.INTERMEDIATE),
         at(INTERNAL),
     ),
-    # 四(四) sanctions: a ban bars the ban_years campaigns after the one it was decided in
-    case("sanction/ban-2023/campaign-2023-itself/allowed", person(sanctions=(ban(2023),)), at(INTERNAL), year=2023),
+    # 四(四) sanctions: a ban bars at once — the rest of the campaign it was recorded in — and the
+    # ban_years campaigns after it
+    case(
+        "sanction/ban-2023/campaign-2023-itself/refused",
+        person(sanctions=(ban(2023),)),
+        at(INTERNAL),
+        "四(四)",
+        year=2023,
+    ),
     case("sanction/ban-2023/campaign-2024/refused", person(sanctions=(ban(2023),)), at(INTERNAL), "四(四)", year=2024),
     case("sanction/ban-2023/campaign-2025/refused", person(sanctions=(ban(2023),)), at(INTERNAL), "四(四)", year=2025),
     case("sanction/ban-2023/campaign-2026/refused", person(sanctions=(ban(2023),)), at(INTERNAL), "四(四)"),
     case("sanction/ban-2023/campaign-2027/allowed", person(sanctions=(ban(2023),)), at(INTERNAL), year=2027),
     case("sanction/ban-2022/campaign-2026/allowed", person(sanctions=(ban(2022),)), at(INTERNAL)),
-    case("sanction/ban-2026/campaign-2026-itself/allowed", person(sanctions=(ban(2026),)), at(INTERNAL)),
+    case("sanction/ban-2026/campaign-2026-itself/refused", person(sanctions=(ban(2026),)), at(INTERNAL), "四(四)"),
+    case(
+        "sanction/ban-2026/campaign-2029/refused",
+        person(qualification_category="clinical", sanctions=(ban(2026),)),
+        at(INTERNAL),
+        "四(四)",
+        year=2029,
+    ),
+    case(
+        "sanction/ban-2026/campaign-2030/allowed",
+        person(qualification_category="clinical", sanctions=(ban(2026),)),
+        at(INTERNAL),
+        year=2030,
+    ),
+    # 二(三)2-3: a person entered outside the rounds takes no part in them
+    case(
+        "entry/rural-order-assigned/refused",
+        person(direct_entry_kind=ApplicantType.RURAL_ORDER),
+        at(INTERNAL),
+        "二(三)3",
+    ),
+    case(
+        "entry/professional-master-entered/refused",
+        person(direct_entry_kind=ApplicantType.PROFESSIONAL_MASTER),
+        at(INTERNAL),
+        "二(三)2",
+    ),
+    # 三(四)1: one person, one place — a proposal or admission bars every other choice
+    case("place/already-proposed-or-admitted/refused", person(holds_place=True), at(INTERNAL), "三(四)1"),
     case("sanction/ban-2026/campaign-2027/refused", person(sanctions=(ban(2026),)), at(INTERNAL), "四(四)", year=2027),
     case(
         "sanction/fraud-cancelled-2026/campaign-2026/refused",

@@ -11,7 +11,7 @@ from admissions.services.publicity import confirm_offer
 from admissions.services.reporting import (
     allow_late_reporting,
     cancel_for_fraud,
-    decide_force_majeure,
+    decide_integrity_case,
     disqualify_no_shows,
     record_agreement,
     record_reporting,
@@ -113,11 +113,11 @@ def test_a_force_majeure_claim_waits_for_the_province(admitted, people):
     withdraw_after_admission(actor=applicant.user, admission=admitted, reason="家乡遭遇洪灾", force_majeure=True)
     assert not Sanction.objects.exists()
     with pytest.raises(PermissionDenied):
-        decide_force_majeure(actor=people["xiehe_office"], admission=admitted, accepted=True, reason="同意")
-    decide_force_majeure(actor=people["province"], admission=admitted, accepted=False, reason="证明材料不能证实")
+        decide_integrity_case(actor=people["xiehe_office"], admission=admitted, force_majeure=True, reason="同意")
+    decide_integrity_case(actor=people["province"], admission=admitted, force_majeure=False, reason="证明材料不能证实")
     assert Sanction.objects.get().kind == "ban"
     with pytest.raises(DomainError):
-        decide_force_majeure(actor=people["province"], admission=admitted, accepted=True, reason="再次认定")
+        decide_integrity_case(actor=people["province"], admission=admitted, force_majeure=True, reason="再次认定")
 
 
 def test_fraud_cancels_the_admission(admitted, people):

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from admissions.eligibility import applicant_facts
+from admissions.eligibility import applicant_facts, page_facts
 from admissions.models import (
     Applicant,
     Application,
@@ -27,7 +27,6 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
-from admissions.round_selectors import page_facts
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.invitations import accept_invitation, invite_applicant
@@ -549,9 +548,11 @@ def test_invite_search_lists_only_invitable_applicants_and_invites(client, round
         )
         assert forbidden.status_code == 403
     assert Invitation.objects.get(applicant=free).status == InvitationStatus.PENDING
-    with at(2026, 6, 20, 10):
+    with at(2026, 6, 20, 10):  # invitations run through the round-2 assessment (三(四)2-3)
+        assert "现在不在第二批次招录期间" not in client.get(url).content.decode()
+    with at(2026, 7, 1, 10):
         page = client.get(url).content.decode()
-    assert "现在不在第二批次填报期间，不能发出邀请。" in page
+    assert "现在不在第二批次招录期间，不能发出邀请。" in page
 
 
 def test_invite_filters_and_shortage_specialties_first(client, rounds, world):
@@ -588,9 +589,10 @@ def test_page_facts_match_the_eligibility_facts(rounds, world):
     applicant = applications[0].applicant
     applicant.held_certificate_specialties.add(world["xiehe_internal"].specialty)
     applicants = list(Applicant.objects.filter(pk__in=[a.applicant_id for a in applications]))
-    facts = page_facts(applicants)
+    campaign = world["hubei_campaign"]
+    facts = page_facts(applicants, campaign)
     for each in applicants:
-        assert facts[each.pk] == applicant_facts(Applicant.objects.get(pk=each.pk))
+        assert facts[each.pk] == applicant_facts(Applicant.objects.get(pk=each.pk), campaign)
 
 
 # Query counts ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from admissions.models.assessments import (
     Stage,
 )
 from admissions.models.entries import DirectEntry, EntryStatus
+from admissions.models.integrity import IntegrityCase, IntegrityCaseKind, IntegrityCaseStatus
 from admissions.models.people import (
     Applicant,
     ApplicantDocument,
@@ -43,6 +44,9 @@ __all__ = [
     "EducationRecord",
     "EntryStatus",
     "IdentityDocumentType",
+    "IntegrityCase",
+    "IntegrityCaseKind",
+    "IntegrityCaseStatus",
     "Invitation",
     "InvitationStatus",
     "Objection",

@@ -42,6 +42,14 @@ class AssessmentMode(models.TextChoices):
     VIDEO = "video", _("网络视频")
 
 
+class AssessmentManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.copy_from_application()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Assessment(models.Model):
     """The assessment (考核) of one applicant for one specialty base: its first choice, or another
     specialty base of the same training base when the applicant opted into adjustment (调剂)."""
@@ -56,6 +64,12 @@ class Assessment(models.Model):
     }
 
     application = models.ForeignKey(Application, models.PROTECT, related_name="assessments", verbose_name=_("志愿"))
+    # The application's applicant and campaign, copied when the row is made, because a constraint
+    # sees only its own row: one person holds at most one place in a campaign (三(四)1).
+    applicant = models.ForeignKey(
+        "admissions.Applicant", models.PROTECT, related_name="assessments", editable=False, verbose_name=_("学员")
+    )
+    campaign = models.ForeignKey("policy.Campaign", models.PROTECT, related_name="+", editable=False)
     specialty_base = models.ForeignKey(
         SpecialtyBase, models.PROTECT, related_name="assessments", verbose_name=_("考核专业基地")
     )
@@ -82,6 +96,8 @@ class Assessment(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
+    objects = AssessmentManager()
+
     scope_paths = {"owner": "application__applicant__user_id", **scope_via("specialty_base", SpecialtyBase)}
 
     class Meta:
@@ -89,6 +105,12 @@ class Assessment(models.Model):
         verbose_name_plural = _("考核")
         constraints = [
             models.UniqueConstraint(fields=["application", "specialty_base"], name="one_assessment_per_base"),
+            models.UniqueConstraint(
+                fields=["applicant", "campaign"],
+                condition=Q(stage__in=HOLDING_STAGES),
+                name="one_place_per_applicant_and_campaign",
+                violation_error_message=_("同一考生在本年度只能占用一个招收名额。"),
+            ),
             models.CheckConstraint(
                 condition=Q(interview_score__isnull=True) | Q(interview_score__gte=0, interview_score__lte=100),
                 name="interview_score_0_100",
@@ -102,6 +124,15 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.application.applicant} · {self.specialty_base}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.copy_from_application()
+        super().save(*args, **kwargs)
+
+    def copy_from_application(self):
+        """Set the copied applicant and campaign of a new row; they never change afterwards."""
+        self.applicant_id, self.campaign_id = self.application.applicant_id, self.application.campaign_id
 
 
 class PublicityKind(models.TextChoices):
@@ -220,7 +251,6 @@ class Admission(models.Model):
         _("准予延期报到至"), null=True, blank=True, help_text=_("有正当理由并经培训基地同意")
     )
     status_reason = models.TextField(_("原因"), blank=True)
-    force_majeure_claimed = models.BooleanField(_("申报不可抗力"), default=False)
     notice_file = models.FileField(
         _("录取通知书文件"), storage=private_storage, upload_to="admission/", blank=True, editable=False
     )

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from admissions.models import Applicant, ApplicantDocument, EducationRecord
+from admissions.models import Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
 from policy.choices import ApplicantType
 from policy.eligibility import SELF_REGISTERING
 from policy.identity import InvalidResidentId, parse_identity_document
+from policy.timetable import local_date
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role, User
@@ -117,6 +118,22 @@ def update_profile(*, actor, applicant, **values):
         values.update(dispatch_training_base=None, dispatch_specialty=None)
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        if (
+            id_number
+            and DirectEntry.objects.filter(
+                kind=ApplicantType.RURAL_ORDER,
+                status=EntryStatus.ACTIVE,
+                id_type=id_type,
+                id_number=values.get("id_number", id_number),
+                campaign__year__gte=local_date().year,
+            ).exists()
+        ):
+            raise InvalidInput(
+                _(
+                    "该证件号码已作为农村订单定向免费医学毕业生由省卫生健康委统一安排住培基地，"
+                    "不参加招录程序，不能以其他人员类型注册报名（二(三)3）。"
+                )
+            )
         before = {field: getattr(applicant, field) for field in values}
         for field, value in values.items():
             setattr(applicant, field, value)

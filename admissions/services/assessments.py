@@ -3,11 +3,11 @@ specialty base, the training base's decision under the quota's lock, and adjustm
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.eligibility import check_eligibility
+from admissions.eligibility import check_eligibility, place_refusal
 from admissions.models import Application, ApplicationStatus, Assessment, Opinion, Stage
 from admissions.selectors import places_taken
 from admissions.services.applicants import require_owner
@@ -150,6 +150,9 @@ def decide_admission(*, actor, assessment, admit, reason=""):
         if admit:
             if assessment.interview_score is None or assessment.exam_score is None:
                 raise DomainError(_("面试和专业考试成绩录入后才能决定拟录取。"), status=400, code="no_scores")
+            refusal = place_refusal(assessment.application.applicant, campaign)
+            if refusal:
+                raise DomainError(_("不能拟录取该考生：") + refusal, code="not_placeable")
             quota = Quota.objects.select_for_update().get(campaign=campaign, specialty_base=assessment.specialty_base)
             if places_taken(quota) >= quota.places:
                 raise QuotaFull(
@@ -160,7 +163,15 @@ def decide_admission(*, actor, assessment, admit, reason=""):
         else:
             advance(assessment, Stage.NOT_ADMITTED)
         assessment.decided_by, assessment.decided_at = actor, timezone.now()
-        assessment.save(update_fields=["stage", "decided_by", "decided_at"])
+        try:
+            with transaction.atomic():
+                assessment.save(update_fields=["stage", "decided_by", "decided_at"])
+        except IntegrityError:
+            # one_place_per_applicant_and_campaign: another base proposed the same person meanwhile.
+            raise DomainError(
+                _("不能拟录取该考生：已被其他专业基地拟录取或录取，一人只能占用一个招收名额（三(四)1）。"),
+                code="not_placeable",
+            ) from None
         record_event(
             actor=actor,
             action="assessment.decision",

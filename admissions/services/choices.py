@@ -43,7 +43,8 @@ def _open_round(campaign):
     return round_number
 
 
-def _end(application, status, actor, reason=""):
+def do_end_choice(application, status, actor, reason=""):
+    """End an active choice (changed or withdrawn). The caller holds the lock on the applicant's row."""
     advance(application, status)
     application.ended_at = timezone.now()
     application.save(update_fields=["status", "ended_at"])
@@ -100,7 +101,7 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
             return current
         if current:
             current.applicant = applicant
-            _end(current, ApplicationStatus.CHANGED, actor)
+            do_end_choice(current, ApplicationStatus.CHANGED, actor)
         application = Application.objects.create(
             applicant=applicant, campaign=campaign, round=round_number, specialty_base=specialty_base
         )
@@ -127,5 +128,5 @@ def withdraw_choice(*, actor, application):
     with transaction.atomic():
         Applicant.objects.select_for_update().get(pk=application.applicant_id)
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _end(application, ApplicationStatus.WITHDRAWN, actor)
+        do_end_choice(application, ApplicationStatus.WITHDRAWN, actor)
     return application

@@ -5,8 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from admissions.models import DirectEntry, EntryStatus, IdentityDocumentType
+from admissions.models import (
+    HOLDING_STAGES,
+    Applicant,
+    Application,
+    ApplicationStatus,
+    Assessment,
+    DirectEntry,
+    EntryStatus,
+    IdentityDocumentType,
+)
 from admissions.selectors import places_taken
+from admissions.services.choices import do_end_choice
 from bases.models import Quota
 from policy.choices import ApplicantType
 from policy.entries import professional_master_decision
@@ -14,6 +24,7 @@ from policy.identity import InvalidResidentId, parse_resident_id
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
+from portal.notifications import notify
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
 from portal.uploads import document_extension
@@ -32,9 +43,42 @@ def _check_identity(id_type, id_number):
     return id_number.strip().upper()
 
 
+def _take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
+    """A person entered outside the rounds takes no part in them (二(三)2-3): refused if already
+    holding a place there, and any choice filed meanwhile is withdrawn. Locks the applicant's row
+    first, in `submit_choice`'s order before any quota."""
+    applicant = Applicant.objects.select_for_update().filter(id_type=id_type, id_number=id_number).first()
+    if applicant is None:
+        return
+    if Assessment.objects.filter(applicant=applicant, campaign=campaign, stage__in=HOLDING_STAGES).exists():
+        raise DomainError(
+            _("该人员已在本年度招录中被拟录取或录取，一人只能占用一个招收名额，不能再录入。"), code="holds_place"
+        )
+    label = ApplicantType(kind).label
+    for application in Application.objects.filter(
+        applicant=applicant, campaign=campaign, status=ApplicationStatus.ACTIVE
+    ).select_related("specialty_base"):
+        do_end_choice(
+            application,
+            ApplicationStatus.WITHDRAWN,
+            actor,
+            reason=_("已作为%(kind)s录入，不参加招录") % {"kind": label},
+        )
+        notify(
+            recipient=applicant.user,
+            kind="application.withdrawn",
+            subject=_("志愿已撤回"),
+            body=_("您已作为%(kind)s录入培训基地，不参加本次招录程序，您填报的志愿（%(base)s）已撤回。")
+            % {"kind": label, "base": application.specialty_base},
+        )
+
+
 def _enter(*, actor, quota, kind, person, extra):
     id_number = _check_identity(person["id_type"], person["id_number"])
     with transaction.atomic():
+        _take_out_of_the_rounds(
+            actor=actor, campaign=quota.campaign, id_type=person["id_type"], id_number=id_number, kind=kind
+        )
         quota = (
             Quota.objects.select_for_update(of=("self",))
             .select_related("specialty_base__training_base")

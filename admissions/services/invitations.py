@@ -17,7 +17,7 @@ from admissions.models import (
 )
 from admissions.services.applicants import require_owner
 from admissions.services.choices import WindowClosed
-from policy.timetable import window_is_open
+from policy.timetable import invitation_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
@@ -27,10 +27,11 @@ from portal.states import advance
 
 
 def _require_round2(campaign):
-    if not window_is_open(campaign.round2_opens, campaign.round2_closes):
+    first, last = invitation_window(campaign)
+    if not window_is_open(first, last):
         raise WindowClosed(
-            _("复试邀请只能在第二批次填报期间（%(first)s至%(last)s 24时）进行。")
-            % {"first": f"{campaign.round2_opens:%m月%d日}", "last": f"{campaign.round2_closes:%m月%d日}"}
+            _("复试邀请只能在第二批次招录期间（%(first)s至%(last)s 24时）进行。")
+            % {"first": f"{first:%m月%d日}", "last": f"{last:%m月%d日}"}
         )
 
 

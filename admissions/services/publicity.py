@@ -17,7 +17,7 @@ from admissions.models import (
 )
 from admissions.services.applicants import require_owner
 from policy.calendar import publicity_last_day
-from policy.timetable import end_of_day, local_date
+from policy.timetable import end_of_day, local_date, publicity_deadline
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
@@ -62,6 +62,13 @@ def publish_list(*, actor, campaign, training_base, round_number, just_proposed=
     without being read again."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, training_base)
+    deadline = publicity_deadline(campaign, round_number)
+    if local_date() > deadline:
+        raise DomainError(
+            _("第%(round)s批次拟录取名单须于%(day)s 24时前公示，现已逾期，不能再发布；请联系省级管理部门。")
+            % {"round": round_number, "day": f"{deadline:%Y年%m月%d日}"},
+            code="publicity_deadline_passed",
+        )
     with transaction.atomic():
         assessments = list(just_proposed) + list(
             # of=self: the filter's outer join to the entries cannot be locked (PostgreSQL refuses).

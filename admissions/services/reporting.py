@@ -1,9 +1,12 @@
 """After admission: reporting and the agreement (三(六)); no-shows, withdrawals and fraud (四(四))."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import Admission, AdmissionStatus
+from admissions.models import Admission, AdmissionStatus, IntegrityCase, IntegrityCaseKind, IntegrityCaseStatus
+from admissions.services.applicants import require_owner
 from policy.choices import SanctionKind
 from policy.models import Sanction
 from policy.reporting import agreement_due, disqualified_from
@@ -11,9 +14,10 @@ from policy.timetable import local_date
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
-from portal.notifications import notify
+from portal.notifications import notify, notify_offices
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
+from portal.uploads import document_extension
 
 
 def _locked(admission):
@@ -116,7 +120,9 @@ def allow_late_reporting(*, actor, admission, until, reason):
 
 def disqualify_no_shows(moment=None):
     """The sweep: residents who have not reported two weeks after the deadline (or after an
-    approved later date) lose the place. Idempotent; returns how many it disqualified."""
+    approved later date) lose the place, and the province is asked whether force majeure kept
+    them away (四(四)): a no-show must not fare better than a resident who withdraws honestly.
+    Idempotent; returns how many it disqualified."""
     today = local_date(moment)
     count = 0
     for admission in Admission.objects.filter(status=AdmissionStatus.ADMITTED).select_related(
@@ -132,50 +138,129 @@ def disqualify_no_shows(moment=None):
             if locked.status != AdmissionStatus.ADMITTED:
                 continue
             _move(None, locked, AdmissionStatus.DISQUALIFIED, _("无故逾期2周未报到（四(四)）"))
+            _open_case(
+                locked,
+                IntegrityCaseKind.NO_SHOW,
+                _("报到截止后逾期%(days)s天未报到，已取消培训资格。") % {"days": campaign.no_show_grace_days},
+            )
             notify(
                 recipient=locked.assessment.application.applicant.user,
                 kind="admission.disqualified",
                 subject=_("培训资格已取消"),
-                body=_("您无故逾期2周未报到，按规定取消培训资格。"),
+                body=_(
+                    "您无故逾期2周未报到，按规定取消培训资格。省级管理部门将认定是否属于不可抗力；"
+                    "非不可抗力的，3年内不得报名参加住院医师规范化培训。如有不可抗力证明，请尽快交培训基地。"
+                ),
             )
             count += 1
     return count
 
 
+def _open_case(admission, kind, statement, *, actor=None, document=None):
+    """Ask the province to decide on `admission` (locked by the caller)."""
+    try:
+        with transaction.atomic():
+            case = IntegrityCase.objects.create(
+                admission=admission, kind=kind, statement=statement, opened_by=actor, document=document or ""
+            )
+    except IntegrityError:
+        raise DomainError(_("该学员已有待省级认定的事项，请等待认定结果。"), code="case_pending") from None
+    record_event(actor=actor, action=f"integrity.{kind}", obj=case, reason=statement)
+    notify_offices(
+        province=admission.assessment.application.campaign.province,
+        kind="integrity.pending",
+        subject=_("待认定：%(kind)s") % {"kind": case.get_kind_display()},
+        body=_("%(base)s的录取（编号 %(number)s）待省级认定是否属于不可抗力。")
+        % {"base": admission.assessment.specialty_base, "number": admission.notice_number},
+    )
+    return case
+
+
 def withdraw_after_admission(*, actor, admission, reason, force_majeure=False):
-    """The resident gives up the place after admission (or quits). Without force majeure this bars
-    the person for the campaign's ban years (四(四)); a force-majeure claim waits for the province."""
-    require_owner_or_base(actor, admission)
+    """The resident gives up the place after admission (or quits) — the resident's own act, never an
+    office's. Without force majeure this bars the person for the campaign's ban years (四(四));
+    a force-majeure claim waits for the province."""
+    require_owner(actor, admission.assessment.application.applicant)
     if not reason.strip():
         raise DomainError(_("请写明原因。"), status=400, code="invalid")
     with transaction.atomic():
         admission = _locked(admission)
-        admission.force_majeure_claimed = force_majeure
         _move(actor, admission, AdmissionStatus.WITHDRAWN, reason.strip())
-        if not force_majeure:
+        if force_majeure:
+            _open_case(admission, IntegrityCaseKind.FORCE_MAJEURE_CLAIM, reason.strip(), actor=actor)
+        else:
             _sanction(
                 admission, SanctionKind.BAN, _("录取后非因不可抗力不报到或退出培训：%(reason)s") % {"reason": reason}
             )
     return admission
 
 
-def decide_force_majeure(*, actor, admission, accepted, reason):
+def record_withdrawal_statement(*, actor, admission, statement, document):
+    """The base office files the resident's signed statement of giving up the place. The place is
+    not given up by this: the statement goes to the province, which decides."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, admission)
+    if not statement.strip():
+        raise DomainError(_("请写明学员放弃的原因。"), status=400, code="invalid")
+    if not document:
+        raise DomainError(_("请上传学员本人签字的书面放弃声明。"), status=400, code="invalid")
+    try:
+        document_extension(document)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], status=400, code="invalid_document") from None
+    with transaction.atomic():
+        admission = _locked(admission)
+        if admission.status not in (AdmissionStatus.ADMITTED, AdmissionStatus.REPORTED):
+            raise DomainError(_("该录取已结束，不能再登记放弃声明。"), code="wrong_status")
+        return _open_case(
+            admission, IntegrityCaseKind.WITHDRAWAL_STATEMENT, statement.strip(), actor=actor, document=document
+        )
+
+
+def decide_integrity_case(*, actor, admission, force_majeure, reason, statement_upheld=True):
+    """The province decides the admission's pending case: force majeure (nothing recorded against
+    the person) or a ban. A statement filed by an office is first upheld — the place is then given
+    up by the province's decision — or returned, and the admission stands."""
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, admission)
     if not reason.strip():
         raise DomainError(_("请写明认定理由。"), status=400, code="invalid")
     with transaction.atomic():
         admission = _locked(admission)
-        if admission.status != AdmissionStatus.WITHDRAWN or not admission.force_majeure_claimed:
-            raise DomainError(_("没有待认定的不可抗力申报。"), code="nothing_to_decide")
-        admission.force_majeure_claimed = False
-        admission.save(update_fields=["force_majeure_claimed"])
-        record_event(
-            actor=actor, action="admission.force_majeure", obj=admission, after={"accepted": accepted}, reason=reason
+        case = (
+            IntegrityCase.objects.select_for_update()
+            .filter(admission=admission, status=IntegrityCaseStatus.PENDING)
+            .first()
         )
-        if not accepted:
-            _sanction(admission, SanctionKind.BAN, _("不可抗力理由未获认定：%(reason)s") % {"reason": reason})
-    return admission
+        if case is None:
+            raise DomainError(_("没有待认定的事项。"), code="nothing_to_decide")
+        statement = case.kind == IntegrityCaseKind.WITHDRAWAL_STATEMENT
+        if statement and not statement_upheld:
+            outcome = IntegrityCaseStatus.RETURNED
+        else:
+            outcome = IntegrityCaseStatus.FORCE_MAJEURE if force_majeure else IntegrityCaseStatus.BANNED
+        advance(case, outcome)
+        case.decided_by, case.decided_at, case.decision_reason = actor, timezone.now(), reason.strip()
+        case.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        record_event(
+            actor=actor,
+            action="integrity.decision",
+            obj=case,
+            before={"status": IntegrityCaseStatus.PENDING},
+            after={"status": outcome},
+            reason=reason,
+        )
+        if statement and outcome != IntegrityCaseStatus.RETURNED:
+            _move(actor, admission, AdmissionStatus.WITHDRAWN, case.statement)
+        if outcome == IntegrityCaseStatus.BANNED:
+            _sanction(admission, SanctionKind.BAN, _("非因不可抗力：%(reason)s") % {"reason": reason.strip()})
+        notify(
+            recipient=admission.assessment.application.applicant.user,
+            kind="integrity.decision",
+            subject=_("诚信认定结果：%(outcome)s") % {"outcome": case.get_status_display()},
+            body=reason.strip(),
+        )
+    return case
 
 
 def cancel_for_fraud(*, actor, admission, reason):
@@ -188,10 +273,3 @@ def cancel_for_fraud(*, actor, admission, reason):
         _move(actor, admission, AdmissionStatus.CANCELLED, reason.strip())
         _sanction(admission, SanctionKind.CANCELLATION, reason.strip())
     return admission
-
-
-def require_owner_or_base(actor, admission):
-    if actor.pk == admission.assessment.application.applicant.user_id:
-        return
-    require_role(actor, Role.BASE_OFFICE)
-    require(actor, CHANGE, admission)

@@ -11,12 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admissions.eligibility import place_facts
 from admissions.models import ApplicationStatus, Assessment, PublicityList, Stage
 from admissions.round_selectors import Candidate, rank, unpublished_proposals
 from admissions.selectors import quotas_with_places_taken
 from admissions.services.assessments import _require_assessment_window, decision_message
 from admissions.services.publicity import publish_list
 from bases.models import Quota
+from policy.eligibility import CampaignFacts, place_reasons
 from portal.audit import record_events
 from portal.errors import DomainError
 from portal.models import Role
@@ -34,6 +36,9 @@ CANDIDATE_FIELDS = (
     "exam_score",
     "application__submitted_at",
     "application__applicant__full_name",
+    "application__applicant__id_type",
+    "application__applicant__id_number",
+    "application__applicant__applicant_type",
     "application__applicant__user__id",
     "specialty_base__training_base__name",
     "specialty_base__training_base__province_id",
@@ -88,9 +93,13 @@ def propose_ranked(*, actor, campaign, training_base, round_number, specialty_ba
             quota.specialty_base_id: locked[quota.pk].places - quota.taken
             for quota in quotas_with_places_taken(Quota.objects.filter(pk__in=locked))
         }
+        waiting = [a for a in assessments if a.stage == Stage.QUALIFIED and left.get(a.specialty_base_id, 0) > 0]
+        facts = place_facts([a.application.applicant for a in waiting], campaign)
+        rules = CampaignFacts(year=campaign.year, ban_years=campaign.ban_years)
         by_base = {}
-        for assessment in assessments:
-            if assessment.stage == Stage.QUALIFIED and left.get(assessment.specialty_base_id, 0) > 0:
+        for assessment in waiting:
+            # Passed over, not refused: the office sees why on the candidate's row when it decides.
+            if not place_reasons(facts[assessment.application.applicant_id], rules):
                 by_base.setdefault(assessment.specialty_base_id, []).append(
                     Candidate(assessment.application, assessment)
                 )
