@@ -21,6 +21,11 @@ def quotas_with_places_taken(quotas):
     ).annotate(taken=F("entries_taken") + F("held_taken"))
 
 
+def held_by_quota(quotas):
+    """{quota id: places taken} for a queryset of quotas (registered with bases.services.quotas)."""
+    return dict(quotas_with_places_taken(quotas.order_by()).values_list("pk", "taken"))
+
+
 def places_taken(quota):
     """Call with the quota row locked when the answer decides a write."""
     entries = DirectEntry.objects.filter(quota=quota, status=EntryStatus.ACTIVE).count()

@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
-from bases.services.quotas import change_capacity, set_quota
+from bases.services.quotas import below_held_message, change_capacity, held_places, set_quota
 from portal.admin import AuditedAdmin
 
 
@@ -38,8 +39,24 @@ class SpecialtyBaseAdmin(AuditedAdmin):
             super().save_model(request, obj, form, change)
 
 
+class QuotaAdminForm(forms.ModelForm):
+    class Meta:
+        model = Quota
+        fields = ["campaign", "specialty_base", "places", "interview_weight", "exam_weight"]
+
+    def clean_places(self):
+        # The service checks again under the quota's lock; this turns the usual refusal into a form error.
+        places = self.cleaned_data["places"]
+        if self.instance.pk:
+            held = held_places(Quota.objects.filter(pk=self.instance.pk)).get(self.instance.pk, 0)
+            if places < held:
+                raise forms.ValidationError(below_held_message(places, held))
+        return places
+
+
 @admin.register(Quota)
 class QuotaAdmin(admin.ModelAdmin):
+    form = QuotaAdminForm
     list_display = ["specialty_base", "campaign", "places", "capacity"]
     list_filter = ["campaign", "specialty_base__training_base"]
     list_select_related = ["campaign", "specialty_base__training_base", "specialty_base__specialty"]

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
 from bases.selectors import plan_rows
-from bases.services.quotas import change_capacity, set_quota
+from bases.services.quotas import below_held_message, change_capacity, held_places, set_quota
 from policy.models import Campaign
 from portal.audit import record_event
 from portal.errors import DomainError
@@ -145,6 +145,8 @@ class _Catalogue:
             for sb in SpecialtyBase.objects.filter(training_base__province_id=province_id)
         }
         self.quotas = {quota.specialty_base_id: quota for quota in Quota.objects.filter(campaign=campaign)}
+        held = held_places(Quota.objects.filter(campaign=campaign))
+        self.held = {quota.specialty_base_id: held.get(quota.pk, 0) for quota in self.quotas.values()}
         self.other_campaigns_places = dict(
             Quota.objects.filter(specialty_base__training_base__province_id=province_id)
             .exclude(campaign=campaign)
@@ -204,6 +206,9 @@ def _check(raw_rows, catalogue):
             else:
                 seen[key] = number
                 specialty_base = catalogue.specialty_bases.get(key)
+                held = catalogue.held.get(specialty_base.pk, 0) if specialty_base else 0
+                if places is not None and places < held:
+                    fail("%(text)s", text=below_held_message(places, held))
                 fixed = catalogue.other_campaigns_places.get(specialty_base.pk, 0) if specialty_base else 0
                 if capacity is not None and capacity < fixed:
                     fail(

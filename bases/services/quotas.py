@@ -15,6 +15,38 @@ class QuotaExceedsCapacity(DomainError):
     code = "quota_exceeds_capacity"
 
 
+class QuotaBelowHeld(DomainError):
+    code = "quota_below_held"
+
+
+# How many places of a quota are held by what another app records — proposals, admissions, entries
+# outside the rounds. That app registers its count when Django starts (AppConfig.ready): it
+# imports this one, so this one cannot import it.
+_held_counters = []
+
+
+def register_held_places(counter):
+    """`counter(quotas)` answers {quota id: places held} for a queryset of quotas."""
+    _held_counters.append(counter)
+
+
+def held_places(quotas):
+    """{quota id: places held} for a queryset of quotas. Lock the quotas first when the answer
+    decides a write: whatever takes a place counts under the same lock."""
+    held = {}
+    for counter in _held_counters:
+        for pk, count in counter(quotas).items():
+            held[pk] = held.get(pk, 0) + count
+    return held
+
+
+def below_held_message(places, held):
+    return _("招收计划 %(places)s 人，少于已占用的 %(held)s 人（拟录取、录取及专硕与订单定向录入），不能调减") % {
+        "places": places,
+        "held": held,
+    }
+
+
 def _quota_state(quota):
     return {"places": quota.places, "capacity": quota.capacity} if quota else None
 
@@ -37,6 +69,10 @@ def set_quota(*, actor, campaign, specialty_base, places, reason=""):
             quota = Quota(campaign=campaign, specialty_base=specialty_base)
         elif before == {"places": places, "capacity": specialty_base.capacity}:
             return quota
+        elif places < quota.places:
+            held = held_places(Quota.objects.filter(pk=quota.pk)).get(quota.pk, 0)
+            if places < held:
+                raise QuotaBelowHeld(f"{specialty_base}：{below_held_message(places, held)}。")
         quota.places = places
         quota.capacity = specialty_base.capacity
         quota.save()
