@@ -42,6 +42,7 @@ from admissions.round_selectors import RANKED_STAGES
 from admissions.round_serializers import (
     AdjustmentInputSerializer,
     AssessmentSerializer,
+    CloseDuplicatesInputSerializer,
     ConfirmInputSerializer,
     DecisionInputSerializer,
     HandleObjectionInputSerializer,
@@ -66,7 +67,13 @@ from admissions.services.assessments import (
     review_qualification,
 )
 from admissions.services.invitations import accept_invitation, decline_invitation, invite_applicant
-from admissions.services.publicity import confirm_offer, handle_objection, publish_list, raise_objection
+from admissions.services.publicity import (
+    close_duplicate_objections,
+    confirm_offer,
+    handle_objection,
+    publish_list,
+    raise_objection,
+)
 from admissions.services.round_close import propose_ranked
 from bases.models import Quota, SpecialtyBase
 from bases.serializers import ApiErrorSerializer
@@ -493,6 +500,29 @@ class ObjectionHandle(APIView):
             actor=request.user, objection=objection, sustained=data["sustained"], note=data["note"]
         )
         return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data)
+
+
+class ObjectionCloseDuplicates(APIView):
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="把重复异议作为已处理异议的重复一并关闭",
+        description="培训基地招收办公室：所选异议须针对同一考生、尚未处理；它们得到与该异议相同的处理结果和同一处理说明，"
+        "每条各记一条审计记录。该异议尚未处理返回 409。",
+        request=CloseDuplicatesInputSerializer,
+        responses={200: ObjectionSerializer(many=True), **ERRORS},
+    )
+    def post(self, request, pk):
+        original = get_object_or_404(_objections(), pk=pk)
+        require(request.user, VIEW, original)
+        data = validated(CloseDuplicatesInputSerializer, request)
+        duplicates = list(visible(request.user, _objections()).filter(pk__in=data["duplicates"]))
+        if len(duplicates) != len(set(data["duplicates"])):
+            raise NotFound(_("找不到所选的部分异议。"))
+        closed = close_duplicate_objections(
+            actor=request.user, original=original, duplicates=duplicates, note=data["note"]
+        )
+        rows = _objections().filter(pk__in=[o.pk for o in closed]).order_by("pk")
+        return Response(ObjectionSerializer(rows, many=True).data)
 
 
 # --- Round-2 invitations (staff) -----------------------------------------------------------------

@@ -42,6 +42,11 @@ urlpatterns += [
     ),
     path("objections/", api_rounds.ObjectionList.as_view(), name="api-objections"),
     path("objections/<int:pk>/handle/", api_rounds.ObjectionHandle.as_view(), name="api-objection-handle"),
+    path(
+        "objections/<int:pk>/close-duplicates/",
+        api_rounds.ObjectionCloseDuplicates.as_view(),
+        name="api-objection-close-duplicates",
+    ),
     path("invitations/", api_rounds.InvitationList.as_view(), name="api-invitations"),
     path("me/assessments/", api_rounds.MyAssessments.as_view(), name="api-my-assessments"),
     path(

@@ -131,3 +131,19 @@ class InviteForm(forms.Form):
     applicant = forms.IntegerField(widget=forms.HiddenInput)
     specialty_base = forms.IntegerField(widget=forms.HiddenInput)
     message = forms.CharField(label=_("邀请说明"), required=False, max_length=500)
+
+
+class DuplicateObjectionsForm(forms.Form):
+    duplicate = forms.TypedMultipleChoiceField(
+        label=_("重复的异议"), coerce=int, error_messages={"required": _("请选择要一并处理的重复异议。")}
+    )
+    note = forms.CharField(
+        label=_("处理情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请写明处理情况。")},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [(pk, pk) for pk in choices]

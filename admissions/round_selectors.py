@@ -18,6 +18,7 @@ from admissions.models import (
     Invitation,
     InvitationStatus,
     Objection,
+    ObjectionStatus,
     PublicityEntry,
     PublicityList,
     Stage,
@@ -27,7 +28,7 @@ from bases.models import Quota, SpecialtyBase
 from policy.eligibility import decide
 from policy.models import Campaign
 from policy.scoring import composite, rank_key
-from portal.permissions import visible
+from portal.permissions import CHANGE, visible
 
 # Stages of candidates still in the competition: they are ranked once both scores are in.
 RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
@@ -249,6 +250,20 @@ def office_publicity_lists(*, user, campaign):
         .select_related("training_base", "published_by")
         .prefetch_related(Prefetch("entries", queryset=entries.order_by("assessment__specialty_base__specialty__code")))
         .order_by("-published_at", "-pk")
+    )
+
+
+def open_objections_of_entry(*, user, objection):
+    """The open objections, other than `objection`, about the same listed candidate (on any of its
+    lists) that `user` may handle: those that may be closed as its repeats."""
+    return list(
+        visible(
+            user,
+            Objection.objects.filter(entry__assessment_id=objection.entry.assessment_id, status=ObjectionStatus.OPEN),
+            CHANGE,
+        )
+        .exclude(pk=objection.pk)
+        .order_by("raised_at", "pk")
     )
 
 

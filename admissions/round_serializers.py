@@ -371,6 +371,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "status_label",
             "handled_at",
             "handling_note",
+            "duplicate_of",
         ]
         read_only_fields = fields
 
@@ -378,6 +379,16 @@ class ObjectionSerializer(serializers.ModelSerializer):
 class HandleObjectionInputSerializer(serializers.Serializer):
     sustained = serializers.BooleanField(help_text="true：异议成立，取消该考生的拟录取并发布变更公示")
     note = serializers.CharField(help_text="处理情况")
+
+
+class CloseDuplicatesInputSerializer(serializers.Serializer):
+    duplicates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=200,
+        help_text="针对同一考生、尚未处理的重复异议的编号",
+    )
+    note = serializers.CharField(max_length=2000, help_text="处理情况")
 
 
 # --- Round-2 invitations -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("office/rounds/assessments/<int:pk>/decision/", views.round_decision, name="round-decision"),
     path("office/publicity/", views.publicity_manage, name="publicity-manage"),
     path("office/publicity/objections/<int:pk>/handle/", views.objection_handle, name="objection-handle"),
+    path("office/publicity/objections/<int:pk>/duplicates/", views.objection_duplicates, name="objection-duplicates"),
     path("office/round2/invite/", views.round2_invite, name="round2-invite"),
     path("office/round2/invite/send/", views.round2_invite_send, name="round2-invite-send"),
 ]

@@ -16,9 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from admissions.models import Applicant, Application, Assessment, Objection
+from admissions.models import Applicant, Application, Assessment, Objection, ObjectionStatus
 from admissions.round_forms import (
     DecisionForm,
+    DuplicateObjectionsForm,
     InviteForm,
     InviteSearchForm,
     ObjectionHandlingForm,
@@ -32,13 +33,14 @@ from admissions.round_selectors import (
     invite_rows,
     office_publicity_lists,
     office_quotas,
+    open_objections_of_entry,
     sent_invitations,
     specialty_base_of,
     unpublished_proposals,
 )
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.invitations import invite_applicant
-from admissions.services.publicity import handle_objection, is_public, publish_list
+from admissions.services.publicity import close_duplicate_objections, handle_objection, is_public, publish_list
 from admissions.services.round_close import propose_ranked
 from admissions.services.score_excel import (
     MAX_FILE_BYTES,
@@ -411,6 +413,8 @@ def publicity_manage(request):
     lists = list(office_publicity_lists(user=request.user, campaign=campaign))
     for publicity_list in lists:
         publicity_list.is_open = is_public(publicity_list)
+        for entry in publicity_list.entries.all():
+            entry.open_objections = [o for o in entry.objections.all() if o.status == ObjectionStatus.OPEN]
     return render(
         request,
         "admissions/rounds/publicity.html",
@@ -437,6 +441,29 @@ def objection_handle(request, pk):
     else:
         messages.error(request, _first_error(form))
     return redirect(reverse("publicity-manage") + f"#objection-{objection.pk}")
+
+
+@login_required
+@require_POST
+def objection_duplicates(request, pk):
+    """Close the selected open objections as repeats of objection `pk`, which the office handled."""
+    require_role(request.user, Role.BASE_OFFICE)
+    original = get_object_or_404(Objection, pk=pk)
+    require(request.user, CHANGE, original)
+    candidates = open_objections_of_entry(user=request.user, objection=original)
+    form = DuplicateObjectionsForm(request.POST, choices=[o.pk for o in candidates])
+    if form.is_valid():
+        chosen = [o for o in candidates if o.pk in form.cleaned_data["duplicate"]]
+        perform(
+            request,
+            lambda: close_duplicate_objections(
+                actor=request.user, original=original, duplicates=chosen, note=form.cleaned_data["note"]
+            ),
+            success=_("已将 %(count)s 条重复异议一并处理。") % {"count": len(chosen)},
+        )
+    else:
+        messages.error(request, _first_error(form))
+    return redirect(reverse("publicity-manage") + f"#objection-{original.pk}")
 
 
 # Round 2 invitations -----------------------------------------------------------------------------

@@ -136,6 +136,7 @@ EXPECTATIONS = {
     "round-propose-ranked": post({BASE_OFFICE}, specialty_base="@xiehe_internal"),
     "publicity-manage": Expect(OFFICES),
     "objection-handle": post({BASE_OFFICE}, pk="objection", outcome="dismiss", note="经核实不成立"),
+    "objection-duplicates": post({BASE_OFFICE}, pk="objection", duplicate="@objection", note="重复"),
     "round2-invite": Expect(OFFICES),
     "round2-invite-send": post({BASE_OFFICE}, applicant="@other_applicant_record", specialty_base="@xiehe_internal"),
     "reporting": Expect(OFFICES),
@@ -213,6 +214,7 @@ EXPECTATIONS = {
     "api-application-qualification": post(ASSESSORS, pk="application", passed=True),
     "api-publicity-entry-objections": post(SIGNED_IN, pk="publicity_entry", contact="13900001111", text="学历存疑"),
     "api-objection-handle": post({BASE_OFFICE}, pk="objection", sustained=False, note="经核实不成立"),
+    "api-objection-close-duplicates": post({BASE_OFFICE}, pk="objection", duplicates=["@objection"], note="重复"),
 }
 
 

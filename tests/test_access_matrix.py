@@ -241,6 +241,8 @@ def _argument(world, name):
 
 
 def _value(world, value):
+    if isinstance(value, list):
+        return [_value(world, item) for item in value]
     if isinstance(value, str) and value.startswith("@"):
         found = world[value[1:]]
         return found if isinstance(found, str) else found.pk

@@ -203,6 +203,15 @@ class Objection(models.Model):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     handling_note = models.TextField(_("处理情况"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("与之重复的异议"),
+        help_text=_("作为重复异议一并处理时，指向已处理的那条异议"),
+    )
 
     scope_paths = {"owner": "raised_by_id", **scope_via("entry", PublicityEntry)}
 
@@ -210,6 +219,7 @@ class Objection(models.Model):
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
         ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["raised_by", "raised_at"])]
 
     def __str__(self):
         return self.text[:40]

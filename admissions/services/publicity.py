@@ -17,10 +17,11 @@ from admissions.models import (
 )
 from admissions.services.applicants import require_owner
 from policy.calendar import publicity_last_day
-from policy.timetable import end_of_day, local_date, publicity_deadline
+from policy.objections import normalized, objection_refusal
+from policy.timetable import end_of_day, local_date, publicity_deadline, start_of_day
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify, notify_many
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -104,16 +105,82 @@ def publish_list(*, actor, campaign, training_base, round_number, just_proposed=
 
 
 def raise_objection(*, actor, entry, contact, text):
-    """Anyone signed in may object to a listed candidate while the list is public."""
+    """Anyone signed in may object to a listed candidate while the list is public, within the
+    limits of policy.objections: a few per candidate, a score a day, no identical repeats."""
     if not actor.is_authenticated:
         raise DomainError(_("请登录后提出异议。"), status=403, code="login")
     if not contact.strip() or not text.strip():
         raise DomainError(_("请填写联系方式和异议内容。"), status=400, code="invalid")
     if not is_public(entry.publicity_list):
         raise DomainError(_("公示期已结束，不能再提出异议。"), code="publicity_ended")
-    objection = Objection.objects.create(entry=entry, raised_by=actor, contact=contact.strip(), text=text.strip())
-    record_event(actor=actor, action="objection.raise", obj=objection, after={"entry": entry.pk})
+    text = text.strip()
+    with transaction.atomic():
+        # One user's objections queue on its row, so two at once cannot both pass the limits.
+        User.objects.select_for_update().get(pk=actor.pk)
+        mine = Objection.objects.filter(raised_by=actor)
+        on_entry = [normalized(earlier) for earlier in mine.filter(entry=entry).values_list("text", flat=True)]
+        refusal = objection_refusal(
+            on_entry=len(on_entry),
+            today=mine.filter(raised_at__gte=start_of_day(local_date())).count(),
+            repeats=normalized(text) in on_entry,
+        )
+        if refusal:
+            code = "duplicate" if normalized(text) in on_entry else "objection_limit"
+            raise DomainError(refusal, status=409 if code == "duplicate" else 429, code=code)
+        objection = Objection.objects.create(entry=entry, raised_by=actor, contact=contact.strip(), text=text)
+        record_event(actor=actor, action="objection.raise", obj=objection, after={"entry": entry.pk})
     return objection
+
+
+def close_duplicate_objections(*, actor, original, duplicates, note):
+    """The base office closes open objections that repeat one it has handled, with the same
+    outcome and one note: one audit event per objection closed."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, original)
+    if not note.strip():
+        raise DomainError(_("请写明处理情况。"), status=400, code="invalid")
+    if not duplicates:
+        raise DomainError(_("请选择要一并处理的重复异议。"), status=400, code="invalid")
+    for duplicate in duplicates:
+        require(actor, CHANGE, duplicate)
+    with transaction.atomic():
+        original = Objection.objects.select_for_update(of=("self",)).select_related("entry").get(pk=original.pk)
+        if original.status == ObjectionStatus.OPEN:
+            raise DomainError(_("请先处理作为依据的那条异议。"), code="original_open")
+        locked = list(
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("entry")
+            .filter(pk__in=[d.pk for d in duplicates])
+            .exclude(pk=original.pk)
+        )
+        if len(locked) != len({d.pk for d in duplicates} - {original.pk}):
+            raise DomainError(_("不能把一条异议作为其自身的重复处理。"), status=400, code="invalid")
+        now = timezone.now()
+        reason = _("与第%(number)s号异议重复：%(note)s") % {"number": original.pk, "note": note.strip()}
+        for objection in locked:
+            if objection.status != ObjectionStatus.OPEN:
+                raise DomainError(
+                    _("第%(number)s号异议已处理，不能再作为重复异议关闭。") % {"number": objection.pk}, code="handled"
+                )
+            # The outcome is the original's, so it must be about the same candidate.
+            if objection.entry.assessment_id != original.entry.assessment_id:
+                raise DomainError(
+                    _("第%(number)s号异议针对的是其他考生，不能作为重复异议关闭。") % {"number": objection.pk},
+                    status=400,
+                    code="invalid",
+                )
+            advance(objection, original.status)
+            objection.handled_by, objection.handled_at, objection.handling_note = actor, now, reason
+            objection.duplicate_of = original
+            objection.save(update_fields=["status", "handled_by", "handled_at", "handling_note", "duplicate_of"])
+            record_event(
+                actor=actor,
+                action=f"objection.{objection.status}",
+                obj=objection,
+                after={"duplicate_of": original.pk},
+                reason=reason,
+            )
+    return locked
 
 
 def handle_objection(*, actor, objection, sustained, note):
