@@ -15,6 +15,7 @@ from bases.models import Quota
 from policy.identity import make_resident_id
 from portal.audit import record_event
 from portal.models import Role, User
+from portal.pdf import blank_pdf
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "子浩宇轩欣怡一诺梓涵思雨博文佳琪俊杰雅静明哲晓婷志强丽娜文静建华"
@@ -87,7 +88,7 @@ def _person(rng, number):
     }
 
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF = blank_pdf()
 
 
 def complete_demo_applicant(user, *, full_name="张明", number=357, mobile="13871234567"):

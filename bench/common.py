@@ -222,8 +222,6 @@ class Timer:
 
 # --- applicants --------------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 def complete_profiles(applicants, *, year):
     """Give each applicant of the queryset `applicants`, in bulk, what `submit_choice` requires:
@@ -236,6 +234,7 @@ def complete_profiles(applicants, *, year):
 
     from admissions.models import ApplicantDocument, DocumentKind, EducationRecord
     from policy.choices import DegreeLevel, MajorCategory
+    from portal.pdf import blank_pdf
     from portal.uploads import private_storage
 
     applicants.filter(declares_fit=False).update(declares_fit=True)
@@ -256,12 +255,13 @@ def complete_profiles(applicants, *, year):
     )
     without_documents = list(applicants.filter(documents__isnull=True).values_list("pk", flat=True))
     if without_documents:
-        stored = private_storage.save("applicantdocument/bench.pdf", ContentFile(PDF))
+        pdf = blank_pdf()
+        stored = private_storage.save("applicantdocument/bench.pdf", ContentFile(pdf))
         kinds = [DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.DIPLOMA]
         insert_rows(
             ApplicantDocument,
             (
-                ApplicantDocument(applicant_id=pk, kind=kind, file=stored, original_name="bench.pdf", size=len(PDF))
+                ApplicantDocument(applicant_id=pk, kind=kind, file=stored, original_name="bench.pdf", size=len(pdf))
                 for pk in without_documents
                 for kind in kinds
             ),

@@ -1,18 +1,25 @@
 """API plumbing shared by every app: domain errors (and constraint violations, as 409s) become 4xx
 answers with the user's message."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.validators import ProhibitNullCharactersValidator
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from portal.context_processors import site
 from portal.errors import USER_ERRORS, user_error
+from portal.parsers import BodyTooLarge, body_too_large_message
 from portal.web import parse_id
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge(body_too_large_message())
     if isinstance(exc, USER_ERRORS):
         exc = user_error(exc)
         body = {"detail": exc.message, "code": exc.code}
@@ -25,7 +32,12 @@ def api_exception_handler(exc, context):
         if getattr(exc, "errors", None):
             body["errors"] = [str(error) for error in exc.errors]
         return Response(body, status=exc.status)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    # DRF's own refusals (a body it cannot parse, a method not allowed …) in the same {detail, code} shape.
+    detail = getattr(exc, "detail", None)
+    if response is not None and isinstance(response.data, dict) and isinstance(detail, str):
+        response.data.setdefault("code", getattr(detail, "code", None) or "invalid")
+    return response
 
 
 # Query parameters are read by hand (they filter, they are not a resource); what the database
@@ -64,6 +76,17 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
     return page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON for the API, the site's own page for a browser. The page is rendered
+    without the request's context processors, since the failure may be the database they read
+    (the signed-in user, the messages)."""
+    detail = _("服务器暂时无法处理您的请求，您的数据没有丢失。请稍后重试；如果问题持续，请联系省级管理部门。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": "server_error"}, status=500)
+    page = loader.get_template("500.html").render({"site_name": site(request)["site_name"], "detail": detail})
+    return HttpResponseServerError(page)
 
 
 # --- The schema: what every operation may answer besides its own responses ------------------------

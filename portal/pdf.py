@@ -11,6 +11,7 @@ stylesheets are read from the static files by name.
 """
 
 import hashlib
+import io
 import logging
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from pypdf import PdfWriter
 
 from portal.throttling import CACHE_ERRORS
 
@@ -119,3 +121,13 @@ def _cache_call(method, *args):
     except CACHE_ERRORS as error:
         logger.warning("PDF cache unavailable: %s", type(error).__name__)
         return None
+
+
+def blank_pdf(width=595, height=842):
+    """A valid one-page PDF with nothing on it (an A4 page by default): the stand-in document of
+    the demo data and the benches, which passes the upload checks as a real scan would."""
+    writer = PdfWriter()
+    writer.add_blank_page(width, height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -31,3 +31,4 @@ urlpatterns = [
 ]
 
 handler404 = "portal.api.not_found"
+handler500 = "portal.api.server_error"

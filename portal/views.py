@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bases.selectors import public_province
 from policy.selectors import current_campaign
 from policy.timetable import phase_at, steps
+from portal.health import broker_state, database_answers
 from portal.notifications import mark_read
 
 
@@ -33,4 +34,11 @@ def notification_mark_read(request):
 
 
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer: 503 when the database does not answer. The broker's state is reported
+    and never fails the check — pages and saved choices work without it, and the resend sweep
+    queues whatever could not be sent."""
+    database = "ok" if database_answers() else "unavailable"
+    return JsonResponse(
+        {"status": "ok" if database == "ok" else "unavailable", "database": database, "broker": broker_state()},
+        status=200 if database == "ok" else 503,
+    )

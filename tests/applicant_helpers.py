@@ -1,14 +1,25 @@
 """A complete applicant, ready to choose: profile, education, documents."""
 
 import datetime
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from admissions.services.applicants import add_education, register_applicant, update_profile, upload_document
 from policy.identity import make_resident_id
+from portal.pdf import blank_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = blank_pdf(200, 200)
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def complete_applicant(

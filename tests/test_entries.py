@@ -17,9 +17,8 @@ from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError
 from portal.models import AuditEvent
+from tests.applicant_helpers import PDF
 from tests.concurrency import run_together
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def person(n=1):

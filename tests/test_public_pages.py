@@ -111,4 +111,4 @@ def test_api_schema_and_docs_are_served_without_a_cdn(client, db):
 
 
 def test_healthz(client, db):
-    assert client.get("/healthz").content == b"ok"
+    assert client.get("/healthz").json()["status"] == "ok"
