@@ -2,26 +2,27 @@ from celery import shared_task
 
 from admissions.services import reporting
 from admissions.services.admission import admit_due, store_notice
+from portal.queueing import run_sweep
 
 
-@shared_task(acks_late=True)
-def admit_due_candidates():
+@shared_task(bind=True, acks_late=True)
+def admit_due_candidates(self):
     """Idempotent: a second run, or two workers at once, admit nobody twice (row lock, stage check)."""
-    return admit_due()
+    return run_sweep(self, admit_due)
 
 
-@shared_task(acks_late=True)
-def disqualify_no_shows():
+@shared_task(bind=True, acks_late=True)
+def disqualify_no_shows(self):
     """Idempotent: a resident is disqualified once; a second run finds nobody left to disqualify."""
-    return reporting.disqualify_no_shows()
+    return run_sweep(self, reporting.disqualify_no_shows)
 
 
-@shared_task(acks_late=True)
-def send_reminders():
+@shared_task(bind=True, acks_late=True)
+def send_reminders(self):
     """Idempotent: every reminder has a dedupe key, so a second delivery sends nothing more."""
     from admissions import reminders
 
-    return reminders.send_reminders()
+    return run_sweep(self, reminders.send_reminders)
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,7 @@ or hides that change: the row that says what is still to be done stays, and a sw
 import logging
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -22,3 +23,16 @@ def _enqueue(task, args):
         task.delay(*args)
     except OperationalError as error:
         logger.warning("Broker unreachable, %s%r not queued (a sweep queues it again): %s", task.name, args, error)
+
+
+def run_sweep(task, sweep):
+    """Run `sweep()` for the Celery task `task`. A sweep commits item by item and skips what is
+    done, so when the soft time limit stops it (see CELERY_TASK_SOFT_TIME_LIMIT) the task queues
+    itself again to carry on, rather than run past the broker's visibility timeout and be
+    delivered a second time while still running."""
+    try:
+        return sweep()
+    except SoftTimeLimitExceeded:
+        logger.warning("%s stopped by its time limit; carrying on in a new task", task.name)
+        _enqueue(task, ())
+        return None

@@ -175,10 +175,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down a page that queues a task on commit waits this long, not the system's minutes.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECT_TIMEOUT", "2"))
+# A task a killed worker took and never acknowledged goes back to the queue once it has been out
+# this long: every running worker looks for such tasks every 10 s, so it runs again within about
+# five minutes, whether or not a worker restarts and whether or not beat runs. Tasks are stopped
+# before they have run that long (the time limits below), so no task is delivered a second time
+# while it still runs; the sweeps carry on in a fresh task where the limit stopped them.
+TASK_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))
+CELERY_TASK_SOFT_TIME_LIMIT = TASK_VISIBILITY_TIMEOUT * 4 // 5
+CELERY_TASK_TIME_LIMIT = TASK_VISIBILITY_TIMEOUT * 9 // 10
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task a killed worker took and never acknowledged goes back to the queue after this long; a
-    # task still running by then is delivered a second time, which an idempotent task shrugs off.
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
 # One quick retry, then the page gives up on the broker: the message stays unsent on its row and

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.models import Notification
 from portal.notifications import TEXTABLE, mobile_of, unsent
 from portal.privacy import mask_phone
+from portal.queueing import run_sweep
 from portal.sms import TRANSIENT_ERRORS, send_sms
 
 logger = logging.getLogger(__name__)
@@ -85,16 +86,19 @@ def sms_notification(notification_id):
     return True
 
 
-@shared_task(acks_late=True)
-def resend_unsent_notifications():
+@shared_task(bind=True, acks_late=True)
+def resend_unsent_notifications(self):
     """Queue again the copies that have not gone out ten minutes on (the broker was down when the
     change was saved, or the retries ran out); after two days a copy is given up.
 
     Idempotent: the tasks it queues send each copy once, so a copy queued twice goes out once.
     Returns (e-mails queued, text messages queued).
     """
-    unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
-    return _queue(unmailed, untexted)
+    def sweep():
+        unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
+        return _queue(unmailed, untexted)
+
+    return run_sweep(self, sweep)
 
 
 @shared_task(acks_late=True)
