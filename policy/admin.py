@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from policy.models import Campaign, Sanction, WorkingDayOverride
+from policy.models import CalendarYear, Campaign, Sanction, WorkingDayOverride
 from portal.admin import AuditedAdmin
 
 
@@ -11,10 +11,20 @@ class CampaignAdmin(AuditedAdmin):
     filter_horizontal = ["shortage_specialties"]
 
 
-@admin.register(WorkingDayOverride)
-class WorkingDayOverrideAdmin(AuditedAdmin):
-    list_display = ["date", "is_working_day", "note"]
-    date_hierarchy = "date"
+class WorkingDayOverrideInline(admin.TabularInline):
+    model = WorkingDayOverride
+    extra = 0
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedAdmin):
+    """The State Council's list for a year the package lacks is entered here (no province); the
+    provincial offices enter their own at /province/calendar/."""
+
+    list_display = ["year", "province", "declared_complete_at", "declared_by"]
+    list_filter = ["province"]
+    readonly_fields = ["declared_by"]
+    inlines = [WorkingDayOverrideInline]
 
 
 @admin.register(Sanction)

@@ -1,7 +1,9 @@
 from itertools import pairwise
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,21 +80,63 @@ class Campaign(models.Model):
                 )
 
 
-class WorkingDayOverride(models.Model):
-    """A day whose status the provincial office sets by hand.
+class CalendarYear(models.Model):
+    """One year's holidays and make-up workdays (调休) as entered for a province, or, without a
+    province, the State Council's list that every province follows unless it enters its own days.
 
-    Used for a year the chinese-calendar package does not know yet (enter every holiday and
-    make-up workday of that year from the State Council's notice) or to correct a single day.
+    A year the chinese-calendar package does not know is known only once its office declares it
+    complete: until then every working-day question about it is refused, never answered with a
+    Monday-to-Friday guess (a guessed publicity period could end a day early).
     """
 
-    date = models.DateField(_("日期"), unique=True)
+    province = models.ForeignKey(
+        "bases.Province",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("省份"),
+        help_text=_("空：国务院办公厅公布的全国安排"),
+    )
+    year = models.PositiveIntegerField(_("年度"))
+    declared_complete_at = models.DateTimeField(_("确认完整时间"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("确认人")
+    )
+
+    scope_paths = {"province": "province_id"}
+
+    class Meta:
+        verbose_name = _("年度工作日安排")
+        verbose_name_plural = _("年度工作日安排")
+        ordering = ["-year", "province"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="one_calendar_per_province_and_year"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(province__isnull=True), name="one_national_calendar_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.province or _('全国')}"
+
+
+class WorkingDayOverride(models.Model):
+    """A day of a CalendarYear that is not as the week would have it: a holiday on a weekday, or a
+    make-up workday on a weekend (or a correction of the package's answer)."""
+
+    calendar_year = models.ForeignKey(CalendarYear, models.CASCADE, related_name="days", verbose_name=_("年度"))
+    date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, help_text=_("如：国庆节、国庆调休上班"))
+
+    scope_paths = {"province": "calendar_year__province_id"}
 
     class Meta:
         verbose_name = _("工作日调整")
         verbose_name_plural = _("工作日调整")
         ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar_year", "date"], name="one_entry_per_day")]
 
     def __str__(self):
         return f"{self.date} {self.note}"

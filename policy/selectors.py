@@ -1,4 +1,10 @@
-from policy.models import Campaign
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from policy.calendar import package_knows, state_council_days, year_is_known
+from policy.models import CalendarYear, Campaign
 from policy.timetable import local_date
 
 
@@ -7,3 +13,52 @@ def current_campaign(*, province):
     campaigns = Campaign.objects.filter(province=province)
     this_year = local_date().year
     return campaigns.filter(year__lte=this_year).order_by("-year").first() or campaigns.order_by("-year").first()
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    is_working_day: bool
+    note: str
+    source: str  # "state_council" (the package), "national" (entered for every province) or "province"
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class CalendarYearView:
+    year: int
+    source: str  # "package", "declared" or "unknown"
+    declared: object  # the province's CalendarYear, or None
+    days: list  # CalendarDay, by date; a province's own entry replaces the default for its day
+
+
+def calendar_year_view(*, province_id, year):
+    """What the provincial office sees of `year`: whether it is known and from where, the State
+    Council's days (when the package has them) and what was entered, nationally and by it."""
+    entered = {
+        c.province_id: c
+        for c in CalendarYear.objects.filter(year=year)
+        .filter(Q(province__isnull=True) | Q(province_id=province_id))
+        .prefetch_related("days")
+    }
+    days = {day: CalendarDay(day, working, note, "state_council") for day, working, note in state_council_days(year)}
+    for owner, source in ((None, "national"), (province_id, "province")):
+        if owner in entered:
+            for row in entered[owner].days.all():
+                days[row.date] = CalendarDay(row.date, row.is_working_day, row.note, source, row.pk)
+    own = entered.get(province_id)
+    if package_knows(year):
+        source = "package"
+    elif any(calendar.declared_complete_at for calendar in entered.values()):
+        source = "declared"
+    else:
+        source = "unknown"
+    return CalendarYearView(year=year, source=source, declared=own, days=sorted(days.values(), key=lambda d: d.date))
+
+
+def next_year_unknown(*, province_id, today=None):
+    """From 1 December, the coming year if nobody has made it known yet (else None)."""
+    today = today or local_date()
+    if today.month != 12 or year_is_known(today.year + 1, province_id=province_id):
+        return None
+    return today.year + 1

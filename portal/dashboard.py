@@ -8,7 +8,7 @@ from django.shortcuts import render
 from admissions.selectors import fill_by_specialty
 from bases.brochure_selectors import province_review_rows
 from bases.selectors import plan_by_city, plan_by_specialty, quota_increases
-from policy.selectors import current_campaign
+from policy.selectors import current_campaign, next_year_unknown
 from policy.timetable import phase_at
 from portal.models import Role
 from portal.permissions import require_role
@@ -35,5 +35,6 @@ def province_dashboard(request):
             "by_city": plan_by_city(campaign=campaign),
             "pending": quota_increases(user=request.user, campaign=campaign, status="pending"),
             "brochures": province_review_rows(user=request.user, campaign=campaign),
+            "calendar_unknown": next_year_unknown(province_id=request.user.province_id),
         },
     )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "policy",
     "bases",
     "admissions",
+    "province",
 ]
 
 MIDDLEWARE = [

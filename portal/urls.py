@@ -13,6 +13,7 @@ urlpatterns = [
     path("plan/", bases_views.plan_table, name="plan-table"),
     path("", include("bases.urls")),
     path("", include("admissions.urls")),
+    path("", include("province.urls")),
     path("province/", dashboard.province_dashboard, name="province-dashboard"),
     path("", include("portal.kpi_views")),
     path("", include("portal.audit_urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("bases.api_urls")),
     path("api/v1/", include("admissions.api_urls")),
+    path("api/v1/", include("province.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The page's script is a file of its own, so the content security policy needs no exception.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

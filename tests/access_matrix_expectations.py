@@ -159,6 +159,10 @@ EXPECTATIONS = {
     "plan-import": Expect(PROVINCES),
     "rural-orders": Expect(PROVINCES),
     "integrity": Expect(PROVINCES),
+    "province-calendar": Expect(PROVINCES),
+    "province-calendar-declare": post(PROVINCES, year=2027),
+    "province-calendar-reopen": post(PROVINCES, year=2027, reason="补录"),
+    "province-calendar-remove": post({PROVINCE}, pk="calendar_day"),
     "integrity-decide": post({PROVINCE}, pk="admission", reason="经查属实", accepted="1"),
     "roster": Expect(PROVINCES),
     "roster-publish": post(PROVINCES),
@@ -214,6 +218,10 @@ EXPECTATIONS = {
     "api-application-qualification": post(ASSESSORS, pk="application", passed=True),
     "api-publicity-entry-objections": post(SIGNED_IN, pk="publicity_entry", contact="13900001111", text="学历存疑"),
     "api-objection-handle": post({BASE_OFFICE}, pk="objection", sustained=False, note="经核实不成立"),
+    "api-calendar-year": Expect(PROVINCES),
+    "api-calendar-days": post(PROVINCES, days=[{"date": "2027-10-01", "is_working_day": False, "note": "国庆节"}]),
+    "api-calendar-complete": post(PROVINCES),
+    "api-calendar-reopen": post(PROVINCES, reason="补录"),
     "api-objection-close-duplicates": post({BASE_OFFICE}, pk="objection", duplicates=["@objection"], note="重复"),
 }
 

@@ -40,6 +40,7 @@ from bases.services.brochures import (
 )
 from bases.services.quotas import request_quota_increase, set_quota
 from policy.identity import make_resident_id
+from policy.services.calendar import DayEntry, enter_calendar_days
 from portal.models import Role
 from portal.privacy import mask_id_number, mask_phone
 from tests import factories
@@ -168,6 +169,9 @@ def build_world():
     with at(2026, 5, 13, 0, 30):
         admit_due()
     admission = Admission.objects.get(assessment=assessment)
+    calendar_day = enter_calendar_days(
+        actor=staff[PROVINCE], year=2027, days=[DayEntry(datetime.date(2027, 10, 1), False, "国庆节")]
+    )[0]
     with at(2026, 5, 20, 9):
         integrity_case = record_withdrawal_statement(
             actor=office, admission=admission, statement="学员书面放弃", document=SimpleUploadedFile("声明.pdf", PDF)
@@ -215,6 +219,7 @@ def build_world():
         objection=objection,
         admission=admission,
         integrity_case=integrity_case,
+        calendar_day=calendar_day,
         invitation=invitation,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
@@ -229,6 +234,7 @@ def _argument(world, name):
         "version_pk": world["version"].pk,
         "admission_pk": world["admission"].pk,
         "round_number": 1,
+        "year": 2027,
         "uidb64": urlsafe_base64_encode(force_bytes(world["applicant"].user.pk)),
         "token": "set-password",
         # The admin's arguments: it turns away every persona before looking at them.

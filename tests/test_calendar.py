@@ -1,9 +1,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from policy.calendar import UnknownCalendarYear, add_working_days, is_working_day, publicity_last_day
-from policy.models import WorkingDayOverride
+from policy.models import CalendarYear, WorkingDayOverride
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -71,9 +72,10 @@ def test_a_year_nobody_knows_is_an_error_not_a_guess():
         publicity_last_day(D(2026, 12, 28))
 
 
-def test_the_override_table_makes_a_new_year_known():
-    WorkingDayOverride.objects.create(date=D(2030, 1, 1), is_working_day=False, note="元旦")
-    WorkingDayOverride.objects.create(date=D(2030, 1, 5), is_working_day=True, note="调休上班")
+def test_a_year_declared_complete_is_known():
+    national = CalendarYear.objects.create(year=2030, declared_complete_at=timezone.now())
+    WorkingDayOverride.objects.create(calendar_year=national, date=D(2030, 1, 1), is_working_day=False, note="元旦")
+    WorkingDayOverride.objects.create(calendar_year=national, date=D(2030, 1, 5), is_working_day=True, note="调休上班")
     assert is_working_day(D(2030, 1, 1)) is False
     assert is_working_day(D(2030, 1, 5)) is True  # a Saturday
     assert is_working_day(D(2030, 1, 6)) is False  # an ordinary Sunday
@@ -82,5 +84,6 @@ def test_the_override_table_makes_a_new_year_known():
 
 
 def test_an_override_corrects_a_known_year():
-    WorkingDayOverride.objects.create(date=D(2026, 6, 1), is_working_day=False, note="临时调整")
+    national = CalendarYear.objects.create(year=2026)
+    WorkingDayOverride.objects.create(calendar_year=national, date=D(2026, 6, 1), is_working_day=False, note="临时调整")
     assert is_working_day(D(2026, 6, 1)) is False

@@ -16,7 +16,7 @@ from admissions.models import (
     Stage,
 )
 from admissions.services.applicants import require_owner
-from policy.calendar import publicity_last_day
+from policy.calendar import UnknownCalendarYear, publicity_last_day
 from policy.objections import normalized, objection_refusal
 from policy.timetable import end_of_day, local_date, publicity_deadline, start_of_day
 from portal.audit import record_event
@@ -31,15 +31,25 @@ def is_public(publicity_list, moment=None):
     return (moment or timezone.now()) < end_of_day(publicity_list.last_day)
 
 
+def _last_day(campaign):
+    try:
+        return publicity_last_day(local_date(), campaign.publicity_working_days, province_id=campaign.province_id)
+    except UnknownCalendarYear as error:
+        # The period would run into a year whose holidays nobody has entered: refuse rather than
+        # guess a last day that might come a working day early.
+        raise DomainError(
+            _("不能确定公示截止日：%(reason)s 录入并确认后即可发布。") % {"reason": error}, code="calendar_unknown"
+        ) from None
+
+
 def _open_list(campaign, training_base, round_number, kind, actor, assessments, note=""):
-    today = local_date()
     publicity_list = PublicityList.objects.create(
         campaign=campaign,
         training_base=training_base,
         round=round_number,
         kind=kind,
         published_by=actor,
-        last_day=publicity_last_day(today, campaign.publicity_working_days),
+        last_day=_last_day(campaign),
         note=note,
     )
     PublicityEntry.objects.bulk_create(
