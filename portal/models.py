@@ -177,3 +177,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class PasswordResetCode(models.Model):
+    """A code texted to an account's mobile number to set a new password. Only its keyed hash is
+    kept; it expires, is used once, and stops answering after a few wrong tries."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name=_("账号"))
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    wrong_tries = models.PositiveSmallIntegerField(_("输错次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

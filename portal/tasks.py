@@ -94,6 +94,7 @@ def resend_unsent_notifications(self):
     Idempotent: the tasks it queues send each copy once, so a copy queued twice goes out once.
     Returns (e-mails queued, text messages queued).
     """
+
     def sweep():
         unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
         return _queue(unmailed, untexted)

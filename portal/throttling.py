@@ -1,4 +1,4 @@
-"""Limits on guessing: failed sign-ins per account and per client address, and the rate limits of
+"""Limits on guessing: failed sign-ins per account and client address, and the rate limits of
 the public API endpoints.
 
 Counters live in the cache (Redis in production, so every worker process sees the same counts).
@@ -8,6 +8,8 @@ cache outage must not lock every applicant out on the last day of the window.
 
 import hashlib
 import logging
+import math
+import time
 
 import redis.exceptions
 from django.conf import settings
@@ -19,8 +21,16 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (OSError, redis.exceptions.RedisError)
 
 LOGIN_WINDOW_SECONDS = 15 * 60
-FAILURES_PER_ACCOUNT = 5
-FAILURES_PER_ADDRESS = 30
+# Failures of one account from one address before that pair must wait out the window.
+FAILURES_PER_PAIR = 5
+# Failures of one account from anywhere after which each further try from an address that has
+# already failed for it waits 2, 4, 8 … seconds (at most the window). An address that has not
+# failed for the account — the owner on another network — is never held back by strangers.
+BACKOFF_AFTER = 10
+
+# No limit counts a client address alone: behind a provincial network's NAT or a proxy whose
+# count NUM_PROXIES leaves unset, one address is a whole province, and a per-address lock would
+# be an outage anyone could cause.
 
 
 def client_address(request):
@@ -35,46 +45,69 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(kind, value):
+def _digest(*parts):
     # Hashed, so the cache holds no login names or addresses in clear.
-    digest = hashlib.sha256(f"{kind}:{value.strip().lower()}".encode()).hexdigest()[:32]
-    return f"login-failures:{kind}:{digest}"
+    return hashlib.sha256("\x00".join(part.strip().lower() for part in parts).encode()).hexdigest()[:32]
 
 
-def _counts(keys):
+def _keys(login, address):
+    account, pair = _digest(login), _digest(login, address)
+    return {
+        "pair": f"login:pair:{pair}",
+        "pair_started": f"login:pair-started:{pair}",
+        "account": f"login:account:{account}",
+        "account_last": f"login:account-last:{account}",
+    }
+
+
+def _read(keys):
     try:
-        return cache.get_many(keys)
+        return cache.get_many(list(keys.values()))
     except CACHE_ERRORS as error:
         logger.warning("Sign-in limits not checked, cache unavailable: %s", type(error).__name__)
         return {}
 
 
-def login_blocked(*, login, address):
-    """True when this account or this address has used up its failed attempts in the window."""
-    account, origin = _key("account", login), _key("address", address)
-    counts = _counts([account, origin])
-    return counts.get(account, 0) >= FAILURES_PER_ACCOUNT or counts.get(origin, 0) >= FAILURES_PER_ADDRESS
+def login_wait(*, login, address, now=None):
+    """Seconds this account must wait before trying again from this address; 0 to go ahead."""
+    now = time.time() if now is None else now
+    keys = _keys(login, address)
+    values = _read(keys)
+    pair = values.get(keys["pair"], 0)
+    waits = [0]
+    if pair >= FAILURES_PER_PAIR:
+        waits.append(values.get(keys["pair_started"], now) + LOGIN_WINDOW_SECONDS - now)
+    account = values.get(keys["account"], 0)
+    if pair and account >= BACKOFF_AFTER:
+        delay = min(2 ** (account - BACKOFF_AFTER + 1), LOGIN_WINDOW_SECONDS)
+        waits.append(values.get(keys["account_last"], now) + delay - now)
+    return max(0, math.ceil(max(waits)))
 
 
-def record_login_failure(*, login, address):
-    """Count one failed attempt; returns True when this attempt locked the account."""
-    locked = False
+def record_login_failure(*, login, address, now=None):
+    """Count one failed attempt; returns True when this attempt locked the pair."""
+    now = time.time() if now is None else now
+    keys = _keys(login, address)
     try:
-        for kind, value in (("account", login), ("address", address)):
-            key = _key(kind, value)
-            # add() starts the window at the first failure; incr() keeps its expiry.
-            cache.add(key, 0, LOGIN_WINDOW_SECONDS)
-            count = cache.incr(key)
-            locked = locked or (kind == "account" and count == FAILURES_PER_ACCOUNT)
+        # add() starts a window at the first failure; incr() keeps its expiry.
+        cache.add(keys["pair_started"], now, LOGIN_WINDOW_SECONDS)
+        cache.add(keys["pair"], 0, LOGIN_WINDOW_SECONDS)
+        pair = cache.incr(keys["pair"])
+        cache.add(keys["account"], 0, LOGIN_WINDOW_SECONDS)
+        cache.incr(keys["account"])
+        cache.set(keys["account_last"], now, LOGIN_WINDOW_SECONDS)
     except (ValueError, *CACHE_ERRORS) as error:
         # ValueError: the key expired between add() and incr(); the next failure starts a new window.
         logger.warning("Failed sign-in not counted: %s", type(error).__name__)
-    return locked
+        return False
+    return pair == FAILURES_PER_PAIR
 
 
-def clear_login_failures(*, login):
+def clear_login_failures(*, login, address):
+    """After a right password: the account's count and this address's, not the other addresses'."""
+    keys = _keys(login, address)
     try:
-        cache.delete(_key("account", login))
+        cache.delete_many([keys["pair"], keys["pair_started"], keys["account"], keys["account_last"]])
     except CACHE_ERRORS as error:
         logger.warning("Sign-in failures not cleared, cache unavailable: %s", type(error).__name__)
 

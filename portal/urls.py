@@ -20,6 +20,8 @@ urlpatterns = [
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password/sms/", views.password_reset_sms, name="password-reset-sms"),
+    path("accounts/password/sms/code/", views.password_reset_sms_code, name="password-reset-sms-code"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

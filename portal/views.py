@@ -2,13 +2,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bases.selectors import public_province
 from policy.selectors import current_campaign
 from policy.timetable import phase_at, steps
+from portal.forms import ResetCodeRequestForm, ResetWithCodeForm
 from portal.health import broker_state, database_answers
 from portal.notifications import mark_read
+from portal.password_reset import CODE_MINUTES, request_reset_code, reset_password
+from portal.throttling import client_address
+from portal.web import perform
 
 
 def home(request):
@@ -42,3 +47,41 @@ def healthz(request):
         {"status": "ok" if database == "ok" else "unavailable", "database": database, "broker": broker_state()},
         status=200 if database == "ok" else 503,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_sms(request):
+    """Ask for a code by text message; the answer is the same whether or not the number has an account."""
+    form = ResetCodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        _result, error = perform(
+            request,
+            lambda: request_reset_code(mobile=mobile, address=client_address(request)),
+            success=_("如果该手机号码已注册，验证码已发送，%(minutes)s分钟内有效。") % {"minutes": CODE_MINUTES},
+        )
+        if error is None:
+            request.session["reset_mobile"] = mobile
+            return redirect("password-reset-sms-code")
+    return render(request, "registration/password_reset_sms.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_sms_code(request):
+    form = ResetWithCodeForm(request.POST or None, initial={"mobile": request.session.get("reset_mobile", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _user, error = perform(
+            request,
+            lambda: reset_password(
+                mobile=data["mobile"],
+                code=data["code"],
+                password=data["new_password1"],
+                address=client_address(request),
+            ),
+            success=_("密码已重设，请用新密码登录。"),
+        )
+        if error is None:
+            request.session.pop("reset_mobile", None)
+            return redirect("login")
+    return render(request, "registration/password_reset_sms_code.html", {"form": form})

@@ -79,6 +79,8 @@ EXPECTATIONS = {
     "admission-verify": Expect(EVERYONE, query={"notice": "@notice_number", "code": "@verification_code"}),
     "register": Expect(EVERYONE),
     "healthz": Expect(EVERYONE),
+    "password-reset-sms": Expect(EVERYONE),
+    "password-reset-sms-code": Expect(EVERYONE),
     "api-schema": Expect(EVERYONE),
     "api-docs": Expect(EVERYONE),
     "api-training-bases": Expect(EVERYONE),
