@@ -136,9 +136,16 @@ class Me(OwnDataMixin, APIView):
         tags=TAGS,
         summary="修改本人的学员信息",
         description="只修改请求中给出的字段。身份证件号码按 GB 11643 校验，居民身份证和居住证号码决定出生日期和性别；"
-        "证件号码已被其他账号使用时返回 409。",
+        "号码无法保存时返回 409（不说明原因，可提出占用申诉），一天内换号超过 5 次返回 429；"
+        "已被拟录取、公示或录取后修改姓名或证件信息返回 409（identity_frozen），须提交更正申请。",
         request=ProfileSerializer(partial=True),
-        responses={200: ProfileSerializer, 400: ERRORS[400], 403: ERRORS[403], 409: ERRORS[409]},
+        responses={
+            200: ProfileSerializer,
+            400: ERRORS[400],
+            403: ERRORS[403],
+            409: ERRORS[409],
+            429: OpenApiResponse(ApplicantApiErrorSerializer, description="一天内更换证件号码的次数过多"),
+        },
     )
     def patch(self, request):
         data = validated(ProfileSerializer, request, instance=self.applicant, partial=True)

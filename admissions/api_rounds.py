@@ -727,6 +727,7 @@ class AdmissionVerify(APIView):
                     "name": assessment.application.applicant.full_name,
                     "specialty_base": str(assessment.specialty_base),
                     "admitted_at": admission.admitted_at,
+                    "identity_corrected_at": admission.identity_corrected_at,
                 }
             ).data
         )

@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from admissions import api, api_rounds
+from admissions import api, api_identity, api_rounds
 
 urlpatterns = [
     path("register/", api.Register.as_view(), name="api-register"),
     path("me/", api.Me.as_view(), name="api-me"),
+    path(
+        "me/identity-corrections/",
+        api_identity.MyIdentityCorrections.as_view(),
+        name="api-my-identity-corrections",
+    ),
+    path("identity-corrections/", api_identity.IdentityCorrectionList.as_view(), name="api-identity-corrections"),
+    path(
+        "identity-corrections/<int:pk>/review/",
+        api_identity.IdentityCorrectionReview.as_view(),
+        name="api-identity-correction-review",
+    ),
     path("me/educations/", api.MyEducations.as_view(), name="api-my-educations"),
     path("me/educations/<int:pk>/", api.MyEducation.as_view(), name="api-my-education"),
     path("me/documents/", api.MyDocuments.as_view(), name="api-my-documents"),

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from admissions.models import Applicant, DocumentKind, EducationRecord, IdentityDocumentType
+from admissions.models import IDENTITY_FIELDS, Applicant, DocumentKind, EducationRecord, IdentityDocumentType, Sex
 from bases.models import Specialty, TrainingBase
 from policy.choices import ApplicantType
 from policy.eligibility import SELF_REGISTERING
@@ -119,8 +119,16 @@ class ProfileForm(forms.ModelForm):
         }
         field_classes = {"dispatch_training_base": _DispatchBaseField}
 
-    def __init__(self, *args, applicant, **kwargs):
+    def __init__(self, *args, applicant, identity_frozen=False, **kwargs):
         super().__init__(*args, instance=Applicant.objects.get(pk=applicant.pk), **kwargs)
+        if identity_frozen:
+            # Shown, not editable: what is posted for them is ignored.
+            for name in IDENTITY_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "已被拟录取或公示，不能自行修改；如需更正，请在“身份信息”中提交更正申请。"
+                    )
         self.fields["applicant_type"].choices = [
             (value, label) for value, label in ApplicantType.choices if value in SELF_REGISTERING
         ]
@@ -189,3 +197,40 @@ class ChoiceForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     application = forms.IntegerField(min_value=1)
+
+
+class IdentityCorrectionForm(forms.Form):
+    full_name = forms.CharField(label=_("更正后的姓名"), max_length=60)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdentityDocumentType.choices)
+    id_number = forms.CharField(
+        label=_("更正后的证件号码"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"), required=False, widget=_DATE, help_text=_("只有持通行证的需要填写。")
+    )
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", _("由证件号码得出")), *Sex.choices], required=False)
+    reason = forms.CharField(label=_("更正理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label=_("证明材料（PDF、JPEG 或 PNG）"), required=False, help_text=_("如身份证件、户籍证明或更名证明。")
+    )
+
+
+class IdentityClaimForm(forms.Form):
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdentityDocumentType.choices)
+    id_number = forms.CharField(label=_("您的证件号码"), max_length=30)
+    training_base = forms.ModelChoiceField(
+        label=_("到哪家培训基地当面核验"),
+        queryset=TrainingBase.objects.order_by("province__code", "sort_order", "id"),
+        help_text=_("请携带身份证件原件到该基地招收办公室。"),
+    )
+    reason = forms.CharField(label=_("情况说明"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("1", _("同意")), ("0", _("不同意"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("审核意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from admissions import views_applicant as views
+from admissions import views_identity
 
 urlpatterns = [
     path("register/", views.register, name="register"),
@@ -14,4 +15,19 @@ urlpatterns = [
     path("me/choose/", views.applicant_choose, name="applicant-choose"),
     path("me/choose/withdraw/", views.applicant_withdraw, name="applicant-withdraw"),
     path("me/status/", views.applicant_status, name="applicant-status"),
+    path("me/identity/", views_identity.applicant_identity, name="applicant-identity"),
+    path("identity-requests/", views_identity.identity_requests, name="identity-requests"),
+    path(
+        "identity-requests/corrections/<int:pk>/review/",
+        views_identity.identity_correction_review,
+        name="identity-correction-review",
+    ),
+    path(
+        "identity-requests/corrections/<int:pk>/document/",
+        views_identity.identity_correction_document,
+        name="identity-correction-document",
+    ),
+    path(
+        "identity-requests/claims/<int:pk>/handle/", views_identity.identity_claim_handle, name="identity-claim-handle"
+    ),
 ]

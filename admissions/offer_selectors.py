@@ -12,6 +12,8 @@ from admissions.models import (
     Admission,
     Application,
     Assessment,
+    CorrectionStatus,
+    IdentityCorrection,
     Invitation,
     InvitationStatus,
     PublicityEntry,
@@ -91,6 +93,7 @@ class PublicRow:
     specialty: str
     is_adjustment: bool
     removed: bool
+    corrected_at: object = None  # when an approved correction last changed the name or number shown
 
     @property
     def label(self):
@@ -101,6 +104,7 @@ def public_rows(publicity_list):
     """The list's candidates as public rows (name, masked ID number, specialty base), by specialty."""
     values = (
         PublicityEntry.objects.filter(publicity_list=publicity_list)
+        .annotate(corrected_at=identity_corrected_at(OuterRef("assessment__applicant_id")))
         .order_by("assessment__specialty_base__specialty__code", "pk")
         .values_list(
             "pk",
@@ -110,6 +114,7 @@ def public_rows(publicity_list):
             "assessment__specialty_base__specialty__name",
             "assessment__is_adjustment",
             "assessment__stage",
+            "corrected_at",
         )
     )
     return [
@@ -121,9 +126,19 @@ def public_rows(publicity_list):
             specialty=specialty,
             is_adjustment=is_adjustment,
             removed=stage == Stage.REMOVED,
+            corrected_at=corrected_at,
         )
-        for pk, name, id_number, base, specialty, is_adjustment, stage in values
+        for pk, name, id_number, base, specialty, is_adjustment, stage, corrected_at in values
     ]
+
+
+def identity_corrected_at(applicant_ref):
+    """When the applicant's identity was last corrected by an approved request, as a subquery."""
+    return Subquery(
+        IdentityCorrection.objects.filter(applicant=applicant_ref, status=CorrectionStatus.APPROVED)
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
+    )
 
 
 def publicity_entry(*, publicity_list, entry_id):
@@ -141,7 +156,9 @@ def publicity_entry(*, publicity_list, entry_id):
 
 
 def _admission_rows():
-    return Admission.objects.select_related(
+    return Admission.objects.annotate(
+        identity_corrected_at=identity_corrected_at(OuterRef("assessment__applicant_id"))
+    ).select_related(
         "assessment__application__applicant",
         "assessment__application__campaign__province",
         "assessment__specialty_base__training_base",

@@ -450,3 +450,6 @@ class VerificationSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, help_text="被录取人姓名")
     specialty_base = serializers.CharField(required=False, help_text="录取的培训基地和专业")
     admitted_at = serializers.DateTimeField(required=False, help_text="录取时间")
+    identity_corrected_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="姓名或证件号码经审核更正的时间（未更正为空）"
+    )

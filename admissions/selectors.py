@@ -1,8 +1,19 @@
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from admissions.models import HOLDING_STAGES, Applicant, Assessment, DirectEntry, EntryStatus
+from admissions.models import (
+    HOLDING_STAGES,
+    Applicant,
+    Assessment,
+    ClaimStatus,
+    CorrectionStatus,
+    DirectEntry,
+    EntryStatus,
+    IdentityClaim,
+    IdentityCorrection,
+)
 from bases.models import Quota
+from portal.permissions import visible
 
 
 def _holding(campaign_ref, specialty_base_ref):
@@ -47,6 +58,47 @@ def entries(*, campaign, kind):
     return DirectEntry.objects.filter(campaign=campaign, kind=kind).select_related(
         "quota__specialty_base__training_base", "quota__specialty_base__specialty", "entered_by"
     )
+
+
+def identity_frozen(applicant):
+    """Proposed, admitted or ever on a publicity list: the name and document people have seen."""
+    return Assessment.objects.filter(
+        Q(stage__in=HOLDING_STAGES) | Q(publicity_entries__isnull=False), applicant=applicant
+    ).exists()
+
+
+def holding_training_base(applicant):
+    """The training base of the applicant's latest proposal, listing or admission, or None."""
+    assessment = (
+        Assessment.objects.filter(Q(stage__in=HOLDING_STAGES) | Q(publicity_entries__isnull=False), applicant=applicant)
+        .select_related("specialty_base__training_base")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return assessment.specialty_base.training_base if assessment else None
+
+
+def identity_requests_of(applicant):
+    """The applicant's corrections and claims, newest first."""
+    return (
+        list(applicant.identity_corrections.select_related("training_base")),
+        list(applicant.identity_claims.select_related("training_base")),
+    )
+
+
+def identity_queue(*, user):
+    """What the office may act on or see: corrections and claims of its base (a base office) or
+    its province (the province), open ones first."""
+    corrections = visible(
+        user, IdentityCorrection.objects.select_related("applicant", "training_base__province")
+    ).order_by(
+        Case(When(status__in=[CorrectionStatus.PENDING_BASE, CorrectionStatus.PENDING_PROVINCE], then=0), default=1),
+        "-requested_at",
+    )[:200]
+    claims = visible(user, IdentityClaim.objects.select_related("claimant", "training_base")).order_by(
+        Case(When(status=ClaimStatus.PENDING, then=0), default=1), "-claimed_at"
+    )[:200]
+    return list(corrections), list(claims)
 
 
 def applicant_of(user):

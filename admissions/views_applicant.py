@@ -20,7 +20,7 @@ from admissions.applicant_forms import ChoiceForm, DocumentForm, EducationForm, 
 from admissions.checklist import missing_items
 from admissions.eligibility import eligibility_by_quota
 from admissions.models import ApplicantDocument, Application, ApplicationStatus, DocumentKind, EducationRecord
-from admissions.selectors import applicant_of, applications_of
+from admissions.selectors import applicant_of, applications_of, identity_frozen
 from admissions.services.applicants import (
     add_education,
     delete_document,
@@ -131,7 +131,7 @@ def applicant_home(request, applicant):
 
 @applicant_required
 def applicant_profile(request, applicant):
-    form = ProfileForm(request.POST or None, applicant=applicant)
+    form = ProfileForm(request.POST or None, applicant=applicant, identity_frozen=identity_frozen(applicant))
     if request.method == "POST" and form.is_valid():
         _saved, error = perform(
             request,

@@ -138,5 +138,6 @@ def admission_verify(request):
                 "year": assessment.application.campaign.year,
                 "admitted_at": admission.admitted_at,
                 "notice_number": admission.notice_number,
+                "corrected_at": admission.identity_corrected_at,
             }
     return render(request, "admissions/public/verify.html", context)

@@ -13,6 +13,9 @@ Who may do what:
   province that have no narrower scope, read-only;
 - an applicant: what it owns (and a base sees an applicant's data once the applicant chose it);
 - an employer unit: things scoped only to its province, read-only.
+
+A model may narrow which staff roles its scope grants to with `staff_roles` (identity corrections
+are no business of the specialty-base staff who score).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -68,6 +71,8 @@ def _grants(user, model, action):
     """(path, user's id) pairs: matching any one of them grants `action`."""
     paths = getattr(model, "scope_paths", {})
     if user.role not in _RIGHTS or action not in getattr(model, "staff_actions", (VIEW, CHANGE)):
+        return []
+    if user.role not in getattr(model, "staff_roles", _RIGHTS):
         return []
     full_level, read_levels = _RIGHTS[user.role]
     grants = []

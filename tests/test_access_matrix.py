@@ -29,6 +29,7 @@ from pypdf.errors import PdfReadError
 from admissions.models import Admission, Invitation, Objection
 from admissions.services.admission import admit_due
 from admissions.services.entries import enter_professional_master
+from admissions.services.identity import claim_identity_number, request_identity_correction
 from admissions.services.publicity import confirm_offer, handle_objection, raise_objection
 from admissions.services.reporting import record_withdrawal_statement
 from bases.services.brochures import (
@@ -169,6 +170,24 @@ def build_world():
     with at(2026, 5, 13, 0, 30):
         admit_due()
     admission = Admission.objects.get(assessment=assessment)
+    with at(2026, 5, 20, 9):
+        identity_correction = request_identity_correction(
+            actor=applicant.user,
+            applicant=applicant,
+            full_name="申请人壹",
+            id_type=applicant.id_type,
+            id_number=applicant.id_number,
+            reason="更名",
+            document=SimpleUploadedFile("证明.pdf", PDF),
+        )
+        identity_claim = claim_identity_number(
+            actor=other.user,
+            applicant=other,
+            training_base=xiehe,
+            id_type="resident_id",
+            id_number=make_resident_id("420502", datetime.date(1999, 9, 9), 3),
+            reason="被占用",
+        )
     calendar_day = enter_calendar_days(
         actor=staff[PROVINCE], year=2027, days=[DayEntry(datetime.date(2027, 10, 1), False, "国庆节")]
     )[0]
@@ -220,6 +239,8 @@ def build_world():
         admission=admission,
         integrity_case=integrity_case,
         calendar_day=calendar_day,
+        identity_correction=identity_correction,
+        identity_claim=identity_claim,
         invitation=invitation,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,

@@ -178,7 +178,9 @@ def test_bad_profile_input_is_refused_with_a_message(db):
     bad = client.patch(reverse("api-me"), {"id_number": wrong_check_digit}, format="json")
     assert bad.status_code == 400 and "校验位" in bad.json()["detail"]
     taken = client.patch(reverse("api-me"), {"id_number": other.id_number}, format="json")
-    assert taken.status_code == 409 and "已被其他账号使用" in taken.json()["detail"]
+    # Refused without saying another account has it (no oracle of registered numbers).
+    assert taken.status_code == 409 and taken.json()["code"] == "identity_unavailable"
+    assert "其他账号" not in taken.json()["detail"] and "占用申诉" in taken.json()["detail"]
     unknown = client.patch(reverse("api-me"), {"held_certificate_specialties": ["9999"]}, format="json")
     assert unknown.status_code == 400 and "9999" in str(unknown.json()["held_certificate_specialties"])
     master = client.patch(reverse("api-me"), {"applicant_type": "professional_master"}, format="json")

@@ -16,6 +16,13 @@ from admissions.models.assessments import (
     PublicityList,
     Stage,
 )
+from admissions.models.corrections import (
+    IDENTITY_FIELDS,
+    ClaimStatus,
+    CorrectionStatus,
+    IdentityClaim,
+    IdentityCorrection,
+)
 from admissions.models.entries import DirectEntry, EntryStatus
 from admissions.models.integrity import IntegrityCase, IntegrityCaseKind, IntegrityCaseStatus
 from admissions.models.people import (
@@ -30,6 +37,7 @@ from admissions.models.roster import RegistrationRoster
 
 __all__ = [
     "HOLDING_STAGES",
+    "IDENTITY_FIELDS",
     "Admission",
     "AdmissionStatus",
     "Applicant",
@@ -38,11 +46,15 @@ __all__ = [
     "ApplicationStatus",
     "Assessment",
     "AssessmentMode",
+    "ClaimStatus",
     "Confirmation",
+    "CorrectionStatus",
     "DirectEntry",
     "DocumentKind",
     "EducationRecord",
     "EntryStatus",
+    "IdentityClaim",
+    "IdentityCorrection",
     "IdentityDocumentType",
     "IntegrityCase",
     "IntegrityCaseKind",

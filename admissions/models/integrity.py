@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models.assessments import Admission
+from portal.models import Role
 from portal.permissions import scope_via
 from portal.uploads import private_storage, stored_name
 
@@ -57,6 +58,7 @@ class IntegrityCase(models.Model):
         "owner": "admission__assessment__application__applicant__user_id",
         **scope_via("admission", Admission),
     }
+    staff_roles = (Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
 
     class Meta:
         verbose_name = _("诚信认定")

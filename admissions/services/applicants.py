@@ -4,11 +4,14 @@ import os
 import re
 
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from admissions.models import Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
+from admissions.models import IDENTITY_FIELDS, Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
+from admissions.selectors import identity_frozen
 from policy.choices import ApplicantType
 from policy.eligibility import SELF_REGISTERING
 from policy.identity import InvalidResidentId, parse_identity_document
@@ -17,6 +20,7 @@ from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role, User
 from portal.privacy import mask_id_number, mask_phone
+from portal.throttling import CACHE_ERRORS
 from portal.uploads import document_extension
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -93,6 +97,54 @@ def register_applicant(*, login, password, full_name):
     return applicant
 
 
+IDENTITY_UNAVAILABLE = _l(
+    "该证件号码无法保存。请核对号码；如确属本人证件，请在“身份信息”页面提出证件号码占用申诉，"
+    "由培训基地招收办公室当面核验。"
+)
+# Different identity numbers one account may try in a day: enough to correct typing, too few to
+# find out which numbers are registered.
+IDENTITY_ATTEMPTS_PER_DAY = 5
+
+
+def normalized_identity(id_type, id_number):
+    """The number as stored and, when it carries them, the birth date and sex; a 400 if invalid."""
+    try:
+        parsed = parse_identity_document(id_type, id_number)
+    except InvalidResidentId as error:
+        raise InvalidInput(str(error)) from None
+    if parsed is not None:
+        return {"id_number": parsed.number, "birth_date": parsed.birth_date, "sex": parsed.sex}
+    return {"id_number": id_number.strip().upper()}
+
+
+def count_identity_attempt(user):
+    key = f"identity-attempts:{user.pk}"
+    try:
+        cache.add(key, 0, 24 * 3600)
+        attempts = cache.incr(key)
+    except (ValueError, *CACHE_ERRORS):
+        return
+    if attempts > IDENTITY_ATTEMPTS_PER_DAY:
+        raise DomainError(
+            _("今天修改证件号码的次数已达 %(limit)s 次，请明天再试。") % {"limit": IDENTITY_ATTEMPTS_PER_DAY},
+            status=429,
+            code="too_many_identity_attempts",
+        )
+
+
+def require_identity_editable(applicant):
+    """Once proposed, listed or admitted, the identity on public lists and notices is changed only
+    by an approved correction (services/identity.py)."""
+    if identity_frozen(applicant):
+        raise DomainError(
+            _(
+                "您已被拟录取、列入公示或录取，姓名、证件类型和号码、性别、出生日期不能再自行修改；"
+                "如需更正，请在“身份信息”页面提交更正申请，经培训基地和省级管理部门审核。"
+            ),
+            code="identity_frozen",
+        )
+
+
 def update_profile(*, actor, applicant, **values):
     """Change the applicant's own facts; the identity document is checked, and a resident ID fixes
     the birth date and sex."""
@@ -106,14 +158,7 @@ def update_profile(*, actor, applicant, **values):
     id_type = values.get("id_type", applicant.id_type)
     id_number = values.get("id_number", applicant.id_number)
     if id_number:
-        try:
-            parsed = parse_identity_document(id_type, id_number)
-        except InvalidResidentId as error:
-            raise InvalidInput(str(error)) from None
-        if parsed is not None:
-            values.update(id_number=parsed.number, birth_date=parsed.birth_date, sex=parsed.sex)
-        else:
-            values["id_number"] = id_number.strip().upper()
+        values.update(normalized_identity(id_type, id_number))
     if values.get("applicant_type", applicant.applicant_type) != ApplicantType.ENTRUSTED:
         values.update(dispatch_training_base=None, dispatch_specialty=None)
     with transaction.atomic():
@@ -135,13 +180,18 @@ def update_profile(*, actor, applicant, **values):
                 )
             )
         before = {field: getattr(applicant, field) for field in values}
+        if any(field in IDENTITY_FIELDS and before[field] != value for field, value in values.items()):
+            require_identity_editable(applicant)
+        if values.get("id_number") and values["id_number"] != before.get("id_number"):
+            count_identity_attempt(actor)
         for field, value in values.items():
             setattr(applicant, field, value)
         try:
             with transaction.atomic():
                 applicant.save()
         except IntegrityError:
-            raise DomainError(_("该证件号码已被其他账号使用；如有疑问请联系省级管理部门。"), code="duplicate") from None
+            # Not "someone else has it": that would tell anyone which numbers are registered.
+            raise DomainError(str(IDENTITY_UNAVAILABLE), code="identity_unavailable") from None
         if held is not None:
             applicant.held_certificate_specialties.set(held)
         changed = {field: value for field, value in values.items() if before[field] != value}
