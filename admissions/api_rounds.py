@@ -720,14 +720,12 @@ class AdmissionVerify(APIView):
         if admission is None:
             return Response(VerificationSerializer({"valid": False}).data)
         assessment = admission.assessment
-        return Response(
-            VerificationSerializer(
-                {
-                    "valid": True,
-                    "name": assessment.application.applicant.full_name,
-                    "specialty_base": str(assessment.specialty_base),
-                    "admitted_at": admission.admitted_at,
-                    "identity_corrected_at": admission.identity_corrected_at,
-                }
-            ).data
-        )
+        result = {
+            "valid": True,
+            "name": assessment.application.applicant.full_name,
+            "specialty_base": str(assessment.specialty_base),
+            "admitted_at": admission.admitted_at,
+        }
+        if admission.identity_corrected_at:
+            result["identity_corrected_at"] = admission.identity_corrected_at
+        return Response(VerificationSerializer(result).data)

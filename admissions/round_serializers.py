@@ -451,5 +451,5 @@ class VerificationSerializer(serializers.Serializer):
     specialty_base = serializers.CharField(required=False, help_text="录取的培训基地和专业")
     admitted_at = serializers.DateTimeField(required=False, help_text="录取时间")
     identity_corrected_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="姓名或证件号码经审核更正的时间（未更正为空）"
+        required=False, help_text="姓名或证件号码经审核更正的时间（从未更正时没有此项）"
     )

@@ -30,6 +30,7 @@ from admissions.models import (
     Application,
     Assessment,
     EducationRecord,
+    IdentityCorrection,
     Invitation,
     Objection,
     PublicityEntry,
@@ -37,6 +38,7 @@ from admissions.models import (
 )
 from admissions.services.assessments import decide_admission, review_qualification
 from admissions.services.choices import submit_choice
+from admissions.services.identity import request_identity_correction
 from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import raise_objection
 from bases.models import Brochure, BrochureVersion, QuotaIncrease, SpecialtyBase
@@ -69,6 +71,7 @@ RESOURCES = {
     "objections": Objection,
     "invitations": Invitation,
     "specialty-bases": SpecialtyBase,
+    "identity-corrections": IdentityCorrection,
 }
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -116,7 +119,16 @@ def _seed(world, people):
             specialty_base=world["xiehe_internal"],
             message="6月20日复试",
         )
-    return proposed.application.applicant.user
+    applicant = proposed.application.applicant
+    request_identity_correction(
+        actor=applicant.user,
+        applicant=applicant,
+        full_name="申请人壹",
+        id_type=applicant.id_type,
+        id_number=applicant.id_number,
+        reason="姓名录入错误",
+    )
+    return applicant.user
 
 
 def _credentials(user):
