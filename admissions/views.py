@@ -81,6 +81,4 @@ def entry_cancel(request, pk):
 def entry_document(request, pk):
     entry = get_object_or_404(DirectEntry, pk=pk)
     require(request.user, VIEW, entry)
-    if not entry.approval_document:
-        raise Http404
     return document_response(entry.approval_document, download_name=f"异地培养同意书-{entry.full_name}")

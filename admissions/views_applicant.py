@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -218,12 +217,9 @@ def applicant_document(request, pk):
     document = get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
     require(request.user, VIEW, document)
     stem = os.path.splitext(document.original_name)[0]
-    try:
-        return document_response(
-            document.file, download_name=f"{document.applicant.full_name}-{document.get_kind_display()}-{stem}"
-        )
-    except FileNotFoundError:
-        raise Http404 from None
+    return document_response(
+        document.file, download_name=f"{document.applicant.full_name}-{document.get_kind_display()}-{stem}"
+    )
 
 
 @applicant_required

@@ -2,7 +2,6 @@
 correction's supporting document (issue 11, item 9)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -77,45 +76,41 @@ def identity_requests(request):
     )
 
 
+def _review(request, decide, success):
+    """Apply the office's ReviewForm answer with `decide(approve, note)`; an incomplete form is
+    refused by the service with its own message."""
+    form = ReviewForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    perform(request, lambda: decide(data.get("approve", False), data.get("note", "")), success=success)
+    return redirect("identity-requests")
+
+
 @login_required
 @require_POST
 def identity_correction_review(request, pk):
     correction = get_object_or_404(IdentityCorrection, pk=pk)
-    form = ReviewForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
-    perform(
+    return _review(
         request,
-        lambda: review_identity_correction(
-            actor=request.user, correction=correction, approve=data.get("approve", False), note=data.get("note", "")
+        lambda approve, note: review_identity_correction(
+            actor=request.user, correction=correction, approve=approve, note=note
         ),
-        success=_("已审核。"),
+        _("已审核。"),
     )
-    return redirect("identity-requests")
 
 
 @login_required
 @require_POST
 def identity_claim_handle(request, pk):
     claim = get_object_or_404(IdentityClaim, pk=pk)
-    form = ReviewForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
-    perform(
+    return _review(
         request,
-        lambda: handle_identity_claim(
-            actor=request.user, claim=claim, upheld=data.get("approve", False), note=data.get("note", "")
-        ),
-        success=_("已处理。"),
+        lambda approve, note: handle_identity_claim(actor=request.user, claim=claim, upheld=approve, note=note),
+        _("已处理。"),
     )
-    return redirect("identity-requests")
 
 
 @login_required
 def identity_correction_document(request, pk):
     correction = get_object_or_404(IdentityCorrection, pk=pk)
     require(request.user, VIEW, correction)
-    if not correction.document:
-        raise Http404
-    try:
-        return document_response(correction.document, download_name=f"identity-correction-{correction.pk}")
-    except FileNotFoundError:
-        raise Http404 from None
+    return document_response(correction.document, download_name=f"identity-correction-{correction.pk}")

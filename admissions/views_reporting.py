@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -237,9 +236,4 @@ def integrity_document(request, pk):
     require_role(request.user, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
     case = get_object_or_404(IntegrityCase.objects.select_related("admission"), pk=pk)
     require(request.user, VIEW, case)
-    if not case.document:
-        raise Http404
-    try:
-        return document_response(case.document, download_name=f"{case.admission.notice_number}-{case.pk}")
-    except FileNotFoundError:
-        raise Http404 from None
+    return document_response(case.document, download_name=f"{case.admission.notice_number}-{case.pk}")

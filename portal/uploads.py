@@ -10,7 +10,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -141,9 +141,17 @@ def stored_name(instance, filename):
 
 
 def document_response(field_file, *, download_name):
+    """The kept file as a download; a 404 when there is none (never uploaded, or gone from the
+    storage after a rolled-back deletion)."""
+    if not field_file:
+        raise Http404
     extension = os.path.splitext(field_file.name)[1]
+    try:
+        opened = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        field_file.open("rb"),
+        opened,
         as_attachment=True,
         filename=f"{download_name}{extension}",
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
