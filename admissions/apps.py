@@ -7,7 +7,7 @@ class AdmissionsConfig(AppConfig):
     verbose_name = _("学员与招录")
 
     def ready(self):
-        from admissions.selectors import held_by_quota
+        from admissions.selectors.places import held_by_quota
         from bases.services.quotas import register_held_places
 
         register_held_places(held_by_quota)

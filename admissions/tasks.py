@@ -20,7 +20,7 @@ def disqualify_no_shows(self):
 @shared_task(bind=True, acks_late=True)
 def send_reminders(self):
     """Idempotent: every reminder has a dedupe key, so a second delivery sends nothing more."""
-    from admissions import reminders
+    from admissions.services import reminders
 
     return run_sweep(self, reminders.send_reminders)
 

@@ -10,7 +10,7 @@ Builds a small season at stage "admitted" (bench/national.py), signs each admitt
 fonts kept, then the other way round, …, so a change of load on the machine weighs on all alike):
 
 - app: each applicant's GET of its notice (`admission_notice`) while no PDF of it is kept, so the
-  view renders it (`admissions.notices.render_notice` → `portal.pdf.render_pdf`) and keeps it;
+  view renders it (`admissions.services.notices.render_notice` → `portal.pdf.render_pdf`) and keeps it;
 - bare: `weasyprint.HTML(string=html).write_pdf(stylesheets=…)` on the very HTML and CSS the app
   passed to WeasyPrint for the same admission (captured in a warm-up pass), the CSS parsed once;
 - fonts kept: the same with one `FontConfiguration` for every document (the app keeps one per

@@ -248,7 +248,7 @@ def run_one_by_one(limit):
     """(seconds, queries, decisions, lists) of closing bases through `decide_admission`, candidate by
     candidate in rank order up to the quota, and `publish_list`, until `limit` decisions are made."""
     from admissions.models import Stage
-    from admissions.round_selectors import candidate_sheet
+    from admissions.selectors.rounds import candidate_sheet
     from admissions.services.assessments import decide_admission
     from admissions.services.publicity import publish_list
     from bases.models import Quota

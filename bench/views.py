@@ -10,7 +10,7 @@ import json
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from admissions.selectors import applicant_of
+from admissions.selectors.applicants import applicant_of
 from admissions.services.choices import submit_choice
 from bases.models import SpecialtyBase
 from policy.selectors import current_campaign

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from admissions.selectors import fill_by_specialty
+from admissions.selectors.places import fill_by_specialty
 from bases.brochure_selectors import province_review_rows
 from bases.selectors import plan_by_city, plan_by_specialty, quota_increases
 from policy.selectors import current_campaign, next_year_unknown

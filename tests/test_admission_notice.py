@@ -98,7 +98,7 @@ def test_the_notice_pdf_carries_the_admission_in_chinese_and_its_code_checks_out
 
 
 def test_only_the_applicant_and_the_offices_of_its_base_open_the_notice(client, round1, admitted, people, monkeypatch):
-    monkeypatch.setattr("admissions.notices.render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    monkeypatch.setattr("admissions.services.notices.render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
     url = reverse("admission-notice", args=[admitted.pk])
     assert client.get(url).status_code == 302  # to the login page
     for user, status in (
@@ -339,7 +339,7 @@ def renders(monkeypatch):
         rendered.append(context["admission"].pk)
         return b"%PDF-1.7 " + context["admission"].notice_number.encode()
 
-    monkeypatch.setattr("admissions.notices.render_pdf", render)
+    monkeypatch.setattr("admissions.services.notices.render_pdf", render)
     return rendered
 
 

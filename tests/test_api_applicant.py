@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from admissions.api import RegisterThrottle
+from admissions.api.applicant import RegisterThrottle
 from admissions.models import Applicant, ApplicantDocument, Application, ApplicationStatus, EducationRecord
 from bases.models import Quota, SpecialtyBase
 from bases.services.quotas import set_quota

@@ -14,8 +14,8 @@ from django.db.models import Q
 from redis import Redis
 
 from admissions.models import Admission, Applicant
-from admissions.notices import notice_is_stored
 from admissions.services.admission import admit_due
+from admissions.services.notices import notice_is_stored
 from admissions.services.publicity import confirm_offer
 from portal.celery import app
 from portal.models import Notification, Role

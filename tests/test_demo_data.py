@@ -102,7 +102,7 @@ def test_one_demo_user_per_role():
     assert roles == set(Role.values)
     staff = User.objects.get(username="xiehe-internal")
     assert staff.specialty_base.training_base == staff.training_base
-    from admissions.checklist import missing_items
+    from admissions.selectors.checklist import missing_items
 
     assert missing_items(User.objects.get(username="applicant-demo").applicant) == []
 

@@ -9,11 +9,16 @@ from django.core import mail
 from django.db import connection, transaction
 
 from admissions.models import Admission
-from admissions.reminders import acceptance_reminders, agreement_reminders, reporting_reminders, window_reminders
 from admissions.services.admission import admit_due
 from admissions.services.applicants import register_applicant
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import confirm_offer
+from admissions.services.reminders import (
+    acceptance_reminders,
+    agreement_reminders,
+    reporting_reminders,
+    window_reminders,
+)
 from admissions.services.reporting import record_agreement, record_reporting
 from admissions.tasks import send_reminders
 from bases.services.quotas import set_quota

@@ -231,9 +231,9 @@ def test_page_and_export_queries_stay_flat_as_the_roster_grows(client, world, pe
 
 
 def test_the_page_shows_the_roster_a_page_at_a_time_numbered_throughout(client, world, people, rural, monkeypatch):
-    from admissions import views_roster
+    from admissions.views import roster as roster_views
 
-    monkeypatch.setattr(views_roster, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(roster_views, "ROWS_PER_PAGE", 2)
     _entries(world, people, 4, 400)  # with the rural graduate: five residents, three pages
     client.force_login(people["province"])
     everyone = [row[1] for row in _csv_rows(client.get("/province/roster/roster.csv").getvalue())[1:]]
@@ -248,9 +248,9 @@ def test_the_page_shows_the_roster_a_page_at_a_time_numbered_throughout(client, 
 
 
 def test_those_still_to_report_are_counted_in_full_and_named_in_part(client, people, admitted, monkeypatch):  # noqa: F811
-    from admissions import views_roster
+    from admissions.views import roster as roster_views
 
-    monkeypatch.setattr(views_roster, "BLOCKERS_SHOWN", 0)
+    monkeypatch.setattr(roster_views, "BLOCKERS_SHOWN", 0)
     client.force_login(people["province"])
     page = client.get("/province/roster/").content.decode()
     assert 'data-testid="blocker-count">1<' in page and "还有1名录取学员" in page

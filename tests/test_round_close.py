@@ -20,8 +20,8 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
-from admissions.round_selectors import candidate_sheet
-from admissions.selectors import places_taken
+from admissions.selectors.places import places_taken
+from admissions.selectors.rounds import candidate_sheet
 from admissions.services.assessments import AssessmentClosed, decide_admission
 from admissions.services.entries import QuotaFull
 from admissions.services.round_close import close_round, propose_ranked

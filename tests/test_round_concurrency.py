@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 
 from admissions.models import Application, Assessment, InvitationStatus, Stage
-from admissions.selectors import places_taken
+from admissions.selectors.places import places_taken
 from admissions.services.assessments import decide_admission
 from admissions.services.entries import QuotaFull
 from admissions.services.invitations import accept_invitation, invite_applicant

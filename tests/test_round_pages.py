@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from admissions.eligibility import applicant_facts, page_facts
 from admissions.models import (
     Applicant,
     Application,
@@ -27,6 +26,7 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
+from admissions.selectors.facts import applicant_facts, page_facts
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.invitations import accept_invitation, invite_applicant

@@ -20,7 +20,7 @@ from admissions.models import (
     PublicityKind,
     Stage,
 )
-from admissions.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
+from admissions.services.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
 from policy.timetable import local_date
 from portal.audit import record_event
 from portal.notifications import notify

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from admissions.models import IDENTITY_FIELDS, Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
-from admissions.selectors import identity_frozen
+from admissions.selectors.identity import identity_frozen
 from policy.choices import ApplicantType
 from policy.eligibility import SELF_REGISTERING
 from policy.identity import InvalidResidentId, parse_identity_document

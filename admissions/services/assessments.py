@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.eligibility import check_eligibility, place_refusal
 from admissions.models import Application, ApplicationStatus, Assessment, Opinion, Stage
-from admissions.selectors import places_taken
+from admissions.selectors.facts import check_eligibility, place_refusal
+from admissions.selectors.places import places_taken
 from admissions.services.applicants import require_owner
 from admissions.services.entries import QuotaFull
 from bases.models import Quota

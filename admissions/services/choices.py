@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.checklist import missing_items
-from admissions.eligibility import check_eligibility
 from admissions.models import Applicant, Application, ApplicationStatus
+from admissions.selectors.checklist import missing_items
+from admissions.selectors.facts import check_eligibility
 from admissions.services.applicants import require_owner
 from bases.models import Quota
 from policy.timetable import open_choice_round

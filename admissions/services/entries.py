@@ -15,7 +15,7 @@ from admissions.models import (
     EntryStatus,
     IdentityDocumentType,
 )
-from admissions.selectors import places_taken
+from admissions.selectors.places import places_taken
 from admissions.services.choices import do_end_choice
 from bases.models import Quota
 from policy.choices import ApplicantType

@@ -26,7 +26,7 @@ from admissions.models import (
     IdentityClaim,
     IdentityCorrection,
 )
-from admissions.selectors import holding_training_base, identity_frozen
+from admissions.selectors.identity import holding_training_base, identity_frozen
 from admissions.services.applicants import InvalidInput, normalized_identity, require_owner
 from portal.audit import record_event
 from portal.errors import DomainError

@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.eligibility import check_eligibility
 from admissions.models import (
     HOLDING_STAGES,
     Applicant,
@@ -15,6 +14,7 @@ from admissions.models import (
     Invitation,
     InvitationStatus,
 )
+from admissions.selectors.facts import check_eligibility
 from admissions.services.applicants import require_owner
 from admissions.services.choices import WindowClosed
 from policy.timetable import invitation_window, window_is_open

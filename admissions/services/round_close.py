@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.eligibility import place_facts
 from admissions.models import ApplicationStatus, Assessment, PublicityList, Stage
-from admissions.round_selectors import Candidate, rank, unpublished_proposals
-from admissions.selectors import quotas_with_places_taken
+from admissions.selectors.facts import place_facts
+from admissions.selectors.places import quotas_with_places_taken
+from admissions.selectors.rounds import Candidate, rank, unpublished_proposals
 from admissions.services.assessments import _require_assessment_window, decision_message
 from admissions.services.publicity import publish_list
 from bases.models import Quota

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from admissions.models import AssessmentMode, Opinion
-from admissions.round_selectors import candidate_sheet
+from admissions.selectors.rounds import candidate_sheet
 from admissions.services.assessments import STAFF, record_scores
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event

@@ -1,0 +1,93 @@
+"""The admission rounds through the API: assessment, decision, publicity, objections, confirmation,
+round-2 invitations and the public check of an admission notice.
+
+Session-authenticated and scoped like the pages: staff lists go through `visible`, single objects
+through `require(user, VIEW, obj)` (403 when out of scope), and every write is one service call
+(which checks the role and scope again, locks, audits and notifies). The applicant's endpoints under
+me/ work on the caller's own rows only: another applicant's object is "not found" (404). A
+DomainError becomes {detail, code} with its status (an illegal transition is a 409) in
+portal.api.api_exception_handler.
+
+The stage shown is the one the clock gives: a candidate whose publicity ended with no open
+objection and who accepted is "admitted" even before the Celery sweep has written it.
+"""
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from admissions.api.rounds import ERRORS, INVITATION_TAGS, LIST_ERRORS, _choice_param
+from admissions.api.serializers.offers import (
+    InvitationInputSerializer,
+    InvitationSerializer,
+)
+from admissions.models import (
+    Applicant,
+    Invitation,
+    InvitationStatus,
+)
+from admissions.services.invitations import invite_applicant
+from policy.models import Campaign
+from policy.selectors import current_campaign
+from portal.api import validated
+from portal.models import Role
+from portal.permissions import require_role, visible
+
+
+def _invitations():
+    shortage = Campaign.shortage_specialties.through.objects.filter(
+        campaign_id=OuterRef("campaign_id"), specialty_id=OuterRef("specialty_base__specialty_id")
+    )
+    return (
+        Invitation.objects.select_related(
+            "campaign", "applicant", "specialty_base__training_base", "specialty_base__specialty"
+        )
+        .annotate(is_shortage=Exists(shortage))
+        .order_by("-is_shortage", "-invited_at", "-id")
+    )
+
+
+class InvitationList(generics.ListAPIView):
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self):
+        rows = visible(self.request.user, _invitations())
+        status = _choice_param(self.request, "status", InvitationStatus)
+        return rows.filter(status=status) if status else rows
+
+    @extend_schema(
+        tags=INVITATION_TAGS,
+        summary="复试邀请列表（本人可见范围）",
+        description="紧缺专业在前，其次按邀请时间从新到旧。",
+        parameters=[OpenApiParameter("status", str, enum=InvitationStatus.values, description="按状态筛选")],
+        responses={200: InvitationSerializer(many=True), **LIST_ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=INVITATION_TAGS,
+        summary="邀请考生参加第二批次复试",
+        description="培训基地招收办公室，在第二批次填报期间：只能邀请未被拟录取或录取、未主动填报第二批次志愿、"
+        "未接受其他邀请且符合该专业申报条件的考生（否则 409 或 400 并说明原因）。",
+        request=InvitationInputSerializer,
+        responses={201: InvitationSerializer, **ERRORS},
+    )
+    def post(self, request):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        data = validated(InvitationInputSerializer, request)
+        applicant = Applicant.objects.filter(pk=data["applicant"]).first()
+        if applicant is None:
+            raise ValidationError({"applicant": _("学员 %(pk)s 不存在。") % {"pk": data["applicant"]}})
+        specialty_base = data["specialty_base"]
+        campaign = current_campaign(province=specialty_base.training_base.province_id)
+        if campaign is None:
+            raise NotFound(_("本省尚未设置年度招录。"))
+        invitation = invite_applicant(
+            actor=user, applicant=applicant, campaign=campaign, specialty_base=specialty_base, message=data["message"]
+        )
+        return Response(InvitationSerializer(_invitations().get(pk=invitation.pk)).data, status=201)

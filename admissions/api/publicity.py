@@ -1,0 +1,207 @@
+"""The admission rounds through the API: assessment, decision, publicity, objections, confirmation,
+round-2 invitations and the public check of an admission notice.
+
+Session-authenticated and scoped like the pages: staff lists go through `visible`, single objects
+through `require(user, VIEW, obj)` (403 when out of scope), and every write is one service call
+(which checks the role and scope again, locks, audits and notifies). The applicant's endpoints under
+me/ work on the caller's own rows only: another applicant's object is "not found" (404). A
+DomainError becomes {detail, code} with its status (an illegal transition is a 409) in
+portal.api.api_exception_handler.
+
+The stage shown is the one the clock gives: a candidate whose publicity ended with no open
+objection and who accepted is "admitted" even before the Celery sweep has written it.
+"""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from admissions.api.rounds import ERRORS, LIST_ERRORS, PUBLICITY_TAGS, _choice_param
+from admissions.api.serializers.publicity import (
+    CloseDuplicatesInputSerializer,
+    HandleObjectionInputSerializer,
+    ObjectionInputSerializer,
+    ObjectionSerializer,
+    PublicityListDetailSerializer,
+    PublicityListSerializer,
+    PublishInputSerializer,
+)
+from admissions.models import (
+    Objection,
+    ObjectionStatus,
+    PublicityEntry,
+    PublicityList,
+)
+from admissions.services.publicity import (
+    close_duplicate_objections,
+    handle_objection,
+    publish_list,
+    raise_objection,
+)
+from policy.selectors import current_campaign
+from portal.api import int_param, validated
+from portal.models import Role
+from portal.permissions import VIEW, require, require_role, visible
+
+
+def _publicity_lists():
+    return PublicityList.objects.select_related("campaign", "training_base").annotate(entry_count=Count("entries"))
+
+
+def _publicity_detail():
+    entries = PublicityEntry.objects.select_related(
+        "assessment__application__applicant", "assessment__specialty_base__specialty"
+    ).order_by("assessment__specialty_base__specialty__code", "id")
+    return _publicity_lists().prefetch_related(Prefetch("entries", queryset=entries))
+
+
+def _objections():
+    return Objection.objects.select_related(
+        "entry__publicity_list__training_base",
+        "entry__assessment__application__applicant",
+        "entry__assessment__specialty_base__specialty",
+    )
+
+
+class PublicityLists(generics.ListAPIView):
+    serializer_class = PublicityListSerializer
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAuthenticated()]
+
+    def get_queryset(self):
+        rows = _publicity_lists().order_by("-published_at", "-id")
+        training_base = int_param(self.request, "training_base", _("培训基地编号应为整数。"))
+        if training_base:
+            rows = rows.filter(training_base_id=training_base)
+        round_number = int_param(self.request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
+        if round_number:
+            rows = rows.filter(round=round_number)
+        return rows
+
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="拟录取名单公示（公开）",
+        description="所有培训基地发布的拟录取名单公示和变更公示，新的在前；无需登录。公示期至截止日24时。",
+        parameters=[
+            OpenApiParameter("training_base", int, description="培训基地编号"),
+            OpenApiParameter("round", int, enum=[1, 2], description="批次"),
+        ],
+        responses={200: PublicityListSerializer(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="发布拟录取名单公示",
+        description="培训基地招收办公室：把本基地本批次尚未公示的拟录取考生发布为一份公示，"
+        "公示期按工作日计算（节假日和调休按国务院安排），截止日见 last_day；列入名单的考生收到通知。"
+        "没有尚未公示的拟录取考生时返回 409。",
+        request=PublishInputSerializer,
+        responses={201: PublicityListDetailSerializer, **ERRORS},
+    )
+    def post(self, request):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        if user.training_base_id is None:
+            raise PermissionDenied(_("只有培训基地招收办公室可以发布公示。"))
+        data = validated(PublishInputSerializer, request)
+        campaign = current_campaign(province=user.training_base.province_id)
+        if campaign is None:
+            raise NotFound(_("本省尚未设置年度招录。"))
+        publicity_list = publish_list(
+            actor=user, campaign=campaign, training_base=user.training_base, round_number=data["round"]
+        )
+        return Response(PublicityListDetailSerializer(_publicity_detail().get(pk=publicity_list.pk)).data, status=201)
+
+
+@extend_schema(
+    tags=PUBLICITY_TAGS,
+    summary="一份公示及其名单（公开）",
+    description="姓名、部分隐藏的证件号码和专业；无需登录。提出异议时使用名单条目的 id。",
+    responses={200: PublicityListDetailSerializer, 404: ERRORS[404]},
+)
+class PublicityListDetail(generics.RetrieveAPIView):
+    serializer_class = PublicityListDetailSerializer
+    permission_classes = [AllowAny]
+    queryset = _publicity_detail()
+
+
+class EntryObjections(APIView):
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="对公示名单中的考生提出异议",
+        description="公示期内任何已登录用户都可以提出，需留联系方式；公示期结束后返回 409。",
+        request=ObjectionInputSerializer,
+        responses={201: ObjectionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        entry = get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)
+        data = validated(ObjectionInputSerializer, request)
+        objection = raise_objection(actor=request.user, entry=entry, contact=data["contact"], text=data["text"])
+        return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data, status=201)
+
+
+@extend_schema(
+    tags=PUBLICITY_TAGS,
+    summary="异议列表（本人可见范围）",
+    description="培训基地：针对本基地公示的异议；省级办公室：全省；其他用户：本人提出的异议。新的在前。",
+    parameters=[OpenApiParameter("status", str, enum=ObjectionStatus.values, description="按状态筛选")],
+    responses={200: ObjectionSerializer(many=True), **LIST_ERRORS},
+)
+class ObjectionList(generics.ListAPIView):
+    serializer_class = ObjectionSerializer
+
+    def get_queryset(self):
+        rows = visible(self.request.user, _objections()).order_by("-raised_at", "-id")
+        status = _choice_param(self.request, "status", ObjectionStatus)
+        return rows.filter(status=status) if status else rows
+
+
+class ObjectionHandle(APIView):
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="记录异议处理情况",
+        description="培训基地招收办公室：异议成立时取消该考生的拟录取（释放名额），并发布一份变更公示，另起公示期；"
+        "已处理的异议再次处理返回 409。",
+        request=HandleObjectionInputSerializer,
+        responses={200: ObjectionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        objection = get_object_or_404(_objections(), pk=pk)
+        require(request.user, VIEW, objection)
+        data = validated(HandleObjectionInputSerializer, request)
+        objection = handle_objection(
+            actor=request.user, objection=objection, sustained=data["sustained"], note=data["note"]
+        )
+        return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data)
+
+
+class ObjectionCloseDuplicates(APIView):
+    @extend_schema(
+        tags=PUBLICITY_TAGS,
+        summary="把重复异议作为已处理异议的重复一并关闭",
+        description="培训基地招收办公室：所选异议须针对同一考生、尚未处理；它们得到与该异议相同的处理结果和同一处理说明，"
+        "每条各记一条审计记录。该异议尚未处理返回 409。",
+        request=CloseDuplicatesInputSerializer,
+        responses={200: ObjectionSerializer(many=True), **ERRORS},
+    )
+    def post(self, request, pk):
+        original = get_object_or_404(_objections(), pk=pk)
+        require(request.user, VIEW, original)
+        data = validated(CloseDuplicatesInputSerializer, request)
+        duplicates = list(visible(request.user, _objections()).filter(pk__in=data["duplicates"]))
+        if len(duplicates) != len(set(data["duplicates"])):
+            raise NotFound(_("找不到所选的部分异议。"))
+        closed = close_duplicate_objections(
+            actor=request.user, original=original, duplicates=duplicates, note=data["note"]
+        )
+        rows = _objections().filter(pk__in=[o.pk for o in closed]).order_by("pk")
+        return Response(ObjectionSerializer(rows, many=True).data)

@@ -1,0 +1,329 @@
+"""The admission rounds through the API: assessment, decision, publicity, objections, confirmation,
+round-2 invitations and the public check of an admission notice.
+
+Session-authenticated and scoped like the pages: staff lists go through `visible`, single objects
+through `require(user, VIEW, obj)` (403 when out of scope), and every write is one service call
+(which checks the role and scope again, locks, audits and notifies). The applicant's endpoints under
+me/ work on the caller's own rows only: another applicant's object is "not found" (404). A
+DomainError becomes {detail, code} with its status (an illegal transition is a 409) in
+portal.api.api_exception_handler.
+
+The stage shown is the one the clock gives: a candidate whose publicity ended with no open
+objection and who accepted is "admitted" even before the Celery sweep has written it.
+"""
+
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from admissions.api.serializers.publicity import (
+    PublishInputSerializer,
+)
+from admissions.api.serializers.rounds import (
+    AssessmentSerializer,
+    DecisionInputSerializer,
+    QualificationInputSerializer,
+    ScoresInputSerializer,
+)
+from admissions.models import (
+    Application,
+    Assessment,
+    PublicityEntry,
+    PublicityKind,
+    Stage,
+)
+from admissions.selectors.rounds import RANKED_STAGES
+from admissions.services.admission import due_for_admission
+from admissions.services.assessments import (
+    EVALUATIONS,
+    decide_admission,
+    record_scores,
+    review_qualification,
+)
+from admissions.services.round_close import propose_ranked
+from bases.models import Quota, SpecialtyBase
+from bases.serializers import ApiErrorSerializer
+from policy.scoring import TIE_BREAK, composite, rank_key
+from policy.selectors import current_campaign
+from portal.api import int_param, validated
+from portal.models import Role
+from portal.permissions import VIEW, require, require_role, visible
+
+STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
+
+
+ASSESSMENT_TAGS = ["考核与录取"]
+
+
+PUBLICITY_TAGS = ["拟录取公示"]
+
+
+INVITATION_TAGS = ["第二批次邀请"]
+
+
+APPLICANT_TAGS = ["学员"]
+
+
+ERRORS = {
+    400: OpenApiResponse(ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code}"),
+    403: OpenApiResponse(ApiErrorSerializer, description="未登录，或无权进行此操作（角色或范围不符）"),
+    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
+    409: OpenApiResponse(
+        ApiErrorSerializer, description="当前状态或时间不允许此操作（如非法的状态变化、名额已满、公示期已结束）"
+    ),
+}
+
+
+READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+
+
+LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
+
+
+def _choice_param(request, name, choices):
+    value = request.query_params.get(name, "")
+    if value and value not in choices.values:
+        raise ValidationError(
+            {name: _("无效的值“%(value)s”，可选：%(values)s") % {"value": value, "values": "、".join(choices.values)}}
+        )
+    return value
+
+
+def _fake(view):
+    return getattr(view, "swagger_fake_view", False)
+
+
+def _quota_value(field):
+    quota = Quota.objects.filter(campaign=OuterRef("application__campaign"), specialty_base=OuterRef("specialty_base"))
+    return Subquery(quota.values(field)[:1])
+
+
+def assessment_rows():
+    """Assessments with what their rows show, in a constant number of queries: the quota's weights
+    and places, the proposed list's last day and whether the clock has admitted the candidate."""
+    proposed = PublicityEntry.objects.filter(
+        assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED
+    ).order_by("publicity_list__published_at")
+    return Assessment.objects.select_related(
+        "application__applicant", "specialty_base__training_base", "specialty_base__specialty", "admission"
+    ).annotate(
+        interview_weight=Coalesce(_quota_value("interview_weight"), Value(50)),
+        exam_weight=Coalesce(_quota_value("exam_weight"), Value(50)),
+        quota_places=_quota_value("places"),
+        publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
+        due=Exists(due_for_admission().filter(pk=OuterRef("pk"))),
+    )
+
+
+def _filter_stage(rows, stage):
+    """By the stage the clock gives (see round_serializers.effective_stage)."""
+    if stage == Stage.ADMITTED:
+        return rows.filter(Q(stage=Stage.ADMITTED) | Q(due=True))
+    if stage == Stage.PROPOSED:
+        return rows.filter(stage=Stage.PROPOSED, due=False)
+    return rows.filter(stage=stage)
+
+
+def _ranked(rows):
+    """The primary keys of `rows` grouped by training base, specialty base and round, ranked in
+    each group by policy.scoring.rank_key (an adjustment counts from the applicant's consent),
+    unranked rows last; and the rank of each ranked row in its group."""
+    keys = rows.values_list(
+        "pk",
+        "specialty_base__training_base__sort_order",
+        "specialty_base__training_base_id",
+        "specialty_base__specialty__code",
+        "specialty_base_id",
+        "application__round",
+        "stage",
+        "interview_score",
+        "exam_score",
+        "interview_weight",
+        "exam_weight",
+        "application__submitted_at",
+        "adjustment_consent_at",
+    )
+    ordered = []
+    for pk, order, base, code, specialty_base, round_number, stage, interview, exam, i_weight, e_weight, *times in keys:
+        chose_at = times[1] or times[0]
+        score = composite(interview, exam, i_weight, e_weight)
+        ranked = score is not None and stage in RANKED_STAGES
+        key = rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
+        group = (order, base, code, specialty_base, round_number)
+        ordered.append(((*group, not ranked, key if ranked else (chose_at,), pk), pk, group, ranked))
+    ordered.sort(key=lambda row: row[0])
+    ranks, counters = {}, {}
+    for _key, pk, group, ranked in ordered:
+        if ranked:
+            counters[group] = counters.get(group, 0) + 1
+            ranks[pk] = counters[group]
+    return [row[1] for row in ordered], ranks
+
+
+def _assessment(user, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related(
+            "application__campaign", "application__applicant", "specialty_base__training_base"
+        ),
+        pk=pk,
+    )
+    require(user, VIEW, assessment)
+    return assessment
+
+
+def _assessment_response(assessment, status=200):
+    return Response(AssessmentSerializer(assessment_rows().get(pk=assessment.pk)).data, status=status)
+
+
+@extend_schema(
+    tags=ASSESSMENT_TAGS,
+    summary="考核名单（本人可见范围）",
+    description="专业基地：本专业基地的考生；培训基地招收办公室：本基地；省级办公室：全省。"
+    "按培训基地、专业基地分组，组内按综合成绩排名（综合成绩按该专业基地的面试、专业考试权重计算，缺省各占50%）。"
+    f"{TIE_BREAK}成绩未录入、资格审核未通过、本人放弃或经异议取消者不参加排名（rank 为空），排在组内最后。"
+    "同一专业基地同一批次中 rank 小于等于 quota_places 者在录取线以内。",
+    parameters=[
+        OpenApiParameter("round", int, enum=[1, 2], description="批次"),
+        OpenApiParameter("specialty_base", int, description="专业基地编号"),
+        OpenApiParameter(
+            "stage", str, enum=Stage.values, description="按状态筛选（按时钟，公示结束且已接受者为已录取）"
+        ),
+    ],
+    responses={200: AssessmentSerializer(many=True), **LIST_ERRORS},
+)
+class AssessmentList(generics.ListAPIView):
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        if _fake(self):
+            return Assessment.objects.none()
+        request = self.request
+        require_role(request.user, *STAFF_ROLES)
+        rows = visible(request.user, assessment_rows())
+        round_number = int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
+        if round_number:
+            rows = rows.filter(application__round=round_number)
+        specialty_base = int_param(request, "specialty_base", _("专业基地编号应为整数。"))
+        if specialty_base:
+            rows = rows.filter(specialty_base_id=specialty_base)
+        stage = _choice_param(request, "stage", Stage)
+        return _filter_stage(rows, stage) if stage else rows
+
+    def list(self, request, *args, **kwargs):
+        rows = self.get_queryset()
+        order, ranks = _ranked(rows)
+        page = self.paginate_queryset(order)
+        by_pk = rows.in_bulk(page)
+        serializer = self.get_serializer(
+            [by_pk[pk] for pk in page], many=True, context={**self.get_serializer_context(), "ranks": ranks}
+        )
+        return self.get_paginated_response(serializer.data)
+
+
+class AssessmentDetail(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="一名考生的考核",
+        description="专业基地、培训基地和省级办公室（本人可见范围）；学员请使用 me/assessments/。",
+        responses={200: AssessmentSerializer, **READ_ERRORS},
+    )
+    def get(self, request, pk):
+        require_role(request.user, *STAFF_ROLES)  # the applicant reads its own under me/assessments/
+        return _assessment_response(_assessment(request.user, pk))
+
+
+class ApplicationQualification(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="资格审核",
+        description="专业基地或培训基地招收办公室审核第一志愿的资格，只能在本批次考核时间内进行。"
+        "不通过时必须写明学员能看到的原因；审核不通过者可以改为通过。返回该志愿的考核。",
+        request=QualificationInputSerializer,
+        responses={200: AssessmentSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        application = get_object_or_404(Application.objects.select_related("campaign", "applicant"), pk=pk)
+        require(request.user, VIEW, application)
+        data = validated(QualificationInputSerializer, request)
+        assessment = review_qualification(
+            actor=request.user, application=application, passed=data["passed"], note=data["note"]
+        )
+        return _assessment_response(assessment)
+
+
+class AssessmentScores(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="录入成绩、评价和录取意见",
+        description="面试和专业考试成绩各为 0–100 分、最多一位小数（超出范围返回 400）；面试可现场或网络视频进行。"
+        "四项书面评价只修改请求中给出的项。只有资格审核通过、尚未决定录取的考生可以录入（否则 409）。",
+        request=ScoresInputSerializer,
+        responses={200: AssessmentSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        assessment = _assessment(request.user, pk)
+        data = validated(ScoresInputSerializer, request)
+        assessment = record_scores(
+            actor=request.user,
+            assessment=assessment,
+            interview_score=data["interview_score"],
+            exam_score=data["exam_score"],
+            interview_mode=data["interview_mode"],
+            opinion=data["opinion"],
+            **{field: data[field] for field in EVALUATIONS if field in data},
+        )
+        return _assessment_response(assessment)
+
+
+class AssessmentDecision(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="培训基地决定拟录取或不录取",
+        description="培训基地招收办公室：拟录取占用该专业基地的一个招收计划，名额已满时返回 409（可申请增加计划）；"
+        "拟录取需已录入两项成绩。已列入公示名单的考生不能再改变决定（409）。",
+        request=DecisionInputSerializer,
+        responses={200: AssessmentSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        assessment = _assessment(request.user, pk)
+        data = validated(DecisionInputSerializer, request)
+        assessment = decide_admission(
+            actor=request.user, assessment=assessment, admit=data["admit"], reason=data["reason"]
+        )
+        return _assessment_response(assessment)
+
+
+class SpecialtyBaseProposeRanked(APIView):
+    @extend_schema(
+        tags=ASSESSMENT_TAGS,
+        summary="按排名拟录取（招收计划内）",
+        description="培训基地招收办公室：把本基地该专业基地资格审核通过、两项成绩已录入的考生，按综合成绩排名"
+        "（同分依次比较专业考试成绩、面试成绩、志愿填报时间）从高到低拟录取，直到招收计划用完，在招收计划的行锁下检查；"
+        "切线以下的考生保持资格审核通过。返回本次拟录取的考生，再次调用不会重复拟录取；考核时间外返回 409。",
+        request=PublishInputSerializer,
+        responses={200: AssessmentSerializer(many=True), **ERRORS},
+    )
+    def post(self, request, pk):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        specialty_base = get_object_or_404(SpecialtyBase.objects.select_related("training_base"), pk=pk)
+        require(user, VIEW, specialty_base)
+        data = validated(PublishInputSerializer, request)
+        campaign = current_campaign(province=specialty_base.training_base.province_id)
+        if campaign is None:
+            raise NotFound(_("本省尚未设置年度招录。"))
+        proposed = propose_ranked(
+            actor=user,
+            campaign=campaign,
+            training_base=specialty_base.training_base,
+            round_number=data["round"],
+            specialty_base=specialty_base,
+        )
+        rows = assessment_rows().filter(pk__in=[assessment.pk for assessment in proposed]).order_by("pk")
+        return Response(AssessmentSerializer(rows, many=True).data)

@@ -1,0 +1,9 @@
+from admissions.models import (
+    DirectEntry,
+)
+
+
+def entries(*, campaign, kind):
+    return DirectEntry.objects.filter(campaign=campaign, kind=kind).select_related(
+        "quota__specialty_base__training_base", "quota__specialty_base__specialty", "entered_by"
+    )

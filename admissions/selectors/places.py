@@ -1,0 +1,70 @@
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from admissions.models import (
+    HOLDING_STAGES,
+    Assessment,
+    DirectEntry,
+    EntryStatus,
+)
+from bases.models import Quota
+
+
+def _holding(campaign_ref, specialty_base_ref):
+    return Assessment.objects.filter(
+        specialty_base=specialty_base_ref, application__campaign=campaign_ref, stage__in=HOLDING_STAGES
+    )
+
+
+def quotas_with_places_taken(quotas):
+    """`quotas` annotated with `taken`: places held by entries outside the rounds and by proposed or
+    admitted candidates."""
+    held = _holding(OuterRef("campaign_id"), OuterRef("specialty_base_id")).values("specialty_base")
+    return quotas.annotate(
+        entries_taken=Count("direct_entries", filter=Q(direct_entries__status=EntryStatus.ACTIVE), distinct=True),
+        held_taken=Coalesce(Subquery(held.annotate(n=Count("pk")).values("n")[:1]), 0),
+    ).annotate(taken=F("entries_taken") + F("held_taken"))
+
+
+def held_by_quota(quotas):
+    """{quota id: places taken} for a queryset of quotas (registered with bases.services.quotas)."""
+    return dict(quotas_with_places_taken(quotas.order_by()).values_list("pk", "taken"))
+
+
+def places_taken(quota):
+    """Call with the quota row locked when the answer decides a write."""
+    entries = DirectEntry.objects.filter(quota=quota, status=EntryStatus.ACTIVE).count()
+    return entries + _holding(quota.campaign_id, quota.specialty_base_id).count()
+
+
+def entry_quotas(*, campaign, training_base=None):
+    quotas = Quota.objects.filter(campaign=campaign, specialty_base__training_base__province=campaign.province)
+    if training_base is not None:
+        quotas = quotas.filter(specialty_base__training_base=training_base)
+    return quotas_with_places_taken(
+        quotas.select_related("specialty_base__training_base", "specialty_base__specialty").order_by(
+            "specialty_base__training_base__sort_order", "specialty_base__specialty__code"
+        )
+    )
+
+
+def fill_by_specialty(*, campaign):
+    """{specialty id: places filled} across the province: proposed or admitted candidates and
+    entries outside the rounds."""
+    filled = {}
+    held = (
+        Assessment.objects.filter(application__campaign=campaign, stage__in=HOLDING_STAGES)
+        .values("specialty_base__specialty_id")
+        .annotate(n=Count("pk"))
+    )
+    entries = (
+        DirectEntry.objects.filter(campaign=campaign, status=EntryStatus.ACTIVE)
+        .values("quota__specialty_base__specialty_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in held:
+        filled[row["specialty_base__specialty_id"]] = filled.get(row["specialty_base__specialty_id"], 0) + row["n"]
+    for row in entries:
+        key = row["quota__specialty_base__specialty_id"]
+        filled[key] = filled.get(key, 0) + row["n"]
+    return filled

@@ -1,0 +1,333 @@
+"""The applicant's own pages (我的报名): registration, the checklist, profile, education, documents,
+choosing a specialty base and the history of the choices. Thin: they parse input, call the services
+and selectors, and render."""
+
+import functools
+import os
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from admissions.forms.applicant import (
+    ChoiceForm,
+    DocumentForm,
+    EducationForm,
+    ProfileForm,
+    RegisterForm,
+    WithdrawForm,
+)
+from admissions.models import ApplicantDocument, Application, ApplicationStatus, DocumentKind, EducationRecord
+from admissions.selectors.applicants import applicant_of, applications_of
+from admissions.selectors.checklist import missing_items
+from admissions.selectors.facts import eligibility_by_quota
+from admissions.selectors.identity import identity_frozen
+from admissions.services.applicants import (
+    add_education,
+    delete_document,
+    register_applicant,
+    remove_education,
+    update_profile,
+    upload_document,
+)
+from admissions.services.choices import submit_choice, withdraw_choice
+from bases.brochure_selectors import published_brochures
+from bases.forms import PlanFilterForm
+from bases.models import Quota
+from bases.selectors import plan_filter_choices, plan_rows, public_province
+from policy.selectors import current_campaign
+from policy.timetable import open_choice_round, phase_at
+from portal.models import Role
+from portal.permissions import CHANGE, VIEW, require
+from portal.uploads import document_response
+from portal.web import perform
+
+CHOICE_PAGE_SIZE = 50
+
+
+# Where each item of the checklist is put right.
+_FIX_AT = {
+    "identity": ("applicant-profile", "identity"),
+    "contact": ("applicant-profile", "contact"),
+    "declares_fit": ("applicant-profile", "declarations"),
+    "dispatch": ("applicant-profile", "dispatch"),
+    "education": ("applicant-education", ""),
+}
+
+
+def applicant_required(view):
+    """Sign-in required; the signed-in user must be an applicant (another role: 403). The view
+    receives the applicant's record."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        applicant = applicant_of(request.user) if request.user.role == Role.APPLICANT else None
+        if applicant is None:
+            raise PermissionDenied
+        return view(request, applicant, *args, **kwargs)
+
+    return wrapped
+
+
+def _campaign(request):
+    province = public_province(request.GET.get("province"))
+    return current_campaign(province=province) if province else None
+
+
+def _windows(campaign):
+    return {
+        "round1": (campaign.round1_opens, campaign.round1_closes),
+        "round2": (campaign.round2_opens, campaign.round2_closes),
+    }
+
+
+def _active_choice(applicant, campaign):
+    if campaign is None:
+        return None
+    return applications_of(applicant).filter(campaign=campaign, status=ApplicationStatus.ACTIVE).first()
+
+
+def register(request):
+    if request.user.is_authenticated and request.user.role == Role.APPLICANT:
+        return redirect("applicant-home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        applicant, error = perform(
+            request,
+            lambda: register_applicant(
+                login=form.cleaned_data["login"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            ),
+            success=_("注册成功。请按清单完善个人信息、学历和报名材料。"),
+        )
+        if error is None:
+            login(request, applicant.user)
+            return redirect("applicant-home")
+    return render(
+        request,
+        "admissions/applicant/register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@applicant_required
+def applicant_home(request, applicant):
+    campaign = _campaign(request)
+    checklist = []
+    for item in missing_items(applicant):
+        url_name, anchor = _FIX_AT.get(item.key, ("applicant-documents", ""))
+        checklist.append((item, reverse(url_name) + (f"#{anchor}" if anchor else "")))
+    context = {"applicant": applicant, "campaign": campaign, "checklist": checklist}
+    if campaign:
+        context.update(
+            phase=phase_at(campaign),
+            open_round=open_choice_round(campaign),
+            windows=_windows(campaign),
+            active=_active_choice(applicant, campaign),
+        )
+    return render(request, "admissions/applicant/home.html", context)
+
+
+@applicant_required
+def applicant_profile(request, applicant):
+    form = ProfileForm(request.POST or None, applicant=applicant, identity_frozen=identity_frozen(applicant))
+    if request.method == "POST" and form.is_valid():
+        _saved, error = perform(
+            request,
+            lambda: update_profile(actor=request.user, applicant=applicant, **form.cleaned_data),
+            success=_("个人信息已保存。"),
+        )
+        if error is None:
+            return redirect("applicant-home")
+    return render(
+        request,
+        "admissions/applicant/profile.html",
+        {"applicant": applicant, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@applicant_required
+def applicant_education(request, applicant):
+    form = EducationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _record, error = perform(
+            request,
+            lambda: add_education(actor=request.user, applicant=applicant, **form.cleaned_data),
+            success=_("学历已添加。"),
+        )
+        if error is None:
+            return redirect("applicant-education")
+    return render(
+        request,
+        "admissions/applicant/education.html",
+        {"applicant": applicant, "form": form, "records": applicant.educations.all()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@applicant_required
+@require_POST
+def applicant_education_remove(request, applicant, pk):
+    record = get_object_or_404(EducationRecord.objects.select_related("applicant"), pk=pk)
+    require(request.user, CHANGE, record)
+    perform(request, lambda: remove_education(actor=request.user, record=record), success=_("学历已删除。"))
+    return redirect("applicant-education")
+
+
+@applicant_required
+def applicant_documents(request, applicant):
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _document, error = perform(
+            request,
+            lambda: upload_document(
+                actor=request.user, applicant=applicant, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+            ),
+            success=_("材料已上传。"),
+        )
+        if error is None:
+            return redirect("applicant-documents")
+    required = [DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.DIPLOMA]
+    return render(
+        request,
+        "admissions/applicant/documents.html",
+        {
+            "applicant": applicant,
+            "form": form,
+            "documents": applicant.documents.all(),
+            "required": required,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@applicant_required
+@require_POST
+def applicant_document_delete(request, applicant, pk):
+    document = get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
+    require(request.user, CHANGE, document)
+    perform(request, lambda: delete_document(actor=request.user, document=document), success=_("材料已删除。"))
+    return redirect("applicant-documents")
+
+
+@login_required
+def applicant_document(request, pk):
+    """The file itself, for the applicant, the offices of the bases it chose and their province."""
+    document = get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
+    require(request.user, VIEW, document)
+    stem = os.path.splitext(document.original_name)[0]
+    return document_response(
+        document.file, download_name=f"{document.applicant.full_name}-{document.get_kind_display()}-{stem}"
+    )
+
+
+@applicant_required
+def applicant_choose(request, applicant):
+    if request.method == "POST":
+        return _choose(request, applicant)
+    campaign = _campaign(request)
+    context = {"applicant": applicant, "campaign": campaign}
+    if campaign is None:
+        return render(request, "admissions/applicant/choose.html", context)
+    cities, specialties = plan_filter_choices(campaign=campaign)
+    filters_form = PlanFilterForm(request.GET or None, cities=cities, specialties=specialties)
+    filters = filters_form.cleaned_data if filters_form.is_valid() else {}
+    rows = plan_rows(
+        campaign=campaign,
+        city=filters.get("city", ""),
+        specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
+        shortage_only=filters.get("shortage", False),
+    )
+    page = Paginator(rows, CHOICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    quotas = list(page.object_list)
+    decisions = eligibility_by_quota(applicant=applicant, campaign=campaign, quotas=quotas)
+    brochures = dict(published_brochures(campaign=campaign).values_list("brochure__training_base_id", "brochure_id"))
+    active = _active_choice(applicant, campaign)
+    missing = missing_items(applicant)
+    open_round = open_choice_round(campaign)
+    context.update(
+        form=filters_form,
+        page=page,
+        rows=[
+            {
+                "quota": quota,
+                "decision": decisions[quota.pk],
+                "brochure_id": brochures.get(quota.specialty_base.training_base_id),
+                "chosen": active is not None and active.specialty_base_id == quota.specialty_base_id,
+            }
+            for quota in quotas
+        ],
+        active=active,
+        missing=missing,
+        open_round=open_round,
+        can_choose=open_round is not None and not missing,
+        windows=_windows(campaign),
+        query=_query_without_page(request),
+    )
+    return render(request, "admissions/applicant/choose.html", context)
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _choose(request, applicant):
+    form = ChoiceForm(request.POST)
+    quota = None
+    if form.is_valid():
+        quota = (
+            Quota.objects.select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
+            .filter(pk=form.cleaned_data["quota"])
+            .first()
+        )
+    if quota is None:
+        messages.error(request, _("请从招收计划表中选择一个专业基地。"))
+    else:
+        base = quota.specialty_base
+        perform(
+            request,
+            lambda: submit_choice(
+                actor=request.user, applicant=applicant, campaign=quota.campaign, specialty_base=base
+            ),
+            success=_("已填报志愿：%(base)s。填报截止前可以修改或撤回。") % {"base": base},
+        )
+    return redirect(request.get_full_path())
+
+
+@applicant_required
+@require_POST
+def applicant_withdraw(request, applicant):
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return redirect("applicant-choose")
+    application = get_object_or_404(
+        Application.objects.select_related("applicant", "campaign"), pk=form.cleaned_data["application"]
+    )
+    require(request.user, CHANGE, application)
+    perform(
+        request,
+        lambda: withdraw_choice(actor=request.user, application=application),
+        success=_("志愿已撤回。填报截止前可以重新选择。"),
+    )
+    return redirect("applicant-choose")
+
+
+@applicant_required
+def applicant_status(request, applicant):
+    return render(
+        request,
+        "admissions/applicant/status.html",
+        {"applicant": applicant, "applications": applications_of(applicant)},
+    )

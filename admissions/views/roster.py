@@ -1,0 +1,186 @@
+"""The provincial office's registration roster (注册名单, 三(七)): review, publish, export."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from admissions.models import RegistrationRoster
+from admissions.services.roster import PagedRoster, iter_roster_rows, publish_roster, roster_blockers, roster_rows
+from bases.selectors import provincial_campaign
+from portal.pdf import render_pdf
+from portal.privacy import mask_id_number
+from portal.spreadsheets import csv_chunks
+from portal.web import download_response, perform
+
+ROWS_PER_PAGE = 100
+
+
+# Those still to report are listed by name up to this many; the count covers them all.
+BLOCKERS_SHOWN = 50
+
+
+def _campaign(request, source):
+    campaign = provincial_campaign(user=request.user, campaign_id=source.get("campaign", ""))
+    if campaign is None:
+        raise Http404(_("本省尚无年度招录。"))
+    return campaign
+
+
+@login_required
+@require_GET
+def roster(request):
+    campaign = _campaign(request, request.GET)
+    blockers = roster_blockers(campaign)
+    return render(
+        request,
+        "admissions/roster/roster.html",
+        {
+            "campaign": campaign,
+            "page": Paginator(PagedRoster(campaign), ROWS_PER_PAGE).get_page(request.GET.get("page")),
+            "blocker_count": blockers.count(),
+            "blockers": blockers[:BLOCKERS_SHOWN],
+            "published": RegistrationRoster.objects.filter(campaign=campaign).select_related("published_by").first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_publish(request):
+    campaign = _campaign(request, request.POST)
+    perform(request, lambda: publish_roster(actor=request.user, campaign=campaign), success=_("注册名单已发布。"))
+    return redirect(f"{reverse('roster')}?campaign={campaign.pk}")
+
+
+def _filename(campaign, extension):
+    return _("%(year)s年度住院医师规范化培训注册名单") % {"year": campaign.year} + f".{extension}"
+
+
+@login_required
+@require_GET
+def roster_csv_export(request):
+    campaign = _campaign(request, request.GET)
+    return download_response(
+        roster_csv(iter_roster_rows(campaign)),
+        filename=_filename(campaign, "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def roster_xlsx_export(request):
+    campaign = _campaign(request, request.GET)
+    return download_response(
+        roster_xlsx(iter_roster_rows(campaign)), filename=_filename(campaign, "xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_GET
+def roster_pdf_export(request):
+    campaign = _campaign(request, request.GET)
+    content = roster_pdf(
+        campaign=campaign,
+        rows=roster_rows(campaign),
+        roster=RegistrationRoster.objects.filter(campaign=campaign).first(),
+    )
+    return download_response(content, filename=_filename(campaign, "pdf"), content_type="application/pdf")
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def roster_header():
+    return [
+        _("序号"),
+        _("姓名"),
+        _("性别"),
+        _("证件类型"),
+        _("证件号码"),
+        _("出生日期"),
+        _("人员类型"),
+        _("培训基地"),
+        _("培训专业"),
+        _("招收年度"),
+        _("录取批次"),
+        _("报到日期"),
+        _("协议类型"),
+    ]
+
+
+def _date(value):
+    return value.isoformat() if value else ""
+
+
+def roster_lines(rows):
+    """The rows as the CSV and xlsx write them, numbered, one at a time: every cell text except 序号
+    and 招收年度, so an ID number keeps its digits and its final X."""
+    for number, row in enumerate(rows, start=1):
+        yield [
+            number,
+            row.full_name,
+            row.sex,
+            row.id_type,
+            row.id_number,
+            _date(row.birth_date),
+            row.applicant_type,
+            row.training_base,
+            row.specialty,
+            row.year,
+            row.round,
+            _date(row.reported_on),
+            row.agreement,
+        ]
+
+
+def roster_csv(rows):
+    """The CSV as chunks of bytes, written as `rows` (an iterator is fine) are read."""
+    return csv_chunks(roster_header(), roster_lines(rows))
+
+
+def roster_xlsx(rows):
+    """The workbook as bytes. Written row by row (openpyxl's write-only mode), so only the file,
+    not a sheet of cell objects, is held in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("注册名单"))
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, title) for title in roster_header()])
+    for line in roster_lines(rows):
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_cell(sheet, title):
+    cell = WriteOnlyCell(sheet, value=title)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _text_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # text, never a formula
+    cell.number_format = "@"
+    return cell
+
+
+def roster_pdf(*, campaign, rows, roster=None):
+    header, table = roster_header(), list(roster_lines(rows))
+    id_column = header.index(_("证件号码"))
+    for line in table:
+        line[id_column] = mask_id_number(line[id_column])
+    return render_pdf(
+        "admissions/roster/roster_pdf.html",
+        {"campaign": campaign, "roster": roster, "header": header, "table": table},
+    )
