@@ -159,7 +159,7 @@ def prepare_data(*, applicants, password):
     from admissions.demo import USERNAME_PREFIX, generate_applicants
     from admissions.models import Applicant
     from admissions.selectors.facts import eligibility_by_quota
-    from bases.demo import load_province
+    from bases.demo.loading import load_province
     from bases.models import Quota
     from policy.timetable import local_date
 

@@ -231,7 +231,7 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
 
     from admissions.demo import USERNAME_PREFIX, generate_applicants
     from admissions.models import Applicant, Application, Assessment, Opinion, Stage
-    from bases import demo_data
+    from bases.demo import data as demo_data
     from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
     from policy.models import Campaign
     from policy.timetable import local_date

@@ -86,7 +86,7 @@ def counting_queries():
 
 # --- the ceiling -------------------------------------------------------------------------------
 
-# Rank each specialty base's qualified candidates (policy.scoring: composite rounded half up to one
+# Rank each specialty base's qualified candidates (policy.rules.scoring: composite rounded half up to one
 # decimal, then exam, interview, time of choice), propose those within the quota's places left, open
 # one list per training base and fill it: one statement, its data-modifying parts feeding each other
 # (re-reading the assessments would meet statistics that predate the UPDATE). Proposals made before

@@ -91,7 +91,7 @@ def server_error(request):
 
 # --- The schema: what every operation may answer besides its own responses ------------------------
 
-ERROR_REF = {"$ref": "#/components/schemas/ApiError"}  # bases.serializers.ApiErrorSerializer
+ERROR_REF = {"$ref": "#/components/schemas/ApiError"}  # bases.api.serializers.ApiErrorSerializer
 FIELD_ERRORS = {
     "type": "object",
     "description": "按字段列出的错误：字段名 → 错误信息列表（嵌套字段为对象或列表）；非字段错误在 non_field_errors 中",

@@ -13,7 +13,7 @@ import itertools
 
 from django.utils.html import format_html, format_html_join
 
-from policy.kpis import completion_rate
+from policy.rules.kpis import completion_rate
 
 WIDTH = 400
 FONT_SIZE = 15

@@ -3,20 +3,13 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bases.views import public as bases_views
-from portal import dashboard, views
+from portal import views
 from portal.forms import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("bases/", bases_views.directory, name="directory"),
-    path("plan/", bases_views.plan_table, name="plan-table"),
     path("", include("bases.urls")),
     path("", include("admissions.urls")),
     path("", include("province.urls")),
-    path("province/", dashboard.province_dashboard, name="province-dashboard"),
-    path("", include("portal.kpi_views")),
-    path("", include("portal.audit_urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -5,24 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bases.selectors import public_province
-from policy.selectors import current_campaign
-from policy.timetable import phase_at, steps
 from portal.forms import ResetCodeRequestForm, ResetWithCodeForm
 from portal.health import broker_state, database_answers
 from portal.notifications import mark_read
 from portal.password_reset import CODE_MINUTES, request_reset_code, reset_password
 from portal.throttling import client_address
 from portal.web import perform
-
-
-def home(request):
-    province = public_province(request.GET.get("province"))
-    campaign = current_campaign(province=province) if province else None
-    context = {"province": province, "campaign": campaign}
-    if campaign:
-        context.update(phase=phase_at(campaign), steps=steps(campaign))
-    return render(request, "portal/home.html", context)
 
 
 @login_required

@@ -1,5 +1,5 @@
 from bases.services.quotas import set_quota
-from policy.brochures import SECTIONS
+from policy.rules.brochures import SECTIONS
 
 
 def complete_sections(prefix="内容"):

@@ -3,7 +3,7 @@ import itertools
 
 from rest_framework.test import APIClient
 
-from bases.demo_data import TIMETABLE
+from bases.demo.data import TIMETABLE
 from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
 from policy.models import Campaign
 from portal.models import Role, User

@@ -27,7 +27,7 @@ from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import confirm_offer
 from admissions.tasks import store_admission_notice
 from bases.services.quotas import set_quota
-from policy.scoring import composite
+from policy.rules.scoring import composite
 from portal.privacy import mask_id_number
 from tests import factories
 from tests.applicant_helpers import complete_applicant

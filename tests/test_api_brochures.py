@@ -8,8 +8,8 @@ from django.urls import reverse
 from bases.models import Brochure, BrochureComment, BrochureStatus, BrochureVersion
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
 from bases.services.quotas import set_quota
-from policy.brochures import SECTION_KEYS, SECTIONS
 from policy.choices import ApplicantType
+from policy.rules.brochures import SECTION_KEYS, SECTIONS
 from tests import factories
 
 COMPLETE = {section.key: f"{section.label}的内容。" + "详" * section.min_chars for section in SECTIONS}

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal import audit_views
 from portal.audit import record_event
 from portal.models import AuditEvent, Role
+from province.views import audit as audit_views
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -18,8 +18,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from policy.brochure_deadlines import brochure_lateness
-from policy.brochures import SECTIONS
+from policy.rules.brochures import SECTIONS, brochure_lateness
 from portal.models import AuditEvent
 from tests import factories
 from tests.brochure_helpers import complete_sections, give_plan

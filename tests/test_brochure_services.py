@@ -11,7 +11,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from policy.brochures import SECTIONS
+from policy.rules.brochures import SECTIONS
 from portal.models import AuditEvent, Notification
 from portal.states import IllegalTransition
 from tests.brochure_helpers import complete_sections, give_plan

@@ -17,7 +17,7 @@ from policy.choices import (
     SanctionKind,
     TechnicalTitle,
 )
-from policy.eligibility import (
+from policy.rules.eligibility import (
     ApplicantFacts,
     CampaignFacts,
     Education,

@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 
 from admissions.models import Applicant, Application, Assessment, DirectEntry, EntryStatus, Stage
 from bases.services.quotas import set_quota
-from policy import kpis
 from policy.choices import ApplicantType
+from policy.rules import kpis
 from portal.charts import bar_chart
-from portal.kpi_selectors import plan_lines
 from portal.models import Role, User
+from province.selectors.kpis import plan_lines
 from tests import factories
 
 _people = itertools.count(1)

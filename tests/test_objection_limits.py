@@ -27,7 +27,7 @@ from admissions.services.publicity import (
     raise_objection,
 )
 from policy.identity import make_resident_id
-from policy.objections import PER_DAY, PER_ENTRY
+from policy.rules.objections import PER_DAY, PER_ENTRY
 from portal.errors import DomainError
 from portal.models import AuditEvent, Role
 from tests import factories

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from bases.demo import load_province
+from bases.demo.loading import load_province
 from bases.models import Quota, SpecialtyBase, TrainingBase
 from bases.services import plan_excel
 from bases.services.plan_excel import HEADERS, PlanImportError, export_plan, import_plan

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bases.demo import load_province
+from bases.demo.loading import load_province
 from bases.models import Quota, Specialty
 from tests import factories
 

@@ -20,7 +20,7 @@ from admissions.services.reporting import (
 from admissions.tasks import disqualify_no_shows as disqualify_task
 from bases.services.quotas import set_quota
 from policy.models import Sanction
-from policy.reporting import agreement_kind
+from policy.rules.reporting import agreement_kind
 from portal.errors import DomainError
 from tests.applicant_helpers import complete_applicant
 from tests.round_helpers import at, proposed_in_round1

@@ -35,7 +35,7 @@ from admissions.services.score_excel import HEADERS
 from bases.models import Quota
 from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
-from policy.scoring import TIE_BREAK
+from policy.rules.scoring import TIE_BREAK
 from portal.models import Role, User
 from tests import factories
 from tests.applicant_helpers import complete_applicant

@@ -43,7 +43,8 @@ from admissions.services.applicants import (
     upload_document,
 )
 from admissions.services.choices import submit_choice, withdraw_choice
-from bases.selectors import plan_rows, public_province
+from bases.selectors.directory import public_province
+from bases.selectors.plan import plan_rows
 from policy.models import Campaign
 from policy.selectors import current_campaign
 from portal.api import int_param, text_param, validated

@@ -41,7 +41,7 @@ from admissions.services.invitations import accept_invitation, decline_invitatio
 from admissions.services.publicity import (
     confirm_offer,
 )
-from bases.serializers import ApiErrorSerializer
+from bases.api.serializers import ApiErrorSerializer
 from portal.api import text_param, validated
 from portal.permissions import visible
 from portal.throttling import AddressRateThrottle

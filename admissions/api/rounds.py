@@ -47,9 +47,9 @@ from admissions.services.assessments import (
     review_qualification,
 )
 from admissions.services.round_close import propose_ranked
+from bases.api.serializers import ApiErrorSerializer
 from bases.models import Quota, SpecialtyBase
-from bases.serializers import ApiErrorSerializer
-from policy.scoring import TIE_BREAK, composite, rank_key
+from policy.rules.scoring import TIE_BREAK, composite, rank_key
 from policy.selectors import current_campaign
 from portal.api import int_param, validated
 from portal.models import Role
@@ -132,7 +132,7 @@ def _filter_stage(rows, stage):
 
 def _ranked(rows):
     """The primary keys of `rows` grouped by training base, specialty base and round, ranked in
-    each group by policy.scoring.rank_key (an adjustment counts from the applicant's consent),
+    each group by policy.rules.scoring.rank_key (an adjustment counts from the applicant's consent),
     unranked rows last; and the rank of each ranked row in its group."""
     keys = rows.values_list(
         "pk",

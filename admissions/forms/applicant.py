@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models import IDENTITY_FIELDS, Applicant, DocumentKind, EducationRecord, IdentityDocumentType, Sex
 from bases.models import Specialty, TrainingBase
 from policy.choices import ApplicantType
-from policy.eligibility import SELF_REGISTERING
+from policy.rules.eligibility import SELF_REGISTERING
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 

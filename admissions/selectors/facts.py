@@ -5,7 +5,8 @@ from django.db.models import CharField, F, IntegerField, Prefetch, Value, prefet
 
 from admissions.models import HOLDING_STAGES, ApplicantDocument, Assessment, DirectEntry, DocumentKind, EntryStatus
 from bases.models import BaseLevel, SpecialtyBase, SpecialtyCategory
-from policy.eligibility import (
+from policy.models import Sanction
+from policy.rules.eligibility import (
     ApplicantFacts,
     CampaignFacts,
     Education,
@@ -14,7 +15,6 @@ from policy.eligibility import (
     decide,
     place_reasons,
 )
-from policy.models import Sanction
 
 # Applicants per query: within SQLite's limit on parameters, and a round close of a whole province
 # reads its candidates in a few queries rather than one huge IN list.
@@ -133,7 +133,7 @@ def page_facts(applicants, campaign):
 
 
 def place_facts(applicants, campaign):
-    """{applicant id: ApplicantFacts} with only what `policy.eligibility.place_reasons` reads, for
+    """{applicant id: ApplicantFacts} with only what `policy.rules.eligibility.place_reasons` reads, for
     the candidates a base proposes at once (a whole round close reads no educations)."""
     applicants = list(applicants)
     people = _person_facts(applicants, campaign)

@@ -25,7 +25,7 @@ from admissions.selectors.places import quotas_with_places_taken
 from admissions.services.admission import due_for_admission
 from bases.models import Quota
 from policy.models import Campaign
-from policy.scoring import composite
+from policy.rules.scoring import composite
 from policy.timetable import assessment_window, local_date, window_is_open
 from portal.privacy import mask_id_number
 

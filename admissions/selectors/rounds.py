@@ -25,9 +25,9 @@ from admissions.models import (
 from admissions.selectors.facts import campaign_facts, page_facts, specialty_base_facts
 from admissions.selectors.places import places_taken
 from bases.models import Quota, SpecialtyBase
-from policy.eligibility import decide
 from policy.models import Campaign
-from policy.scoring import composite, rank_key
+from policy.rules.eligibility import decide
+from policy.rules.scoring import composite, rank_key
 from portal.permissions import CHANGE, visible
 
 # Stages of candidates still in the competition: they are ranked once both scores are in.
@@ -150,7 +150,7 @@ class CandidateSheet:
 
 
 def rank(candidates, quota):
-    """The candidates still in the competition with both scores, best first (policy.scoring's
+    """The candidates still in the competition with both scores, best first (policy.rules.scoring's
     order and tie-break), each given its composite score under the quota's weights."""
     interview_weight = quota.interview_weight if quota else 50
     exam_weight = quota.exam_weight if quota else 50
@@ -178,7 +178,7 @@ def _published():
 
 def candidate_sheet(*, campaign, specialty_base, round_number):
     """Every candidate of `specialty_base` in the round — active choices and adjustment
-    assessments — with composite score (the quota's weights) and rank (policy.scoring.rank_key);
+    assessments — with composite score (the quota's weights) and rank (policy.rules.scoring.rank_key);
     a constant number of queries whatever the number of candidates."""
     quota = Quota.objects.filter(campaign=campaign, specialty_base=specialty_base).first()
     here = Assessment.objects.filter(specialty_base=specialty_base).annotate(published=_published())

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _l
 from admissions.models import IDENTITY_FIELDS, Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
 from admissions.selectors.identity import identity_frozen
 from policy.choices import ApplicantType
-from policy.eligibility import SELF_REGISTERING
 from policy.identity import InvalidResidentId, parse_identity_document
+from policy.rules.eligibility import SELF_REGISTERING
 from policy.timetable import local_date
 from portal.audit import record_event
 from portal.errors import DomainError

@@ -19,8 +19,8 @@ from admissions.selectors.places import places_taken
 from admissions.services.choices import do_end_choice
 from bases.models import Quota
 from policy.choices import ApplicantType
-from policy.entries import professional_master_decision
 from policy.identity import InvalidResidentId, parse_resident_id
+from policy.rules.entries import professional_master_decision
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role

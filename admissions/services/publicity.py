@@ -17,7 +17,7 @@ from admissions.models import (
 )
 from admissions.services.applicants import require_owner
 from policy.calendar import UnknownCalendarYear, publicity_last_day
-from policy.objections import normalized, objection_refusal
+from policy.rules.objections import normalized, objection_refusal
 from policy.timetable import end_of_day, local_date, publicity_deadline, start_of_day
 from portal.audit import record_event
 from portal.errors import DomainError
@@ -116,7 +116,7 @@ def publish_list(*, actor, campaign, training_base, round_number, just_proposed=
 
 def raise_objection(*, actor, entry, contact, text):
     """Anyone signed in may object to a listed candidate while the list is public, within the
-    limits of policy.objections: a few per candidate, a score a day, no identical repeats."""
+    limits of policy.rules.objections: a few per candidate, a score a day, no identical repeats."""
     if not actor.is_authenticated:
         raise DomainError(_("请登录后提出异议。"), status=403, code="login")
     if not contact.strip() or not text.strip():

@@ -26,7 +26,7 @@ from admissions.models import (
 )
 from admissions.selectors.checklist import missing_items
 from policy.models import Campaign
-from policy.reporting import agreement_due, agreement_kind
+from policy.rules.reporting import agreement_due, agreement_kind
 from policy.timetable import ONE_DAY, local_date
 from portal.models import Role, User
 from portal.notifications import notify_once

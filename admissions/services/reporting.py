@@ -9,7 +9,7 @@ from admissions.models import Admission, AdmissionStatus, IntegrityCase, Integri
 from admissions.services.applicants import require_owner
 from policy.choices import SanctionKind
 from policy.models import Sanction
-from policy.reporting import agreement_due, disqualified_from
+from policy.rules.reporting import agreement_due, disqualified_from
 from policy.timetable import local_date
 from portal.audit import record_event
 from portal.errors import DomainError

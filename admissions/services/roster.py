@@ -26,7 +26,7 @@ from bases.models import TrainingBase
 from policy.choices import ApplicantType
 from policy.identity import InvalidResidentId, parse_resident_id
 from policy.models import Campaign
-from policy.reporting import agreement_kind
+from policy.rules.reporting import agreement_kind
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role

@@ -18,7 +18,7 @@ from admissions.selectors.rounds import Candidate, rank, unpublished_proposals
 from admissions.services.assessments import _require_assessment_window, decision_message
 from admissions.services.publicity import publish_list
 from bases.models import Quota
-from policy.eligibility import CampaignFacts, place_reasons
+from policy.rules.eligibility import CampaignFacts, place_reasons
 from portal.audit import record_events
 from portal.errors import DomainError
 from portal.models import Role

@@ -37,10 +37,11 @@ from admissions.services.applicants import (
     upload_document,
 )
 from admissions.services.choices import submit_choice, withdraw_choice
-from bases.brochure_selectors import published_brochures
-from bases.forms import PlanFilterForm
+from bases.forms.plan import PlanFilterForm
 from bases.models import Quota
-from bases.selectors import plan_filter_choices, plan_rows, public_province
+from bases.selectors.brochures import published_brochures
+from bases.selectors.directory import public_province
+from bases.selectors.plan import plan_filter_choices, plan_rows
 from policy.selectors import current_campaign
 from policy.timetable import open_choice_round, phase_at
 from portal.models import Role

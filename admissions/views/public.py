@@ -19,7 +19,7 @@ from admissions.selectors.offers import (
     verified_admission,
 )
 from admissions.services.publicity import raise_objection
-from bases.selectors import public_province
+from bases.selectors.directory import public_province
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
 from portal.web import download_response, perform

@@ -19,7 +19,7 @@ from admissions.services.reporting import (
     record_withdrawal_statement,
     withdraw_after_admission,
 )
-from policy.reporting import agreement_due, agreement_kind
+from policy.rules.reporting import agreement_due, agreement_kind
 from policy.timetable import local_date
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from admissions.models import RegistrationRoster
 from admissions.services.roster import PagedRoster, iter_roster_rows, publish_roster, roster_blockers, roster_rows
-from bases.selectors import provincial_campaign
+from bases.selectors.campaigns import provincial_campaign
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
 from portal.spreadsheets import csv_chunks

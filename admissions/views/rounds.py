@@ -39,7 +39,7 @@ from admissions.services.score_excel import (
     file_name,
     import_scores,
 )
-from policy.scoring import TIE_BREAK
+from policy.rules.scoring import TIE_BREAK
 from policy.selectors import current_campaign
 from policy.timetable import assessment_window, local_date, publicity_deadline, window_is_open
 from portal.errors import DomainError

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, Quota
-from policy.brochures import SECTION_KEYS, brochure_gaps
 from policy.choices import ApplicantType
+from policy.rules.brochures import SECTION_KEYS, brochure_gaps
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role

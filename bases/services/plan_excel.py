@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
-from bases.selectors import plan_rows
+from bases.selectors.plan import plan_rows
 from bases.services.quotas import below_held_message, change_capacity, held_places, set_quota
 from policy.models import Campaign
 from portal.audit import record_event

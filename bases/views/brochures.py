@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bases.brochure_forms import REVIEW_EXTRA_TARGETS, BrochureForm, BrochureReviewForm, comment_field_name
-from bases.brochure_selectors import (
+from bases.forms.brochures import REVIEW_EXTRA_TARGETS, BrochureForm, BrochureReviewForm, comment_field_name
+from bases.models import OPEN_STATUSES, BrochureStatus, BrochureVersion
+from bases.selectors.brochures import (
     brochure_of,
     brochure_plan,
     comments_to_address,
@@ -26,8 +27,8 @@ from bases.brochure_selectors import (
     version_for_review,
     versions_of,
 )
-from bases.models import OPEN_STATUSES, BrochureStatus, BrochureVersion
-from bases.selectors import provincial_campaign, public_province
+from bases.selectors.campaigns import provincial_campaign
+from bases.selectors.directory import public_province
 from bases.services.brochures import (
     IncompleteBrochure,
     approve_brochure,
@@ -38,7 +39,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from policy.brochures import SECTIONS, TWO_EQUAL_TREATMENTS
+from policy.rules.brochures import SECTIONS, TWO_EQUAL_TREATMENTS
 from policy.selectors import current_campaign
 from portal.models import Role
 from portal.pdf import render_pdf

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bases.forms.quotas import QuotaDecisionForm, QuotaIncreaseRequestForm, WeightsForm
 from bases.models import Quota, QuotaIncrease
-from bases.office_forms import QuotaDecisionForm, QuotaIncreaseRequestForm, WeightsForm
-from bases.selectors import base_plan, plan_totals, quota_increases
+from bases.selectors.plan import base_plan, plan_totals
+from bases.selectors.quotas import quota_increases
 from bases.services.quotas import (
     approve_quota_increase,
     reject_quota_increase,

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bases.selectors import plan_rows, plan_totals, provincial_campaign
+from bases.selectors.campaigns import provincial_campaign
+from bases.selectors.plan import plan_rows, plan_totals
 from bases.services.plan_excel import (
     MAX_FILE_BYTES,
     MAX_ROWS,

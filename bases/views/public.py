@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from bases.forms import PlanFilterForm
-from bases.selectors import plan_filter_choices, plan_rows, plan_totals, public_province, training_base_directory
+from bases.forms.plan import PlanFilterForm
+from bases.selectors.directory import public_province, training_base_directory
+from bases.selectors.plan import plan_filter_choices, plan_rows, plan_totals
 from policy.selectors import current_campaign
+from policy.timetable import phase_at, steps
 
 
 def directory(request):
@@ -32,3 +34,12 @@ def plan_table(request):
             totals=plan_totals(rows),
         )
     return render(request, "bases/plan_table.html", context)
+
+
+def home(request):
+    province = public_province(request.GET.get("province"))
+    campaign = current_campaign(province=province) if province else None
+    context = {"province": province, "campaign": campaign}
+    if campaign:
+        context.update(phase=phase_at(campaign), steps=steps(campaign))
+    return render(request, "portal/home.html", context)

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.serializers import ApiErrorSerializer
+from bases.api.serializers import ApiErrorSerializer
 from policy.selectors import calendar_year_view
 from policy.services.calendar import (
     FIRST_YEAR,

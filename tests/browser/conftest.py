@@ -164,7 +164,7 @@ def scans(tmp_path):
 def hubei_demo(transactional_db):
     """Hubei's 37 training bases, their specialty bases and the 2026 campaign with its plan,
     committed so that the live server thread sees them."""
-    from bases.demo import load_province
+    from bases.demo.loading import load_province
 
     province, campaign = load_province(year=2026)
     return {"province": province, "campaign": campaign}

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from admissions.models import Application, ApplicationStatus
-from bases.demo import load_brochures
+from bases.demo.loading import load_brochures
 from policy.identity import make_resident_id
 from portal.models import User
 from tests.browser.journeys import (

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bases.models import BrochureStatus, BrochureVersion, TrainingBase
-from policy.brochures import SECTIONS
+from policy.rules.brochures import SECTIONS
 from portal.models import Role, User
 from tests.browser.conftest import DESKTOP
 from tests.browser.journeys import log_in, messages

@@ -16,8 +16,8 @@ from admissions.models import (
 )
 from admissions.selectors.checklist import missing_items
 from admissions.services.applicants import PROFILE_FIELDS
+from bases.api.serializers import ApiErrorSerializer, PlanRowSerializer
 from bases.models import Specialty, SpecialtyBase, TrainingBase
-from bases.serializers import ApiErrorSerializer, PlanRowSerializer
 
 
 def _enum_schema(choices):

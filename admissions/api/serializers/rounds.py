@@ -19,7 +19,7 @@ from admissions.models import (
     PublicityKind,
     Stage,
 )
-from policy.scoring import composite
+from policy.rules.scoring import composite
 from policy.timetable import end_of_day
 
 

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.db import transaction
 
-from bases import demo_data
+from bases.demo import data as demo_data
 from bases.models import Brochure, BrochureVersion, Province, Specialty, SpecialtyBase, TrainingBase
 from bases.services import brochures
 from bases.services.quotas import set_quota

@@ -7,13 +7,15 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.selectors import provincial_campaign
-from bases.serializers import ApiErrorSerializer
+from bases.api.serializers import ApiErrorSerializer
+from bases.selectors.campaigns import provincial_campaign
 from bases.services.plan_excel import XLSX_CONTENT_TYPE, PlanImportError, export_plan, import_plan
 from portal.permissions import CHANGE, VIEW
 from portal.web import download_response
 
 CAMPAIGN = OpenApiParameter("campaign", int, description="年度招录编号；缺省为本省当前年度")
+
+
 CAMPAIGN_ERRORS = {
     403: OpenApiResponse(ApiErrorSerializer, description="不是省级办公室，或不是本省的年度招录"),
     404: OpenApiResponse(ApiErrorSerializer, description="年度招录不存在，或本省尚未设立年度招录"),

@@ -2,11 +2,14 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from policy.brochures import SECTIONS
 from policy.choices import ApplicantType
+from policy.rules.brochures import SECTIONS
 
 SECTION_MAX_CHARS = 5000
+
+
 NOTE_MAX_CHARS = 2000
+
 
 # What the province may comment on besides the sections (keys return_brochure accepts).
 REVIEW_EXTRA_TARGETS = (("applicant_types", _("招收人员类型")), ("plan", _("招收计划")))

@@ -4,11 +4,21 @@ The sections follow the Hubei notice 三(一)1 (base overview, applicant types, 
 how to apply, assessment time and method, rights and duties, pay) and the Inner Mongolia notice
 二(一) (pay split into wages, social insurance and board and lodging; quality measures; the
 "two equal treatments" policy placed prominently).
+
+It also says whether a brochure missed the campaign's dates [三(一)]: late when first submitted after
+24:00 of `brochure_submit_by` (or still unsubmitted after it), or first published after 24:00 of
+`brochure_publish_by` (or still unpublished after it). "24:00" of a day is 00:00 of the next day,
+Asia/Shanghai: 23:59:59 on the day is on time, 00:00 the next day is late. A revision published later
+does not make a brochure that was published on time late, so the first submission and first
+publication count.
 """
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from policy.timetable import end_of_day
 
 TWO_EQUAL_TREATMENTS = _(
     "面向社会招收的普通高校应届毕业生培训对象培训合格当年在医疗卫生机构就业的，在招聘、派遣、落户等方面，"
@@ -41,6 +51,8 @@ SECTIONS = (
     Section("quality_process", _("质量保障：过程管理"), "二(一)", 20, _("轮转、考核、督导等过程管理措施")),
     Section("contacts", _("联系方式"), "三(二)", 10, _("招收办公室联系人、电话、QQ群")),
 )
+
+
 SECTION_KEYS = tuple(section.key for section in SECTIONS)
 
 
@@ -75,3 +87,54 @@ def brochure_gaps(*, sections, applicant_types, planned_places):
                 )
             )
     return gaps
+
+
+@dataclass(frozen=True)
+class BrochureLateness:
+    submission_late: bool
+    publication_late: bool
+    reasons: tuple
+
+    @property
+    def is_late(self):
+        return self.submission_late or self.publication_late
+
+    def __bool__(self):
+        return self.is_late
+
+    def __str__(self):
+        return "；".join(str(reason) for reason in self.reasons)
+
+
+def brochure_lateness(*, submit_by, publish_by, first_submitted_at, first_published_at, now):
+    """The lateness of one brochure given the two deadline days and its first submission and
+    publication instants (None when it has not happened yet)."""
+    submit_deadline, publish_deadline = end_of_day(submit_by), end_of_day(publish_by)
+    reasons = []
+    if first_submitted_at is None:
+        submission_late = now >= submit_deadline
+        if submission_late:
+            reasons.append(_("逾期未报送"))
+    else:
+        submission_late = first_submitted_at >= submit_deadline
+        if submission_late:
+            reasons.append(_("逾期报送"))
+    if first_published_at is None:
+        publication_late = now >= publish_deadline
+        if publication_late:
+            reasons.append(_("逾期未发布"))
+    else:
+        publication_late = first_published_at >= publish_deadline
+        if publication_late:
+            reasons.append(_("逾期发布"))
+    return BrochureLateness(submission_late, publication_late, tuple(reasons))
+
+
+def campaign_brochure_lateness(campaign, *, first_submitted_at, first_published_at, now=None):
+    return brochure_lateness(
+        submit_by=campaign.brochure_submit_by,
+        publish_by=campaign.brochure_publish_by,
+        first_submitted_at=first_submitted_at,
+        first_published_at=first_published_at,
+        now=now or timezone.now(),
+    )

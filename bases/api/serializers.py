@@ -13,8 +13,8 @@ from bases.models import (
     QuotaIncreaseStatus,
     TrainingBase,
 )
-from policy.brochures import SECTION_KEYS
 from policy.choices import ApplicantType
+from policy.rules.brochures import SECTION_KEYS
 
 
 class TrainingBaseSerializer(serializers.ModelSerializer):
@@ -33,9 +33,6 @@ class PlanRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Quota
         fields = ["id", "training_base", "city", "specialty", "specialty_code", "places", "capacity", "is_shortage"]
-
-
-# --- Staff API: brochures ------------------------------------------------------------------------
 
 
 def _enum_schema(choices):
@@ -191,9 +188,6 @@ class BrochureReturnInputSerializer(serializers.Serializer):
         + "、applicant_types、plan，空串表示整体意见）",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="总体审核意见")
-
-
-# --- Staff API: quotas and quota increases -------------------------------------------------------
 
 
 class QuotaIncreaseSerializer(serializers.ModelSerializer):

@@ -1,24 +1,23 @@
 """The provincial office's KPI page [四(一)(二)] and the export of the proposed plan cuts.
 
-Its URLs are the `urlpatterns` below, included from portal/urls.py."""
+Its URLs are in province/urls.py."""
 
 import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bases.selectors import provincial_campaign
-from policy import kpis
+from bases.selectors.campaigns import provincial_campaign
+from policy.rules import kpis
 from portal.charts import bar_chart
-from portal.kpi_selectors import plan_lines
 from portal.spreadsheets import csv_bytes
 from portal.web import download_response
+from province.selectors.kpis import plan_lines
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -124,9 +123,3 @@ def kpi_cuts_export(request):
             _xlsx(header, rows, _("建议削减")), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
     return download_response(csv_bytes(header, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
-
-
-urlpatterns = [
-    path("province/kpis/", kpi_dashboard, name="kpi-dashboard"),
-    path("province/kpis/cuts/", kpi_cuts_export, name="kpi-cuts-export"),
-]

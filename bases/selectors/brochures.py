@@ -6,8 +6,8 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, TrainingBase
-from bases.selectors import plan_rows
-from policy.brochure_deadlines import campaign_brochure_lateness
+from bases.selectors.plan import plan_rows
+from policy.rules.brochures import campaign_brochure_lateness
 from portal.permissions import visible
 
 # Decisions after which an older return no longer asks the base for anything.

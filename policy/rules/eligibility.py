@@ -15,6 +15,7 @@ from policy.decisions import Decision, Reason
 
 GENERAL_PRACTICE = "0700"
 
+
 # 二(二)2: a bachelor major with a set direction leads to that specialty or general practice.
 DIRECTED_MAJORS = {
     MajorCategory.ANAESTHESIOLOGY: {"1900"},
@@ -25,10 +26,18 @@ DIRECTED_MAJORS = {
     MajorCategory.PSYCHIATRY: {"0500"},
     MajorCategory.OPHTHALMOLOGY: {"1700"},
 }
+
+
 CLINICAL_MAJORS = {MajorCategory.CLINICAL, *DIRECTED_MAJORS}
+
+
 MEDICAL_MAJORS = {*CLINICAL_MAJORS, MajorCategory.STOMATOLOGY}
+
+
 # 二(四)4: graduates not admitted to the clinical or stomatology physician licensing exam.
 NOT_QUALIFYING_MAJORS = {MajorCategory.TCM, MajorCategory.INTEGRATED, MajorCategory.LAB_TECHNOLOGY}
+
+
 SELF_REGISTERING = {ApplicantType.OWN_STAFF, ApplicantType.ENTRUSTED, ApplicantType.OPEN_RECRUITMENT}
 
 

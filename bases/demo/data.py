@@ -7,6 +7,7 @@ base is loaded as national and the provincial office corrects it in the admin.
 
 PROVINCE = {"code": "420000", "name": "湖北省"}
 
+
 # (name, city, contact person, office phones, QQ groups) in the annex's order.
 TRAINING_BASES = [
     ("华中科技大学同济医学院附属协和医院", "武汉市", "何老师", "027-85726935", "340728617 410365317"),
@@ -60,6 +61,7 @@ TRAINING_BASES = [
     ("襄阳市口腔医院", "襄阳市", "荣老师", "0710-3220965", "766593478"),
 ]
 
+
 # The national catalogue of residency training specialties (code, name, category).
 SPECIALTIES = [
     ("0100", "内科", "clinical"),
@@ -99,12 +101,16 @@ SPECIALTIES = [
     ("3500", "重症医学科", "clinical"),
 ]
 
+
 # 三(四)1: general practice, paediatrics, paediatric surgery, psychiatry, anaesthesiology,
 # OB/GYN, emergency, clinical pathology and critical care.
 SHORTAGE_SPECIALTY_CODES = ["0700", "0200", "1500", "0500", "1900", "1600", "0300", "2000", "3500"]
 
+
 # Which specialties a kind of hospital plausibly trains in; the specialised hospitals by name.
 UNIVERSITY_HOSPITAL = [code for code, _name, category in SPECIALTIES if category == "clinical"] + ["2800"]
+
+
 CITY_HOSPITAL = [
     "0100",
     "0200",
@@ -123,6 +129,8 @@ CITY_HOSPITAL = [
     "2300",
     "3500",
 ]
+
+
 SPECIALISED = {
     "武汉大学口腔医院（湖北省口腔医院）": ["2800", "2900", "3000", "3100", "3200", "3300", "3400"],
     "襄阳市口腔医院": ["2800", "2900", "3000"],
@@ -130,7 +138,10 @@ SPECIALISED = {
     "武汉儿童医院（武汉市妇女儿童医疗保健中心）": ["0200", "1500", "1900", "2200", "2300"],
     "武汉市精神卫生中心": ["0500"],
 }
+
+
 UNIVERSITY_HOSPITALS = 6  # the first six bases of the annex are the large teaching hospitals
+
 
 # The notice's timetable as (month, day); the campaign of any year reuses it.
 TIMETABLE = {

@@ -11,14 +11,18 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from portal.audit_forms import AuditFilterForm
-from portal.audit_selectors import SHANGHAI, audit_actions, audit_events, audit_training_bases
 from portal.models import Role
 from portal.permissions import require_role
 from portal.spreadsheets import safe_cell
+from province.forms.audit import AuditFilterForm
+from province.selectors.audit import SHANGHAI, audit_actions, audit_events, audit_training_bases
 
 PAGE_SIZE = 50
+
+
 CSV_MAX_ROWS = 100_000
+
+
 _VALUE_WIDTH = 40
 
 

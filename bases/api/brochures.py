@@ -1,28 +1,16 @@
 """The API: the public directory and plan table (the same selectors as the pages), and the staff
 endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.models import (
-    OPEN_STATUSES,
-    Brochure,
-    BrochureComment,
-    BrochureStatus,
-    BrochureVersion,
-    Quota,
-    QuotaIncrease,
-    QuotaIncreaseStatus,
-)
-from bases.selectors import plan_rows, public_province, training_base_directory
-from bases.serializers import (
+from bases.api.serializers import (
     ApiErrorSerializer,
     BrochureApproveInputSerializer,
     BrochureDetailSerializer,
@@ -31,13 +19,13 @@ from bases.serializers import (
     BrochureReturnInputSerializer,
     BrochureVersionSerializer,
     GapSerializer,
-    MyQuotaSerializer,
-    PlanRowSerializer,
-    QuotaIncreaseApproveSerializer,
-    QuotaIncreaseRejectSerializer,
-    QuotaIncreaseRequestSerializer,
-    QuotaIncreaseSerializer,
-    TrainingBaseSerializer,
+)
+from bases.models import (
+    OPEN_STATUSES,
+    Brochure,
+    BrochureComment,
+    BrochureStatus,
+    BrochureVersion,
 )
 from bases.services.brochures import (
     approve_brochure,
@@ -48,18 +36,10 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from bases.services.quotas import (
-    approve_quota_increase,
-    reject_quota_increase,
-    request_quota_increase,
-    withdraw_quota_increase,
-)
 from policy.selectors import current_campaign
-from portal.api import int_param, text_param, validated
+from portal.api import validated
 from portal.models import Role
-from portal.permissions import CHANGE, VIEW, require, require_role, visible
-
-PROVINCE = OpenApiParameter("province", str, description="省级行政区划代码，如 420000；缺省为本平台默认省份")
+from portal.permissions import VIEW, require, require_role, visible
 
 ERRORS = {
     400: OpenApiResponse(
@@ -69,65 +49,13 @@ ERRORS = {
     404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
     409: OpenApiResponse(ApiErrorSerializer, description="当前状态不允许此操作"),
 }
+
+
 READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+
+
 LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
 
-
-def _province(request):
-    province = public_province(request.query_params.get("province"))
-    if province is None:
-        raise NotFound("尚未配置任何省份。")
-    return province
-
-
-@extend_schema(
-    parameters=[PROVINCE],
-    responses={200: TrainingBaseSerializer, 404: OpenApiResponse(ApiErrorSerializer, description="尚未配置任何省份")},
-)
-class TrainingBaseList(generics.ListAPIView):
-    serializer_class = TrainingBaseSerializer
-    permission_classes = [AllowAny]
-
-    def get_queryset(self):
-        return training_base_directory(province=_province(self.request))
-
-
-@extend_schema(
-    parameters=[
-        PROVINCE,
-        OpenApiParameter("city", str, description="市州"),
-        OpenApiParameter("specialty", int, description="培训专业编号"),
-        OpenApiParameter("shortage", bool, description="只看紧缺专业"),
-    ],
-    responses={
-        200: PlanRowSerializer,
-        400: ERRORS[400],
-        404: OpenApiResponse(ApiErrorSerializer, description="本年度招收计划尚未发布"),
-    },
-)
-class PlanList(generics.ListAPIView):
-    serializer_class = PlanRowSerializer
-    permission_classes = [AllowAny]
-
-    def get_queryset(self):
-        campaign = current_campaign(province=_province(self.request))
-        if campaign is None:
-            raise NotFound("本年度招收计划尚未发布。")
-        request = self.request
-        return plan_rows(
-            campaign=campaign,
-            city=text_param(request, "city"),
-            specialty_id=int_param(request, "specialty", "培训专业编号应为整数。"),
-            shortage_only=request.query_params.get("shortage", "").lower() in {"1", "true", "yes"},
-        )
-
-
-# --- Staff API: brochures, audit decisions, plans and quota increases ------------------------------
-#
-# Session-authenticated and scoped like the pages: lists go through `visible`, single objects
-# through `require(user, VIEW, obj)`, and every write is one service call (which checks the role and
-# scope again, locks, audits and notifies). A DomainError becomes {detail, code[, gaps]} with its
-# status in portal.api.api_exception_handler.
 
 STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
 
@@ -183,26 +111,6 @@ def _version(user, pk):
 
 def _version_response(version):
     return Response(BrochureVersionSerializer(_versions().get(pk=version.pk)).data)
-
-
-def _increases():
-    return QuotaIncrease.objects.select_related(
-        "quota__campaign",
-        "quota__specialty_base__training_base",
-        "quota__specialty_base__specialty",
-        "requested_by",
-        "decided_by",
-    )
-
-
-def _increase(user, pk):
-    increase = get_object_or_404(_increases(), pk=pk)
-    require(user, VIEW, increase)
-    return increase
-
-
-def _increase_response(increase, status=200):
-    return Response(QuotaIncreaseSerializer(_increases().get(pk=increase.pk)).data, status=status)
 
 
 @extend_schema(
@@ -356,100 +264,3 @@ class BrochureVersionPublish(APIView):
     )
     def post(self, request, pk):
         return _version_response(publish_brochure(actor=request.user, version=_version(request.user, pk)))
-
-
-class QuotaIncreaseList(generics.ListAPIView):
-    serializer_class = QuotaIncreaseSerializer
-
-    def get_queryset(self):
-        rows = visible(self.request.user, _increases()).order_by("-requested_at", "-id")
-        status = _status_filter(self.request, QuotaIncreaseStatus)
-        return rows.filter(status=status) if status else rows
-
-    @extend_schema(
-        tags=["招收计划"],
-        summary="招收计划调整申请列表（本人可见范围）",
-        parameters=[OpenApiParameter("status", str, enum=QuotaIncreaseStatus.values, description="按状态筛选")],
-        responses={200: QuotaIncreaseSerializer(many=True), **LIST_ERRORS},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        tags=["招收计划"],
-        summary="申请增加招收计划",
-        description="培训基地招收办公室为本基地的专业基地申请增加计划，不得超过专业基地容量。",
-        request=QuotaIncreaseRequestSerializer,
-        responses={201: QuotaIncreaseSerializer, **ERRORS},
-    )
-    def post(self, request):
-        user = request.user
-        require_role(user, Role.BASE_OFFICE)
-        data = validated(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
-        increase = request_quota_increase(actor=user, quota=data["quota"], places=data["places"], reason=data["reason"])
-        return _increase_response(increase, status=201)
-
-
-class QuotaIncreaseApprove(APIView):
-    @extend_schema(
-        tags=["招收计划"],
-        summary="批准计划调整",
-        description="省级办公室批准申请，可少于申请数；批准后超过专业基地容量时返回 409。",
-        request=QuotaIncreaseApproveSerializer,
-        responses={200: QuotaIncreaseSerializer, **ERRORS},
-    )
-    def post(self, request, pk):
-        increase = _increase(request.user, pk)
-        data = validated(QuotaIncreaseApproveSerializer, request)
-        increase = approve_quota_increase(
-            actor=request.user, increase=increase, places=data["places"], reason=data["reason"]
-        )
-        return _increase_response(increase)
-
-
-class QuotaIncreaseReject(APIView):
-    @extend_schema(
-        tags=["招收计划"],
-        summary="不予批准",
-        request=QuotaIncreaseRejectSerializer,
-        responses={200: QuotaIncreaseSerializer, **ERRORS},
-    )
-    def post(self, request, pk):
-        increase = _increase(request.user, pk)
-        data = validated(QuotaIncreaseRejectSerializer, request)
-        return _increase_response(reject_quota_increase(actor=request.user, increase=increase, reason=data["reason"]))
-
-
-class QuotaIncreaseWithdraw(APIView):
-    @extend_schema(
-        tags=["招收计划"],
-        summary="撤回申请",
-        request=None,
-        responses={200: QuotaIncreaseSerializer, **ERRORS},
-    )
-    def post(self, request, pk):
-        increase = _increase(request.user, pk)
-        return _increase_response(withdraw_quota_increase(actor=request.user, increase=increase))
-
-
-@extend_schema(
-    tags=["招收计划"],
-    summary="本人范围内本年度的招收计划",
-    description="省级办公室：全省；培训基地招收办公室：本基地；专业基地：本专业基地。附待审批的计划调整申请数。",
-    responses={200: MyQuotaSerializer, **READ_ERRORS},
-)
-class MyPlan(generics.ListAPIView):
-    serializer_class = MyQuotaSerializer
-
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
-            return Quota.objects.none()
-        require_role(user, *STAFF_ROLES)
-        pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))
-        return (
-            visible(user, Quota.objects.filter(campaign=_campaign_of(user)))
-            .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
-            .annotate(pending_increases=pending)
-            .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code", "id")
-        )

@@ -1,13 +1,13 @@
 """The figures behind the provincial KPIs: one PlanLine per quota of the campaign, in three queries
 whatever the number of bases (the quotas, admitted candidates per specialty base, active entries
-per quota); `policy.kpis` does the arithmetic."""
+per quota); `policy.rules.kpis` does the arithmetic."""
 
 from django.db.models import Count
 
 from admissions.models import Assessment, DirectEntry, EntryStatus, Stage
 from bases.models import Quota
-from bases.selectors import _shortage_flag
-from policy.kpis import PlanLine
+from bases.selectors.plan import _shortage_flag
+from policy.rules.kpis import PlanLine
 
 
 def admitted_by_specialty_base(*, campaign):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from admissions.demo import DEMO_PASSWORD, complete_demo_applicant, load_demo_season
-from bases.demo import load_brochures, load_province
+from bases.demo.loading import load_brochures, load_province
 from bases.models import SpecialtyBase, TrainingBase
 from policy.timetable import local_date
 from portal.audit import record_event

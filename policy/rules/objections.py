@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 # Objections one user may raise against one listed candidate, whatever became of the earlier ones.
 PER_ENTRY = 3
+
+
 # Objections one user may raise in one day (Asia/Shanghai), across every list.
 PER_DAY = 20
 

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from admissions.selectors.places import fill_by_specialty
-from bases.brochure_selectors import province_review_rows
-from bases.selectors import plan_by_city, plan_by_specialty, quota_increases
+from bases.selectors.brochures import province_review_rows
+from bases.selectors.plan import plan_by_city, plan_by_specialty
+from bases.selectors.quotas import quota_increases
 from policy.selectors import current_campaign, next_year_unknown
 from policy.timetable import phase_at
 from portal.models import Role

@@ -1,27 +1,8 @@
-from django.conf import settings
-from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from bases.models import Province, Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
+from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
 from policy.models import Campaign
-from policy.selectors import current_campaign
-from portal.models import Role
-from portal.permissions import VIEW, require, require_role, visible
-
-
-def public_province(code=None):
-    """The province a public page shows: the one asked for, else the deployment's default."""
-    provinces = Province.objects.all()
-    return (
-        (code and code.isdecimal() and provinces.filter(code=code).first())
-        or provinces.filter(code=settings.DEFAULT_PROVINCE_CODE).first()
-        or provinces.first()
-    )
-
-
-def training_base_directory(*, province):
-    return TrainingBase.objects.filter(province=province).order_by("sort_order", "id")
 
 
 def plan_rows(*, campaign, city="", specialty_id=None, shortage_only=False):
@@ -93,16 +74,6 @@ def plan_by_city(*, campaign):
     )
 
 
-def quota_increases(*, user, campaign, status=None):
-    rows = visible(user, QuotaIncrease.objects.filter(quota__campaign=campaign)).select_related(
-        "quota__specialty_base__training_base", "quota__specialty_base__specialty", "requested_by", "decided_by"
-    )
-    if status:
-        rows = rows.filter(status=status)
-    pending_first = Case(When(status=QuotaIncreaseStatus.PENDING, then=0), default=1)
-    return rows.order_by(pending_first, "-requested_at")
-
-
 def base_plan(*, campaign, training_base):
     pending = QuotaIncrease.objects.filter(quota=OuterRef("pk"), status=QuotaIncreaseStatus.PENDING)
     return (
@@ -111,18 +82,3 @@ def base_plan(*, campaign, training_base):
         .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"), has_pending=Exists(pending))
         .order_by("specialty_base__specialty__code")
     )
-
-
-def provincial_campaign(*, user, campaign_id="", action=VIEW):
-    """The campaign a provincial office works on: the one asked for by id (which it must be
-    allowed to `action`), else the current one of its province; None when there is none."""
-    require_role(user, Role.PROVINCIAL_OFFICE)
-    if campaign_id:
-        campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdecimal() else None
-        if campaign is None:
-            raise Http404
-    else:
-        campaign = current_campaign(province=user.province) if user.province_id else None
-    if campaign is not None:
-        require(user, action, campaign)
-    return campaign

@@ -1,0 +1,124 @@
+"""The API: the public directory and plan table (the same selectors as the pages), and the staff
+endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bases.api.brochures import ERRORS, LIST_ERRORS, _status_filter
+from bases.api.serializers import (
+    QuotaIncreaseApproveSerializer,
+    QuotaIncreaseRejectSerializer,
+    QuotaIncreaseRequestSerializer,
+    QuotaIncreaseSerializer,
+)
+from bases.models import (
+    Quota,
+    QuotaIncrease,
+    QuotaIncreaseStatus,
+)
+from bases.services.quotas import (
+    approve_quota_increase,
+    reject_quota_increase,
+    request_quota_increase,
+    withdraw_quota_increase,
+)
+from portal.api import validated
+from portal.models import Role
+from portal.permissions import CHANGE, VIEW, require, require_role, visible
+
+
+def _increases():
+    return QuotaIncrease.objects.select_related(
+        "quota__campaign",
+        "quota__specialty_base__training_base",
+        "quota__specialty_base__specialty",
+        "requested_by",
+        "decided_by",
+    )
+
+
+def _increase(user, pk):
+    increase = get_object_or_404(_increases(), pk=pk)
+    require(user, VIEW, increase)
+    return increase
+
+
+def _increase_response(increase, status=200):
+    return Response(QuotaIncreaseSerializer(_increases().get(pk=increase.pk)).data, status=status)
+
+
+class QuotaIncreaseList(generics.ListAPIView):
+    serializer_class = QuotaIncreaseSerializer
+
+    def get_queryset(self):
+        rows = visible(self.request.user, _increases()).order_by("-requested_at", "-id")
+        status = _status_filter(self.request, QuotaIncreaseStatus)
+        return rows.filter(status=status) if status else rows
+
+    @extend_schema(
+        tags=["招收计划"],
+        summary="招收计划调整申请列表（本人可见范围）",
+        parameters=[OpenApiParameter("status", str, enum=QuotaIncreaseStatus.values, description="按状态筛选")],
+        responses={200: QuotaIncreaseSerializer(many=True), **LIST_ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=["招收计划"],
+        summary="申请增加招收计划",
+        description="培训基地招收办公室为本基地的专业基地申请增加计划，不得超过专业基地容量。",
+        request=QuotaIncreaseRequestSerializer,
+        responses={201: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request):
+        user = request.user
+        require_role(user, Role.BASE_OFFICE)
+        data = validated(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
+        increase = request_quota_increase(actor=user, quota=data["quota"], places=data["places"], reason=data["reason"])
+        return _increase_response(increase, status=201)
+
+
+class QuotaIncreaseApprove(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="批准计划调整",
+        description="省级办公室批准申请，可少于申请数；批准后超过专业基地容量时返回 409。",
+        request=QuotaIncreaseApproveSerializer,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        data = validated(QuotaIncreaseApproveSerializer, request)
+        increase = approve_quota_increase(
+            actor=request.user, increase=increase, places=data["places"], reason=data["reason"]
+        )
+        return _increase_response(increase)
+
+
+class QuotaIncreaseReject(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="不予批准",
+        request=QuotaIncreaseRejectSerializer,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        data = validated(QuotaIncreaseRejectSerializer, request)
+        return _increase_response(reject_quota_increase(actor=request.user, increase=increase, reason=data["reason"]))
+
+
+class QuotaIncreaseWithdraw(APIView):
+    @extend_schema(
+        tags=["招收计划"],
+        summary="撤回申请",
+        request=None,
+        responses={200: QuotaIncreaseSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        increase = _increase(request.user, pk)
+        return _increase_response(withdraw_quota_increase(actor=request.user, increase=increase))

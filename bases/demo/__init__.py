@@ -1,0 +1,1 @@
+"""The demo province: its reference data (`data`) and the idempotent loading (`loading`)."""

@@ -1,0 +1,21 @@
+from django.http import Http404
+
+from policy.models import Campaign
+from policy.selectors import current_campaign
+from portal.models import Role
+from portal.permissions import VIEW, require, require_role
+
+
+def provincial_campaign(*, user, campaign_id="", action=VIEW):
+    """The campaign a provincial office works on: the one asked for by id (which it must be
+    allowed to `action`), else the current one of its province; None when there is none."""
+    require_role(user, Role.PROVINCIAL_OFFICE)
+    if campaign_id:
+        campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdecimal() else None
+        if campaign is None:
+            raise Http404
+    else:
+        campaign = current_campaign(province=user.province) if user.province_id else None
+    if campaign is not None:
+        require(user, action, campaign)
+    return campaign

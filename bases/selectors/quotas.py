@@ -1,0 +1,14 @@
+from django.db.models import Case, When
+
+from bases.models import QuotaIncrease, QuotaIncreaseStatus
+from portal.permissions import visible
+
+
+def quota_increases(*, user, campaign, status=None):
+    rows = visible(user, QuotaIncrease.objects.filter(quota__campaign=campaign)).select_related(
+        "quota__specialty_base__training_base", "quota__specialty_base__specialty", "requested_by", "decided_by"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    pending_first = Case(When(status=QuotaIncreaseStatus.PENDING, then=0), default=1)
+    return rows.order_by(pending_first, "-requested_at")
