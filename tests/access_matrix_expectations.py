@@ -1,4 +1,4 @@
-"""Who may reach each route of the portal, for tests/test_access_matrix.py.
+"""Who may reach each route of the portal, for tests/portal/test_access_matrix.py.
 
 One entry per URL name: the personas that must get through (any answer but 401, 403, 404 or a
 redirect to a login page), the method when the route takes no GET, a minimal body that reaches the

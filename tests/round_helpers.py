@@ -1,6 +1,6 @@
 """Many candidates at once for the round tests: created in bulk, in setup only, so that a test with
 hundreds of candidates stays fast (the services that make one candidate at a time are tested
-elsewhere, e.g. tests/test_season.py)."""
+elsewhere, e.g. tests/admissions/test_season.py)."""
 
 import datetime
 import itertools

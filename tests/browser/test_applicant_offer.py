@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from admissions.models import Application, Assessment, Confirmation, Invitation, InvitationStatus
 from portal.privacy import mask_id_number
+from tests.admissions.test_admission_notice import build_invitations
+from tests.admissions.test_publicity_pages import build_round1
 from tests.browser.journeys import assert_no_horizontal_scroll, log_in, messages, server_clock
-from tests.test_admission_notice import build_invitations
-from tests.test_publicity_pages import build_round1
 
 PASSWORD = "Residency-2026!"  # tests.applicant_helpers.complete_applicant
 

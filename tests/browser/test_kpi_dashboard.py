@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.journeys import assert_no_horizontal_scroll, log_in
 from tests.browser.test_round2_invite import OFFICE_PASSWORD
-from tests.test_kpis import seed_season
+from tests.province.test_kpis import seed_season
 
 
 @pytest.fixture

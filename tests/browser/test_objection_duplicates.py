@@ -10,8 +10,8 @@ from admissions.models import Objection, ObjectionStatus, PublicityEntry
 from admissions.services.publicity import raise_objection
 from portal.models import Role, User
 from tests import factories
+from tests.admissions.test_publicity_pages import build_round1
 from tests.browser.journeys import log_in, messages, server_clock, shanghai
-from tests.test_publicity_pages import build_round1
 
 PASSWORD = "Objection-office-2026"
 

@@ -22,6 +22,7 @@ from bases.services.brochures import save_brochure_draft, start_brochure_draft, 
 from bases.services.quotas import set_quota
 from policy.identity import make_resident_id
 from portal.privacy import mask_id_number, mask_phone
+from tests.admissions.test_publicity_pages import at, pdf_text
 from tests.brochure_helpers import complete_sections
 from tests.browser.conftest import DESKTOP, PHONE, save_screenshot
 from tests.browser.journeys import (
@@ -37,7 +38,6 @@ from tests.browser.journeys import (
     shanghai,
     upload,
 )
-from tests.test_publicity_pages import at, pdf_text
 
 OFFICE_PASSWORD = "Correct-horse-9"  # tests.factories.user
 PASSWORD = "Season-e2e-2026"

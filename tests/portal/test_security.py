@@ -108,7 +108,7 @@ def test_behind_the_proxy_the_client_address_is_the_forwarded_one(client, office
 def test_compose_sets_the_trusted_proxy_count():
     from pathlib import Path
 
-    compose = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
     assert "NUM_PROXIES: ${NUM_PROXIES:-1}" in compose
     result = run_manage(
         "shell",

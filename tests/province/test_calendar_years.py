@@ -16,8 +16,8 @@ from policy.services.calendar import DayEntry, declare_year_complete, enter_cale
 from portal.errors import DomainError
 from portal.models import AuditEvent
 from tests import factories
+from tests.admissions.test_publicity_pages import build_round1
 from tests.round_helpers import at
-from tests.test_publicity_pages import build_round1
 
 D = datetime.date
 

@@ -73,7 +73,7 @@ def test_nobody_without_a_mobile_number_is_texted(outbox, people, django_capture
 
 
 def test_a_failing_gateway_is_recorded_and_a_later_run_succeeds(outbox, settings, resident):
-    settings.SMS_BACKEND = "tests.test_sms.FlakyBackend"
+    settings.SMS_BACKEND = "tests.portal.test_sms.FlakyBackend"
     FlakyBackend.failures = 2
     notification = Notification.objects.create(recipient=resident, kind="x", subject="成绩已发布", body="")
     for attempt in (1, 2):

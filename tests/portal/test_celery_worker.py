@@ -22,7 +22,7 @@ from portal.models import Notification, Role
 from portal.notifications import TEXTABLE, notify
 from portal.tasks import email_notification, sms_notification
 from tests import factories
-from tests.test_publicity_pages import at, build_round1, pdf_text
+from tests.admissions.test_publicity_pages import at, build_round1, pdf_text
 
 pytestmark = [
     pytest.mark.celery_worker,

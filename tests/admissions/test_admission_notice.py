@@ -30,9 +30,9 @@ from bases.services.quotas import set_quota
 from policy.rules.scoring import composite
 from portal.privacy import mask_id_number
 from tests import factories
+from tests.admissions.test_publicity_pages import at, build_round1, pdf_text
 from tests.applicant_helpers import complete_applicant
-from tests.test_brochure_pdf import _embedded_fonts
-from tests.test_publicity_pages import at, build_round1, pdf_text
+from tests.bases.test_brochure_pdf import _embedded_fonts
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from policy.identity import make_resident_id
 from portal.errors import DomainError
 from portal.models import AuditEvent, Notification
 from portal.privacy import mask_id_number
-from tests.test_reporting import admitted, at  # noqa: F401  (the fixture: one admitted resident)
+from tests.admissions.test_reporting import admitted, at  # noqa: F401  (the fixture: one admitted resident)
 
 HEADER = [
     "序号",

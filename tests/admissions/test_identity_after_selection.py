@@ -159,7 +159,7 @@ def test_the_public_list_and_the_notice_check_say_that_the_name_was_corrected(
     assert api["name"] == "申请人壹" and api["identity_corrected_at"]
     admission.refresh_from_db()
     with admission.notice_file.open("rb") as notice:  # rendered again with the corrected name
-        from tests.test_publicity_pages import pdf_text
+        from tests.admissions.test_publicity_pages import pdf_text
 
         assert "申请人壹" in pdf_text(notice.read())
 

@@ -1,6 +1,6 @@
 """Issue 11, item 15: a task a killed worker held comes back within minutes, not after an hour, and
 no task runs long enough to be delivered a second time while it still runs (the real worker on
-Redis is in tests/test_celery_worker.py)."""
+Redis is in tests/portal/test_celery_worker.py)."""
 
 import os
 

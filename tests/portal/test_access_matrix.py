@@ -59,10 +59,10 @@ from tests.access_matrix_expectations import (
     SPECIALTY_STAFF,
     admin_expectation,
 )
+from tests.admissions.test_publicity_pages import pdf_text
 from tests.applicant_helpers import PDF, complete_applicant
 from tests.brochure_helpers import complete_sections
 from tests.round_helpers import at, proposed_in_round1
-from tests.test_publicity_pages import pdf_text
 
 # Who may ever see applicant A's full ID and mobile numbers: A, and the staff of the base A chose
 # and its province — never on public pages, nor in the audit log (portal/privacy.py).

@@ -24,8 +24,8 @@ from portal.models import Notification
 from portal.notifications import notify
 from portal.tasks import resend_unsent_notifications
 from tests import factories
+from tests.admissions.test_publicity_pages import build_round1
 from tests.applicant_helpers import complete_applicant
-from tests.test_publicity_pages import build_round1
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ROUND1 = datetime.datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)

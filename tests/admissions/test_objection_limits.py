@@ -31,9 +31,9 @@ from policy.rules.objections import PER_DAY, PER_ENTRY
 from portal.errors import DomainError
 from portal.models import AuditEvent, Role
 from tests import factories
+from tests.admissions.test_publicity_pages import build_round1
 from tests.concurrency import run_together
 from tests.round_helpers import at
-from tests.test_publicity_pages import build_round1
 
 
 @pytest.fixture
