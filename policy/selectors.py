@@ -2,17 +2,29 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from policy.calendar import package_knows, state_council_days, year_is_known
 from policy.models import CalendarYear, Campaign
 from policy.timetable import local_date
 
 
-def current_campaign(*, province):
-    """This year's campaign of the province, else its most recent one, else None."""
+def current_campaign(*, province) -> Campaign | None:
+    """This year's campaign of the province (an instance or an id), else its most recent one, else
+    None."""
     campaigns = Campaign.objects.filter(province=province)
     this_year = local_date().year
     return campaigns.filter(year__lte=this_year).order_by("-year").first() or campaigns.order_by("-year").first()
+
+
+def campaign_or_404(*, province) -> Campaign:
+    """The province's current campaign; a 404 in one wording, on pages and in the API alike, when it
+    has none (or when there is no province: a user outside every province)."""
+    campaign = current_campaign(province=province) if province else None
+    if campaign is None:
+        raise Http404(_("本省尚无年度招录。"))
+    return campaign
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,10 @@ from admissions.services.applicants import (
     upload_document,
 )
 from admissions.services.choices import submit_choice, withdraw_choice
-from bases.selectors.directory import public_province
+from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_rows
 from policy.models import Campaign
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.api import int_param, text_param, validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
@@ -246,15 +246,14 @@ class MyDocumentFile(OwnDataMixin, APIView):
         )
 
 
-def _campaign(request):
+def _plan_campaign(request):
     """The campaign asked for by id, else the current one of the province asked for (or the
     deployment's default province)."""
     campaign_id = int_param(request, "campaign", _("年度招录编号应为整数。"))
     if campaign_id is not None:
         campaign = Campaign.objects.filter(pk=campaign_id).first()
     else:
-        province = public_province(request.query_params.get("province"))
-        campaign = current_campaign(province=province) if province else None
+        campaign = public_campaign(request.query_params.get("province"))
     if campaign is None:
         raise NotFound(_("本年度招收计划尚未发布。"))
     return campaign
@@ -277,7 +276,7 @@ class MyEligibility(OwnDataMixin, generics.ListAPIView):
     serializer_class = EligibilityRowSerializer
 
     def get_queryset(self):
-        self.campaign = _campaign(self.request)
+        self.campaign = _plan_campaign(self.request)
         request = self.request
         return plan_rows(
             campaign=self.campaign,
@@ -332,9 +331,7 @@ class MyApplications(OwnDataMixin, generics.ListAPIView):
     )
     def post(self, request):
         specialty_base = validated(ChoiceInputSerializer, request)["specialty_base"]
-        campaign = current_campaign(province=specialty_base.training_base.province_id)
-        if campaign is None:
-            raise NotFound(_("本年度招收计划尚未发布。"))
+        campaign = campaign_or_404(province=specialty_base.training_base.province_id)
         held = (
             Application.objects.filter(
                 applicant=self.applicant,

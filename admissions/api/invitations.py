@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from admissions.api.rounds import ERRORS, INVITATION_TAGS, LIST_ERRORS, _choice_param
@@ -31,7 +31,7 @@ from admissions.models import (
 )
 from admissions.services.invitations import invite_applicant
 from policy.models import Campaign
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.api import validated
 from portal.models import Role
 from portal.permissions import require_role, visible
@@ -84,9 +84,7 @@ class InvitationList(generics.ListAPIView):
         if applicant is None:
             raise ValidationError({"applicant": _("学员 %(pk)s 不存在。") % {"pk": data["applicant"]}})
         specialty_base = data["specialty_base"]
-        campaign = current_campaign(province=specialty_base.training_base.province_id)
-        if campaign is None:
-            raise NotFound(_("本省尚未设置年度招录。"))
+        campaign = campaign_or_404(province=specialty_base.training_base.province_id)
         invitation = invite_applicant(
             actor=user, applicant=applicant, campaign=campaign, specialty_base=specialty_base, message=data["message"]
         )

@@ -44,7 +44,7 @@ from admissions.services.publicity import (
     publish_list,
     raise_objection,
 )
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.api import int_param, validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
@@ -113,9 +113,7 @@ class PublicityLists(generics.ListAPIView):
         if user.training_base_id is None:
             raise PermissionDenied(_("只有培训基地招收办公室可以发布公示。"))
         data = validated(PublishInputSerializer, request)
-        campaign = current_campaign(province=user.training_base.province_id)
-        if campaign is None:
-            raise NotFound(_("本省尚未设置年度招录。"))
+        campaign = campaign_or_404(province=user.training_base.province_id)
         publicity_list = publish_list(
             actor=user, campaign=campaign, training_base=user.training_base, round_number=data["round"]
         )

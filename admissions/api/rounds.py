@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -50,7 +50,7 @@ from admissions.services.round_close import propose_ranked
 from bases.api.serializers import ApiErrorSerializer
 from bases.models import Quota, SpecialtyBase
 from policy.rules.scoring import TIE_BREAK, composite, rank_key
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.api import int_param, validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
@@ -315,9 +315,7 @@ class SpecialtyBaseProposeRanked(APIView):
         specialty_base = get_object_or_404(SpecialtyBase.objects.select_related("training_base"), pk=pk)
         require(user, VIEW, specialty_base)
         data = validated(PublishInputSerializer, request)
-        campaign = current_campaign(province=specialty_base.training_base.province_id)
-        if campaign is None:
-            raise NotFound(_("本省尚未设置年度招录。"))
+        campaign = campaign_or_404(province=specialty_base.training_base.province_id)
         proposed = propose_ranked(
             actor=user,
             campaign=campaign,

@@ -40,9 +40,8 @@ from admissions.services.choices import submit_choice, withdraw_choice
 from bases.forms.plan import PlanFilterForm
 from bases.models import Quota
 from bases.selectors.brochures import published_brochures
-from bases.selectors.directory import public_province
+from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_filter_choices, plan_rows
-from policy.selectors import current_campaign
 from policy.timetable import open_choice_round, phase_at
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require
@@ -75,11 +74,6 @@ def applicant_required(view):
         return view(request, applicant, *args, **kwargs)
 
     return wrapped
-
-
-def _campaign(request):
-    province = public_province(request.GET.get("province"))
-    return current_campaign(province=province) if province else None
 
 
 def _windows(campaign):
@@ -122,7 +116,7 @@ def register(request):
 
 @applicant_required
 def applicant_home(request, applicant):
-    campaign = _campaign(request)
+    campaign = public_campaign(request.GET.get("province"))
     checklist = []
     for item in missing_items(applicant):
         url_name, anchor = _FIX_AT.get(item.key, ("applicant-documents", ""))
@@ -236,7 +230,7 @@ def applicant_document(request, pk):
 def applicant_choose(request, applicant):
     if request.method == "POST":
         return _choose(request, applicant)
-    campaign = _campaign(request)
+    campaign = public_campaign(request.GET.get("province"))
     context = {"applicant": applicant, "campaign": campaign}
     if campaign is None:
         return render(request, "admissions/applicant/choose.html", context)

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,7 +8,7 @@ from admissions.selectors.entries import entries
 from admissions.selectors.places import entry_quotas
 from admissions.services.entries import assign_rural_order_graduate, cancel_entry, enter_professional_master
 from policy.choices import ApplicantType
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role
 from portal.uploads import document_response
@@ -22,18 +21,11 @@ _KINDS = {
 }
 
 
-def _campaign(request):
-    campaign = current_campaign(province=request.user.province)
-    if campaign is None:
-        raise Http404("本省尚无年度招录。")
-    return campaign
-
-
 @login_required
 def entry_list(request, kind):
     role, form_class, service = _KINDS[kind]
     require_role(request.user, role)
-    campaign = _campaign(request)
+    campaign = campaign_or_404(province=request.user.province_id)
     quotas = entry_quotas(
         campaign=campaign, training_base=request.user.training_base if role == Role.BASE_OFFICE else None
     )

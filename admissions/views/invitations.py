@@ -29,7 +29,7 @@ from admissions.selectors.rounds import (
     specialty_base_of,
 )
 from admissions.services.invitations import invite_applicant
-from admissions.views.rounds import _campaign
+from policy.selectors import campaign_or_404
 from policy.timetable import invitation_window, window_is_open
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
@@ -56,7 +56,7 @@ def round2_invite(request):
     user = request.user
     if user.training_base_id is None:
         raise Http404
-    campaign = _campaign(user)
+    campaign = campaign_or_404(province=user.province_id)
     quotas = list(office_quotas(campaign=campaign, training_base=user.training_base_id))
     form = InviteSearchForm(request.GET or None, quotas=quotas)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -100,7 +100,7 @@ def round2_invite(request):
 def round2_invite_send(request):
     require_role(request.user, Role.BASE_OFFICE)
     user = request.user
-    campaign = _campaign(user)
+    campaign = campaign_or_404(province=user.province_id)
     form = InviteForm(request.POST)
     back = reverse("round2-invite")
     query = _invite_query(request.POST.get("return_query", ""))

@@ -23,7 +23,8 @@ from admissions.selectors.rounds import (
     open_objections_of_entry,
 )
 from admissions.services.publicity import close_duplicate_objections, handle_objection, is_public
-from admissions.views.rounds import _campaign, _first_error
+from admissions.views.rounds import _first_error
+from policy.selectors import campaign_or_404
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
 from portal.web import perform
@@ -33,7 +34,7 @@ from portal.web import perform
 @require_http_methods(["GET"])
 def publicity_manage(request):
     require_role(request.user, Role.BASE_OFFICE)
-    campaign = _campaign(request.user)
+    campaign = campaign_or_404(province=request.user.province_id)
     lists = list(office_publicity_lists(user=request.user, campaign=campaign))
     for publicity_list in lists:
         publicity_list.is_open = is_public(publicity_list)

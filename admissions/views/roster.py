@@ -4,7 +4,6 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,17 +27,10 @@ ROWS_PER_PAGE = 100
 BLOCKERS_SHOWN = 50
 
 
-def _campaign(request, source):
-    campaign = provincial_campaign(user=request.user, campaign_id=source.get("campaign", ""))
-    if campaign is None:
-        raise Http404(_("本省尚无年度招录。"))
-    return campaign
-
-
 @login_required
 @require_GET
 def roster(request):
-    campaign = _campaign(request, request.GET)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     blockers = roster_blockers(campaign)
     return render(
         request,
@@ -56,7 +48,7 @@ def roster(request):
 @login_required
 @require_POST
 def roster_publish(request):
-    campaign = _campaign(request, request.POST)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.POST.get("campaign", ""))
     perform(request, lambda: publish_roster(actor=request.user, campaign=campaign), success=_("注册名单已发布。"))
     return redirect(f"{reverse('roster')}?campaign={campaign.pk}")
 
@@ -68,7 +60,7 @@ def _filename(campaign, extension):
 @login_required
 @require_GET
 def roster_csv_export(request):
-    campaign = _campaign(request, request.GET)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     return download_response(
         roster_csv(iter_roster_rows(campaign)),
         filename=_filename(campaign, "csv"),
@@ -79,7 +71,7 @@ def roster_csv_export(request):
 @login_required
 @require_GET
 def roster_xlsx_export(request):
-    campaign = _campaign(request, request.GET)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     return download_response(
         roster_xlsx(iter_roster_rows(campaign)), filename=_filename(campaign, "xlsx"), content_type=XLSX_CONTENT_TYPE
     )
@@ -88,7 +80,7 @@ def roster_xlsx_export(request):
 @login_required
 @require_GET
 def roster_pdf_export(request):
-    campaign = _campaign(request, request.GET)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     content = roster_pdf(
         campaign=campaign,
         rows=roster_rows(campaign),

@@ -40,7 +40,7 @@ from admissions.services.score_excel import (
     import_scores,
 )
 from policy.rules.scoring import TIE_BREAK
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from policy.timetable import assessment_window, local_date, publicity_deadline, window_is_open
 from portal.errors import DomainError
 from portal.models import Role
@@ -51,13 +51,6 @@ STAFF = (Role.SPECIALTY_BASE_STAFF, Role.BASE_OFFICE)
 
 
 ROUNDS = (1, 2)
-
-
-def _campaign(user):
-    campaign = current_campaign(province=user.province) if user.province_id else None
-    if campaign is None:
-        raise Http404(_("本省尚无年度招录。"))
-    return campaign
 
 
 def _check_round(round_number):
@@ -156,7 +149,7 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
 def round_candidates(request, round_number):
     require_role(request.user, *STAFF)
     _check_round(round_number)
-    campaign = _campaign(request.user)
+    campaign = campaign_or_404(province=request.user.province_id)
     return _render_candidates(
         request,
         campaign=campaign,
@@ -276,7 +269,7 @@ def round_publish(request, round_number):
     user = request.user
     if user.training_base_id is None:
         raise Http404
-    campaign = _campaign(user)
+    campaign = campaign_or_404(province=user.province_id)
     publicity_list, _error = perform(
         request,
         lambda: publish_list(
@@ -306,7 +299,7 @@ def round_propose_ranked(request, round_number):
     specialty_base = specialty_base_of(parse_id(request.POST.get("specialty_base", "")) or 0)
     if user.training_base_id is None or specialty_base is None:
         raise Http404
-    campaign = _campaign(user)
+    campaign = campaign_or_404(province=user.province_id)
     proposed, _error = perform(
         request,
         lambda: propose_ranked(
@@ -326,7 +319,7 @@ def round_propose_ranked(request, round_number):
 def _excel_target(request, round_number):
     require_role(request.user, *STAFF)
     _check_round(round_number)
-    campaign = _campaign(request.user)
+    campaign = campaign_or_404(province=request.user.province_id)
     specialty_base = _chosen_specialty_base(request, campaign)
     if specialty_base is None:
         raise Http404

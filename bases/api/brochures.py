@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,7 +36,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from portal.api import validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
@@ -70,13 +70,6 @@ def _status_filter(request, choices):
             }
         )
     return status
-
-
-def _campaign_of(user):
-    campaign = current_campaign(province=user.province_id) if user.province_id else None
-    if campaign is None:
-        raise NotFound(_("本省尚未设置年度招录。"))
-    return campaign
 
 
 def _brochure_rows(user, status=""):
@@ -157,7 +150,9 @@ class BrochureDraft(APIView):
         require_role(user, Role.BASE_OFFICE)
         if user.training_base_id is None:
             raise PermissionDenied(_("只有培训基地招收办公室可以编写招生简章。"))
-        version = start_brochure_draft(actor=user, campaign=_campaign_of(user), training_base=user.training_base)
+        version = start_brochure_draft(
+            actor=user, campaign=campaign_or_404(province=user.province_id), training_base=user.training_base
+        )
         return _version_response(version)
 
 

@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,15 +32,6 @@ class PlanImportResultSerializer(serializers.Serializer):
     changed_capacities = serializers.IntegerField()
 
 
-def _campaign(request, action):
-    campaign = provincial_campaign(
-        user=request.user, campaign_id=request.query_params.get("campaign", ""), action=action
-    )
-    if campaign is None:
-        raise NotFound("本省尚未设立年度招录。")
-    return campaign
-
-
 class PlanExport(APIView):
     @extend_schema(
         parameters=[CAMPAIGN],
@@ -49,7 +39,9 @@ class PlanExport(APIView):
         summary="导出年度招收计划（省级）",
     )
     def get(self, request):
-        campaign = _campaign(request, VIEW)
+        campaign = provincial_campaign(
+            user=request.user, campaign_id=request.query_params.get("campaign", ""), action=VIEW
+        )
         return download_response(
             export_plan(campaign=campaign), filename=f"{campaign.year}年度招收计划.xlsx", content_type=XLSX_CONTENT_TYPE
         )
@@ -69,7 +61,9 @@ class PlanImport(APIView):
         summary="导入年度招收计划（省级，全部成功或全部不导入）",
     )
     def post(self, request):
-        campaign = _campaign(request, CHANGE)
+        campaign = provincial_campaign(
+            user=request.user, campaign_id=request.query_params.get("campaign", ""), action=CHANGE
+        )
         serializer = PlanImportInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise PlanImportError("请上传要导入的 Excel 文件（.xlsx）。")

@@ -7,7 +7,7 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
-from bases.api.brochures import ERRORS, READ_ERRORS, STAFF_ROLES, _campaign_of
+from bases.api.brochures import ERRORS, READ_ERRORS, STAFF_ROLES
 from bases.api.serializers import (
     ApiErrorSerializer,
     MyQuotaSerializer,
@@ -20,7 +20,7 @@ from bases.models import (
 )
 from bases.selectors.directory import public_province, training_base_directory
 from bases.selectors.plan import plan_rows
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404, current_campaign
 from portal.api import int_param, text_param
 from portal.permissions import require_role, visible
 
@@ -92,7 +92,7 @@ class MyPlan(generics.ListAPIView):
         require_role(user, *STAFF_ROLES)
         pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))
         return (
-            visible(user, Quota.objects.filter(campaign=_campaign_of(user)))
+            visible(user, Quota.objects.filter(campaign=campaign_or_404(province=user.province_id)))
             .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
             .annotate(pending_increases=pending)
             .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code", "id")

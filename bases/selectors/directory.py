@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from bases.models import Province, TrainingBase
+from policy.selectors import current_campaign
 
 
 def public_province(code=None):
@@ -15,3 +16,9 @@ def public_province(code=None):
 
 def training_base_directory(*, province):
     return TrainingBase.objects.filter(province=province).order_by("sort_order", "id")
+
+
+def public_campaign(code=None):
+    """The current campaign of the province a public page shows (see `public_province`), or None."""
+    province = public_province(code)
+    return current_campaign(province=province) if province else None

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,18 +18,11 @@ from bases.services.quotas import (
     set_score_weights,
     withdraw_quota_increase,
 )
-from policy.selectors import current_campaign
+from policy.selectors import campaign_or_404
 from policy.timetable import phase_at
 from portal.models import Role
 from portal.permissions import require_role
 from portal.web import perform
-
-
-def _campaign(user):
-    campaign = current_campaign(province=user.province)
-    if campaign is None:
-        raise Http404("本省尚无年度招录。")
-    return campaign
 
 
 @login_required
@@ -70,7 +62,7 @@ def quota_weights(request):
 @login_required
 def office_home(request):
     require_role(request.user, Role.BASE_OFFICE)
-    campaign = _campaign(request.user)
+    campaign = campaign_or_404(province=request.user.province_id)
     quotas = base_plan(campaign=campaign, training_base=request.user.training_base)
     form = QuotaIncreaseRequestForm(request.POST or None, quotas=quotas)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +91,7 @@ def office_home(request):
 @login_required
 def quota_increase_list(request):
     require_role(request.user, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
-    campaign = _campaign(request.user)
+    campaign = campaign_or_404(province=request.user.province_id)
     return render(
         request,
         "bases/quota_increases.html",

@@ -21,10 +21,6 @@ from portal.permissions import CHANGE, VIEW
 from portal.web import download_response
 
 
-def _campaign(request, action):
-    return provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""), action=action)
-
-
 def _no_campaign(request):
     messages.error(request, _("本省尚未设立年度招录，暂不能导入或导出招收计划。"))
 
@@ -32,7 +28,9 @@ def _no_campaign(request):
 @login_required
 @require_http_methods(["GET"])
 def plan_export(request):
-    campaign = _campaign(request, VIEW)
+    campaign = provincial_campaign(
+        user=request.user, campaign_id=request.GET.get("campaign", ""), action=VIEW, required=False
+    )
     if campaign is None:
         _no_campaign(request)
         return redirect("plan-import")
@@ -44,7 +42,9 @@ def plan_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request):
-    campaign = _campaign(request, CHANGE)
+    campaign = provincial_campaign(
+        user=request.user, campaign_id=request.GET.get("campaign", ""), action=CHANGE, required=False
+    )
     if campaign is None:
         _no_campaign(request)
         return render(request, "bases/plan_import.html", {"campaign": None})

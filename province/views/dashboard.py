@@ -2,14 +2,13 @@
 project app rather than in either."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from admissions.selectors.places import fill_by_specialty
 from bases.selectors.brochures import province_review_rows
 from bases.selectors.plan import plan_by_city, plan_by_specialty
 from bases.selectors.quotas import quota_increases
-from policy.selectors import current_campaign, next_year_unknown
+from policy.selectors import campaign_or_404, next_year_unknown
 from policy.timetable import phase_at
 from portal.models import Role
 from portal.permissions import require_role
@@ -18,9 +17,7 @@ from portal.permissions import require_role
 @login_required
 def province_dashboard(request):
     require_role(request.user, Role.PROVINCIAL_OFFICE)
-    campaign = current_campaign(province=request.user.province)
-    if campaign is None:
-        raise Http404("本省尚无年度招录。")
+    campaign = campaign_or_404(province=request.user.province_id)
     filled = fill_by_specialty(campaign=campaign)
     by_specialty = list(plan_by_specialty(campaign=campaign))
     for row in by_specialty:

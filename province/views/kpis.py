@@ -5,7 +5,6 @@ Its URLs are in province/urls.py."""
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -22,13 +21,6 @@ from province.selectors.kpis import plan_lines
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _campaign(request):
-    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
-    if campaign is None:
-        raise Http404(_("本省尚无年度招录。"))
-    return campaign
-
-
 def _bars(rows):
     return [(row.label, row.admitted, row.places) for row in rows]
 
@@ -36,7 +28,7 @@ def _bars(rows):
 @login_required
 @require_GET
 def kpi_dashboard(request):
-    campaign = _campaign(request)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     lines = plan_lines(campaign=campaign)
     by_base = kpis.completion_by_base(lines)
     by_city = kpis.completion_by_city(lines)
@@ -115,7 +107,7 @@ def _xlsx(header, rows, title):
 @login_required
 @require_GET
 def kpi_cuts_export(request):
-    campaign = _campaign(request)
+    campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     header, rows = cut_table(campaign=campaign, cuts=kpis.proposed_cuts(plan_lines(campaign=campaign)))
     name = _("%(year)s年度非紧缺专业计划建议削减") % {"year": campaign.year + 1}
     if request.GET.get("format") == "xlsx":
