@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,16 @@ def campaign_or_404(*, province) -> Campaign:
     if campaign is None:
         raise Http404(_("本省尚无年度招录。"))
     return campaign
+
+
+def is_shortage(*, campaign, specialty: str) -> Exists:
+    """An annotation: whether the row's specialty (the outer field named `specialty`) is one of the
+    campaign's shortage specialties (紧缺专业). `campaign` is a Campaign, or the name of the outer
+    field that holds the campaign's id."""
+    campaign_id = OuterRef(campaign) if isinstance(campaign, str) else campaign.pk
+    return Exists(
+        Campaign.shortage_specialties.through.objects.filter(campaign_id=campaign_id, specialty_id=OuterRef(specialty))
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ The stage shown is the one the clock gives: a candidate whose publicity ended wi
 objection and who accepted is "admitted" even before the Celery sweep has written it.
 """
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -26,37 +25,23 @@ from admissions.api.serializers.offers import (
 )
 from admissions.models import (
     Applicant,
-    Invitation,
     InvitationStatus,
 )
+from admissions.selectors.invitations import invitation_rows, visible_invitations
 from admissions.services.invitations import invite_applicant
-from policy.models import Campaign
 from policy.selectors import campaign_or_404
 from portal.api import validated
 from portal.models import Role
-from portal.permissions import require_role, visible
-
-
-def _invitations():
-    shortage = Campaign.shortage_specialties.through.objects.filter(
-        campaign_id=OuterRef("campaign_id"), specialty_id=OuterRef("specialty_base__specialty_id")
-    )
-    return (
-        Invitation.objects.select_related(
-            "campaign", "applicant", "specialty_base__training_base", "specialty_base__specialty"
-        )
-        .annotate(is_shortage=Exists(shortage))
-        .order_by("-is_shortage", "-invited_at", "-id")
-    )
+from portal.permissions import require_role
 
 
 class InvitationList(generics.ListAPIView):
     serializer_class = InvitationSerializer
 
     def get_queryset(self):
-        rows = visible(self.request.user, _invitations())
-        status = _choice_param(self.request, "status", InvitationStatus)
-        return rows.filter(status=status) if status else rows
+        return visible_invitations(
+            user=self.request.user, status=_choice_param(self.request, "status", InvitationStatus)
+        )
 
     @extend_schema(
         tags=INVITATION_TAGS,
@@ -88,4 +73,4 @@ class InvitationList(generics.ListAPIView):
         invitation = invite_applicant(
             actor=user, applicant=applicant, campaign=campaign, specialty_base=specialty_base, message=data["message"]
         )
-        return Response(InvitationSerializer(_invitations().get(pk=invitation.pk)).data, status=201)
+        return Response(InvitationSerializer(invitation_rows().get(pk=invitation.pk)).data, status=201)

@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admissions.api.applicant import OwnDataMixin
-from admissions.api.invitations import _invitations
-from admissions.api.rounds import APPLICANT_TAGS, ASSESSMENT_TAGS, ERRORS, assessment_rows
+from admissions.api.rounds import APPLICANT_TAGS, ASSESSMENT_TAGS, ERRORS
 from admissions.api.serializers.offers import (
     AdjustmentInputSerializer,
     ConfirmInputSerializer,
@@ -33,6 +32,8 @@ from admissions.models import (
     Assessment,
     Invitation,
 )
+from admissions.selectors.assessments import assessment_rows, own_assessments
+from admissions.selectors.invitations import invitation_rows, own_invitations
 from admissions.selectors.offers import verified_admission
 from admissions.services.assessments import (
     request_adjustment,
@@ -43,7 +44,6 @@ from admissions.services.publicity import (
 )
 from bases.api.serializers import ApiErrorSerializer
 from portal.api import text_param, validated
-from portal.permissions import visible
 from portal.throttling import AddressRateThrottle
 
 
@@ -51,7 +51,7 @@ class _OwnRounds(OwnDataMixin):
     def own_assessments(self):
         if self.applicant is None:  # the schema generator's fake view
             return Assessment.objects.none()
-        return visible(self.request.user, assessment_rows().filter(application__applicant=self.applicant))
+        return own_assessments(user=self.request.user, applicant=self.applicant)
 
     def own_assessment(self, pk):
         return get_object_or_404(self.own_assessments(), pk=pk)
@@ -59,7 +59,7 @@ class _OwnRounds(OwnDataMixin):
     def own_invitations(self):
         if self.applicant is None:
             return Invitation.objects.none()
-        return visible(self.request.user, _invitations().filter(applicant=self.applicant))
+        return own_invitations(user=self.request.user, applicant=self.applicant)
 
     def own_invitation(self, pk):
         return get_object_or_404(self.own_invitations(), pk=pk)
@@ -70,7 +70,7 @@ def _my_assessment_response(assessment, status=200):
 
 
 def _my_invitation_response(invitation):
-    return Response(InvitationSerializer(_invitations().get(pk=invitation.pk)).data)
+    return Response(InvitationSerializer(invitation_rows().get(pk=invitation.pk)).data)
 
 
 @extend_schema(

@@ -12,7 +12,6 @@ The stage shown is the one the clock gives: a candidate whose publicity ended wi
 objection and who accepted is "admitted" even before the Celery sweep has written it.
 """
 
-from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,11 +32,10 @@ from admissions.api.serializers.publicity import (
     PublishInputSerializer,
 )
 from admissions.models import (
-    Objection,
     ObjectionStatus,
     PublicityEntry,
-    PublicityList,
 )
+from admissions.selectors.publicity import objection_rows, publicity_list_details, publicity_list_rows
 from admissions.services.publicity import (
     close_duplicate_objections,
     handle_objection,
@@ -50,25 +48,6 @@ from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
 
 
-def _publicity_lists():
-    return PublicityList.objects.select_related("campaign", "training_base").annotate(entry_count=Count("entries"))
-
-
-def _publicity_detail():
-    entries = PublicityEntry.objects.select_related(
-        "assessment__application__applicant", "assessment__specialty_base__specialty"
-    ).order_by("assessment__specialty_base__specialty__code", "id")
-    return _publicity_lists().prefetch_related(Prefetch("entries", queryset=entries))
-
-
-def _objections():
-    return Objection.objects.select_related(
-        "entry__publicity_list__training_base",
-        "entry__assessment__application__applicant",
-        "entry__assessment__specialty_base__specialty",
-    )
-
-
 class PublicityLists(generics.ListAPIView):
     serializer_class = PublicityListSerializer
 
@@ -76,7 +55,7 @@ class PublicityLists(generics.ListAPIView):
         return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAuthenticated()]
 
     def get_queryset(self):
-        rows = _publicity_lists().order_by("-published_at", "-id")
+        rows = publicity_list_rows().order_by("-published_at", "-id")
         training_base = int_param(self.request, "training_base", _("培训基地编号应为整数。"))
         if training_base:
             rows = rows.filter(training_base_id=training_base)
@@ -117,7 +96,9 @@ class PublicityLists(generics.ListAPIView):
         publicity_list = publish_list(
             actor=user, campaign=campaign, training_base=user.training_base, round_number=data["round"]
         )
-        return Response(PublicityListDetailSerializer(_publicity_detail().get(pk=publicity_list.pk)).data, status=201)
+        return Response(
+            PublicityListDetailSerializer(publicity_list_details().get(pk=publicity_list.pk)).data, status=201
+        )
 
 
 @extend_schema(
@@ -129,7 +110,7 @@ class PublicityLists(generics.ListAPIView):
 class PublicityListDetail(generics.RetrieveAPIView):
     serializer_class = PublicityListDetailSerializer
     permission_classes = [AllowAny]
-    queryset = _publicity_detail()
+    queryset = publicity_list_details()
 
 
 class EntryObjections(APIView):
@@ -144,7 +125,7 @@ class EntryObjections(APIView):
         entry = get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)
         data = validated(ObjectionInputSerializer, request)
         objection = raise_objection(actor=request.user, entry=entry, contact=data["contact"], text=data["text"])
-        return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data, status=201)
+        return Response(ObjectionSerializer(objection_rows().get(pk=objection.pk)).data, status=201)
 
 
 @extend_schema(
@@ -158,7 +139,7 @@ class ObjectionList(generics.ListAPIView):
     serializer_class = ObjectionSerializer
 
     def get_queryset(self):
-        rows = visible(self.request.user, _objections()).order_by("-raised_at", "-id")
+        rows = visible(self.request.user, objection_rows()).order_by("-raised_at", "-id")
         status = _choice_param(self.request, "status", ObjectionStatus)
         return rows.filter(status=status) if status else rows
 
@@ -173,13 +154,13 @@ class ObjectionHandle(APIView):
         responses={200: ObjectionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        objection = get_object_or_404(_objections(), pk=pk)
+        objection = get_object_or_404(objection_rows(), pk=pk)
         require(request.user, VIEW, objection)
         data = validated(HandleObjectionInputSerializer, request)
         objection = handle_objection(
             actor=request.user, objection=objection, sustained=data["sustained"], note=data["note"]
         )
-        return Response(ObjectionSerializer(_objections().get(pk=objection.pk)).data)
+        return Response(ObjectionSerializer(objection_rows().get(pk=objection.pk)).data)
 
 
 class ObjectionCloseDuplicates(APIView):
@@ -192,14 +173,14 @@ class ObjectionCloseDuplicates(APIView):
         responses={200: ObjectionSerializer(many=True), **ERRORS},
     )
     def post(self, request, pk):
-        original = get_object_or_404(_objections(), pk=pk)
+        original = get_object_or_404(objection_rows(), pk=pk)
         require(request.user, VIEW, original)
         data = validated(CloseDuplicatesInputSerializer, request)
-        duplicates = list(visible(request.user, _objections()).filter(pk__in=data["duplicates"]))
+        duplicates = list(visible(request.user, objection_rows()).filter(pk__in=data["duplicates"]))
         if len(duplicates) != len(set(data["duplicates"])):
             raise NotFound(_("找不到所选的部分异议。"))
         closed = close_duplicate_objections(
             actor=request.user, original=original, duplicates=duplicates, note=data["note"]
         )
-        rows = _objections().filter(pk__in=[o.pk for o in closed]).order_by("pk")
+        rows = objection_rows().filter(pk__in=[o.pk for o in closed]).order_by("pk")
         return Response(ObjectionSerializer(rows, many=True).data)

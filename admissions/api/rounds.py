@@ -12,8 +12,6 @@ The stage shown is the one the clock gives: a candidate whose publicity ended wi
 objection and who accepted is "admitted" even before the Celery sweep has written it.
 """
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -34,12 +32,9 @@ from admissions.api.serializers.rounds import (
 from admissions.models import (
     Application,
     Assessment,
-    PublicityEntry,
-    PublicityKind,
     Stage,
 )
-from admissions.selectors.rounds import RANKED_STAGES
-from admissions.services.admission import due_for_admission
+from admissions.selectors.assessments import assessment_rows, ranked_order, staff_assessment, staff_assessments
 from admissions.services.assessments import (
     EVALUATIONS,
     decide_admission,
@@ -48,12 +43,12 @@ from admissions.services.assessments import (
 )
 from admissions.services.round_close import propose_ranked
 from bases.api.serializers import ApiErrorSerializer
-from bases.models import Quota, SpecialtyBase
-from policy.rules.scoring import TIE_BREAK, composite, rank_key
+from bases.models import SpecialtyBase
+from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
 from portal.api import int_param, validated
 from portal.models import Role
-from portal.permissions import VIEW, require, require_role, visible
+from portal.permissions import VIEW, require, require_role
 
 STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
 
@@ -99,84 +94,6 @@ def _fake(view):
     return getattr(view, "swagger_fake_view", False)
 
 
-def _quota_value(field):
-    quota = Quota.objects.filter(campaign=OuterRef("application__campaign"), specialty_base=OuterRef("specialty_base"))
-    return Subquery(quota.values(field)[:1])
-
-
-def assessment_rows():
-    """Assessments with what their rows show, in a constant number of queries: the quota's weights
-    and places, the proposed list's last day and whether the clock has admitted the candidate."""
-    proposed = PublicityEntry.objects.filter(
-        assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED
-    ).order_by("publicity_list__published_at")
-    return Assessment.objects.select_related(
-        "application__applicant", "specialty_base__training_base", "specialty_base__specialty", "admission"
-    ).annotate(
-        interview_weight=Coalesce(_quota_value("interview_weight"), Value(50)),
-        exam_weight=Coalesce(_quota_value("exam_weight"), Value(50)),
-        quota_places=_quota_value("places"),
-        publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
-        due=Exists(due_for_admission().filter(pk=OuterRef("pk"))),
-    )
-
-
-def _filter_stage(rows, stage):
-    """By the stage the clock gives (see round_serializers.effective_stage)."""
-    if stage == Stage.ADMITTED:
-        return rows.filter(Q(stage=Stage.ADMITTED) | Q(due=True))
-    if stage == Stage.PROPOSED:
-        return rows.filter(stage=Stage.PROPOSED, due=False)
-    return rows.filter(stage=stage)
-
-
-def _ranked(rows):
-    """The primary keys of `rows` grouped by training base, specialty base and round, ranked in
-    each group by policy.rules.scoring.rank_key (an adjustment counts from the applicant's consent),
-    unranked rows last; and the rank of each ranked row in its group."""
-    keys = rows.values_list(
-        "pk",
-        "specialty_base__training_base__sort_order",
-        "specialty_base__training_base_id",
-        "specialty_base__specialty__code",
-        "specialty_base_id",
-        "application__round",
-        "stage",
-        "interview_score",
-        "exam_score",
-        "interview_weight",
-        "exam_weight",
-        "application__submitted_at",
-        "adjustment_consent_at",
-    )
-    ordered = []
-    for pk, order, base, code, specialty_base, round_number, stage, interview, exam, i_weight, e_weight, *times in keys:
-        chose_at = times[1] or times[0]
-        score = composite(interview, exam, i_weight, e_weight)
-        ranked = score is not None and stage in RANKED_STAGES
-        key = rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
-        group = (order, base, code, specialty_base, round_number)
-        ordered.append(((*group, not ranked, key if ranked else (chose_at,), pk), pk, group, ranked))
-    ordered.sort(key=lambda row: row[0])
-    ranks, counters = {}, {}
-    for _key, pk, group, ranked in ordered:
-        if ranked:
-            counters[group] = counters.get(group, 0) + 1
-            ranks[pk] = counters[group]
-    return [row[1] for row in ordered], ranks
-
-
-def _assessment(user, pk):
-    assessment = get_object_or_404(
-        Assessment.objects.select_related(
-            "application__campaign", "application__applicant", "specialty_base__training_base"
-        ),
-        pk=pk,
-    )
-    require(user, VIEW, assessment)
-    return assessment
-
-
 def _assessment_response(assessment, status=200):
     return Response(AssessmentSerializer(assessment_rows().get(pk=assessment.pk)).data, status=status)
 
@@ -205,19 +122,16 @@ class AssessmentList(generics.ListAPIView):
             return Assessment.objects.none()
         request = self.request
         require_role(request.user, *STAFF_ROLES)
-        rows = visible(request.user, assessment_rows())
-        round_number = int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
-        if round_number:
-            rows = rows.filter(application__round=round_number)
-        specialty_base = int_param(request, "specialty_base", _("专业基地编号应为整数。"))
-        if specialty_base:
-            rows = rows.filter(specialty_base_id=specialty_base)
-        stage = _choice_param(request, "stage", Stage)
-        return _filter_stage(rows, stage) if stage else rows
+        return staff_assessments(
+            user=request.user,
+            round_number=int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2)),
+            specialty_base_id=int_param(request, "specialty_base", _("专业基地编号应为整数。")),
+            stage=_choice_param(request, "stage", Stage),
+        )
 
     def list(self, request, *args, **kwargs):
         rows = self.get_queryset()
-        order, ranks = _ranked(rows)
+        order, ranks = ranked_order(rows)
         page = self.paginate_queryset(order)
         by_pk = rows.in_bulk(page)
         serializer = self.get_serializer(
@@ -235,7 +149,7 @@ class AssessmentDetail(APIView):
     )
     def get(self, request, pk):
         require_role(request.user, *STAFF_ROLES)  # the applicant reads its own under me/assessments/
-        return _assessment_response(_assessment(request.user, pk))
+        return _assessment_response(staff_assessment(user=request.user, pk=pk))
 
 
 class ApplicationQualification(APIView):
@@ -267,7 +181,7 @@ class AssessmentScores(APIView):
         responses={200: AssessmentSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        assessment = _assessment(request.user, pk)
+        assessment = staff_assessment(user=request.user, pk=pk)
         data = validated(ScoresInputSerializer, request)
         assessment = record_scores(
             actor=request.user,
@@ -291,7 +205,7 @@ class AssessmentDecision(APIView):
         responses={200: AssessmentSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        assessment = _assessment(request.user, pk)
+        assessment = staff_assessment(user=request.user, pk=pk)
         data = validated(DecisionInputSerializer, request)
         assessment = decide_admission(
             actor=request.user, assessment=assessment, admit=data["admit"], reason=data["reason"]

@@ -5,7 +5,7 @@ page is right even before the admission sweep has run."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from admissions.models import (
@@ -21,39 +21,18 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
+from admissions.selectors.assessments import quota_field
+from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
 from admissions.selectors.places import quotas_with_places_taken
-from admissions.services.admission import due_for_admission
 from bases.models import Quota
 from policy.models import Campaign
 from policy.rules.scoring import composite
+from policy.selectors import is_shortage
 from policy.timetable import assessment_window, local_date, window_is_open
 from portal.privacy import mask_id_number
 
 # Stages reached once the training base decided; the applicant sees its scores from then on.
 DECIDED_STAGES = {Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.DECLINED, Stage.REMOVED, Stage.ADMITTED}
-
-
-def _flag(condition):
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def _shortage(specialty_ref, campaign_ref):
-    return Exists(
-        Campaign.shortage_specialties.through.objects.filter(
-            campaign_id=OuterRef(campaign_ref), specialty_id=OuterRef(specialty_ref)
-        )
-    )
-
-
-def open_publicity(moment=None):
-    """Condition on PublicityList: still public at `moment` (until 24:00 of its last day)."""
-    return Q(last_day__gte=local_date(moment))
-
-
-def admitted_by_clock(moment=None):
-    """Condition on Assessment: admitted, or due to be admitted by the sweep (publicity over, no
-    open objection, accepted) — the same answer as `admissions.services.admission.is_admitted`."""
-    return Q(stage=Stage.ADMITTED) | Exists(due_for_admission(moment).filter(pk=OuterRef("pk")))
 
 
 def public_publicity_lists(*, province, moment=None):
@@ -62,7 +41,7 @@ def public_publicity_lists(*, province, moment=None):
     return (
         PublicityList.objects.filter(training_base__province=province)
         .select_related("training_base", "campaign")
-        .annotate(entry_count=Count("entries"), is_open=_flag(open_publicity(moment)))
+        .annotate(entry_count=Count("entries"), is_open=flag(open_publicity(moment)))
         .order_by("-published_at", "-pk")
     )
 
@@ -70,7 +49,7 @@ def public_publicity_lists(*, province, moment=None):
 def public_publicity_list(pk, moment=None):
     publicity_list = (
         PublicityList.objects.select_related("training_base", "campaign")
-        .annotate(is_open=_flag(open_publicity(moment)))
+        .annotate(is_open=flag(open_publicity(moment)))
         .filter(pk=pk)
         .first()
     )
@@ -188,7 +167,6 @@ def offers_of(*, applicant, campaign, moment=None):
     the clock), `publicity_last_day` and `publicity_open` of its proposed list, the quota's
     weights, and the admission (notice) once issued."""
     proposed = PublicityEntry.objects.filter(assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED)
-    quota = Quota.objects.filter(campaign=OuterRef("application__campaign"), specialty_base=OuterRef("specialty_base"))
     return (
         Assessment.objects.filter(application__applicant=applicant, application__campaign=campaign)
         .select_related(
@@ -198,11 +176,11 @@ def offers_of(*, applicant, campaign, moment=None):
             "admission",
         )
         .annotate(
-            admitted_now=_flag(admitted_by_clock(moment)),
+            admitted_now=flag(admitted_by_clock(moment)),
             publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
             publicity_open=Exists(proposed.filter(publicity_list__last_day__gte=local_date(moment))),
-            interview_weight=Subquery(quota.values("interview_weight")[:1]),
-            exam_weight=Subquery(quota.values("exam_weight")[:1]),
+            interview_weight=quota_field("interview_weight"),
+            exam_weight=quota_field("exam_weight"),
         )
         .order_by("application__round", "is_adjustment", "created_at", "pk")
     )
@@ -265,7 +243,7 @@ def adjustment_quotas(assessment):
         )
         .exclude(specialty_base_id=assessment.specialty_base_id)
         .select_related("specialty_base__training_base", "specialty_base__specialty")
-        .annotate(is_shortage=_shortage("specialty_base__specialty_id", "campaign_id"))
+        .annotate(is_shortage=is_shortage(campaign="campaign_id", specialty="specialty_base__specialty_id"))
         .order_by("-is_shortage", "specialty_base__specialty__code")
     )
     return [quota for quota in quotas if quota.taken < quota.places]
@@ -278,8 +256,8 @@ def invitations_of(*, applicant, campaign):
         Invitation.objects.filter(applicant=applicant, campaign=campaign)
         .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
         .annotate(
-            is_shortage=_shortage("specialty_base__specialty_id", "campaign_id"),
-            is_pending=_flag(Q(status=InvitationStatus.PENDING)),
+            is_shortage=is_shortage(campaign="campaign_id", specialty="specialty_base__specialty_id"),
+            is_pending=flag(Q(status=InvitationStatus.PENDING)),
         )
         .order_by("-is_shortage", "-is_pending", "-invited_at", "-pk")
     )

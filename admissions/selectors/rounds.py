@@ -3,43 +3,26 @@ base's candidates with their composite score, rank and cut line; the office's pu
 the applicants it may invite in round 2, with the eligibility of the rows of one page."""
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.functional import cached_property
 
 from admissions.models import (
-    HOLDING_STAGES,
-    Applicant,
     Application,
     ApplicationStatus,
     Assessment,
-    EducationRecord,
-    Invitation,
-    InvitationStatus,
-    Objection,
-    ObjectionStatus,
     PublicityEntry,
-    PublicityList,
     Stage,
 )
-from admissions.selectors.facts import campaign_facts, page_facts, specialty_base_facts
 from admissions.selectors.places import places_taken
 from bases.models import Quota, SpecialtyBase
 from policy.models import Campaign
-from policy.rules.eligibility import decide
 from policy.rules.scoring import composite, rank_key
-from portal.permissions import CHANGE, visible
+from policy.selectors import is_shortage
 
 # Stages of candidates still in the competition: they are ranked once both scores are in.
 RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
-
-
-def _shortage(campaign, specialty_ref):
-    return Exists(
-        Campaign.shortage_specialties.through.objects.filter(
-            campaign_id=campaign.pk, specialty_id=OuterRef(specialty_ref)
-        )
-    )
 
 
 def office_quotas(*, campaign, training_base):
@@ -47,7 +30,7 @@ def office_quotas(*, campaign, training_base):
     return (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base=training_base)
         .select_related("specialty_base__training_base", "specialty_base__specialty")
-        .annotate(is_shortage=_shortage(campaign, "specialty_base__specialty_id"))
+        .annotate(is_shortage=is_shortage(campaign=campaign, specialty="specialty_base__specialty_id"))
         .order_by("-is_shortage", "specialty_base__specialty__code")
     )
 
@@ -149,27 +132,35 @@ class CandidateSheet:
         return self.places if self.oversubscribed else None
 
 
+def standing(*, stage, interview, exam, interview_weight, exam_weight, chose_at):
+    """A candidate's place in its specialty base's ranking: (composite score, sort key). The score
+    is under the quota's weights; the key (policy.rules.scoring's order and tie-break) is None for
+    a candidate out of the ranking: a score missing, or a stage no longer in the competition."""
+    score = composite(interview, exam, interview_weight, exam_weight)
+    if score is None or stage not in RANKED_STAGES:
+        return score, None
+    return score, rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
+
+
 def rank(candidates, quota):
-    """The candidates still in the competition with both scores, best first (policy.rules.scoring's
-    order and tie-break), each given its composite score under the quota's weights."""
+    """The candidates still in the competition with both scores, best first, each given its
+    composite score under the quota's weights (see `standing`)."""
     interview_weight = quota.interview_weight if quota else 50
     exam_weight = quota.exam_weight if quota else 50
+    ranked = []
     for candidate in candidates:
-        if candidate.assessment is not None:
-            candidate.composite = composite(
-                candidate.assessment.interview_score, candidate.assessment.exam_score, interview_weight, exam_weight
-            )
-
-    def key(candidate):
         assessment = candidate.assessment
-        return rank_key(
-            composite_score=candidate.composite,
-            exam=assessment.exam_score if assessment else None,
+        candidate.composite, key = standing(
+            stage=candidate.stage,
             interview=assessment.interview_score if assessment else None,
-            submitted_at=candidate.chose_at,
+            exam=assessment.exam_score if assessment else None,
+            interview_weight=interview_weight,
+            exam_weight=exam_weight,
+            chose_at=candidate.chose_at,
         )
-
-    return sorted((c for c in candidates if c.composite is not None and c.stage in RANKED_STAGES), key=key)
+        if key is not None:
+            ranked.append((key, candidate))
+    return [candidate for _key, candidate in sorted(ranked, key=itemgetter(0))]
 
 
 def _published():
@@ -227,101 +218,3 @@ def unpublished_proposals(*, campaign, training_base, round_number):
         stage=Stage.PROPOSED,
         publicity_entries__isnull=True,
     ).count()
-
-
-def office_publicity_lists(*, user, campaign):
-    """The publicity lists the user may see in the campaign, newest first, with their entries
-    and every entry's objections."""
-    entries = PublicityEntry.objects.select_related(
-        "assessment__application__applicant", "assessment__specialty_base__specialty"
-    ).prefetch_related(
-        Prefetch(
-            "objections", queryset=Objection.objects.select_related("raised_by", "handled_by").order_by("raised_at")
-        )
-    )
-    return (
-        visible(user, PublicityList.objects.filter(campaign=campaign))
-        .select_related("training_base", "published_by")
-        .prefetch_related(Prefetch("entries", queryset=entries.order_by("assessment__specialty_base__specialty__code")))
-        .order_by("-published_at", "-pk")
-    )
-
-
-def open_objections_of_entry(*, user, objection):
-    """The open objections, other than `objection`, about the same listed candidate (on any of its
-    lists) that `user` may handle: those that may be closed as its repeats."""
-    return list(
-        visible(
-            user,
-            Objection.objects.filter(entry__assessment_id=objection.entry.assessment_id, status=ObjectionStatus.OPEN),
-            CHANGE,
-        )
-        .exclude(pk=objection.pk)
-        .order_by("raised_at", "pk")
-    )
-
-
-def invitable_applicants(*, campaign, degree_level=None, graduation_year=None, employer_city=""):
-    """Applicants of the campaign's round 1 who may be invited: not proposed or admitted in the
-    campaign, no active round-2 choice, no accepted invitation (as `uninvitable_reason` says)."""
-    applicant = OuterRef("pk")
-    took_part = Application.objects.filter(applicant=applicant, campaign=campaign, round=1)
-    holding = Assessment.objects.filter(
-        application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
-    )
-    round2 = Application.objects.filter(
-        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
-    )
-    accepted = Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED)
-    rows = Applicant.objects.filter(Exists(took_part), ~Exists(holding), ~Exists(round2), ~Exists(accepted))
-    education = Q()
-    if degree_level:
-        education &= Q(degree_level=degree_level)
-    if graduation_year:
-        education &= Q(graduation_date__year=graduation_year)
-    if degree_level or graduation_year:
-        rows = rows.filter(Exists(EducationRecord.objects.filter(education, applicant=applicant)))
-    if employer_city:
-        rows = rows.filter(employer_city=employer_city)
-    return rows.select_related("dispatch_specialty").order_by("full_name", "pk")
-
-
-@dataclass
-class InviteRow:
-    applicant: Applicant
-    decision: object  # policy.decisions.Decision, or None without a specialty base
-    pending: Invitation | None  # this base's invitation awaiting an answer
-
-    @cached_property
-    def latest_education(self):
-        educations = self.applicant.educations.all()
-        return max(educations, key=lambda e: (e.graduation_date, e.degree_level)) if educations else None
-
-
-def invite_rows(*, applicants, campaign, specialty_base, training_base):
-    """The rows of one page of the search: each applicant's eligibility for `specialty_base`
-    (evaluated for these rows only) and the base's pending invitation, if any."""
-    applicants = list(applicants)
-    facts = page_facts(applicants, campaign)
-    decisions = {}
-    if specialty_base is not None:
-        base_facts, context = specialty_base_facts(specialty_base), campaign_facts(campaign)
-        decisions = {pk: decide(applicant_facts, base_facts, context) for pk, applicant_facts in facts.items()}
-    pending = {}
-    for invitation in Invitation.objects.filter(
-        campaign=campaign,
-        applicant__in=[a.pk for a in applicants],
-        specialty_base__training_base=training_base,
-        status=InvitationStatus.PENDING,
-    ).select_related("specialty_base__specialty"):
-        if specialty_base is None or invitation.specialty_base_id == specialty_base.pk:
-            pending.setdefault(invitation.applicant_id, invitation)
-    return [InviteRow(a, decisions.get(a.pk), pending.get(a.pk)) for a in applicants]
-
-
-def sent_invitations(*, user, campaign):
-    return (
-        visible(user, Invitation.objects.filter(campaign=campaign))
-        .select_related("applicant", "specialty_base__specialty", "invited_by")
-        .order_by("-invited_at", "-pk")
-    )

@@ -6,45 +6,19 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import (
     Admission,
     Assessment,
-    Confirmation,
-    Objection,
-    ObjectionStatus,
-    PublicityEntry,
-    PublicityKind,
     Stage,
 )
+from admissions.selectors.clock import due_for_admission
 from admissions.services.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
-from policy.timetable import local_date
 from portal.audit import record_event
 from portal.notifications import notify
 from portal.queueing import enqueue_on_commit
 from portal.states import advance
-
-
-def due_for_admission(moment=None):
-    """Proposed candidates whose publicity is over, with no open objection, who accepted."""
-    moment = moment or timezone.now()
-    ended_lists = PublicityEntry.objects.filter(
-        assessment=OuterRef("pk"),
-        publicity_list__kind=PublicityKind.PROPOSED,
-        publicity_list__last_day__lt=local_date(moment),
-    )
-    open_objections = Objection.objects.filter(entry__assessment=OuterRef("pk"), status=ObjectionStatus.OPEN)
-    return Assessment.objects.filter(
-        Exists(ended_lists), ~Exists(open_objections), stage=Stage.PROPOSED, confirmation=Confirmation.ACCEPTED
-    )
-
-
-def is_admitted(assessment, moment=None):
-    """Admitted by the clock, whether or not the sweep has run yet."""
-    return assessment.stage == Stage.ADMITTED or due_for_admission(moment).filter(pk=assessment.pk).exists()
 
 
 def _notice_number(assessment):

@@ -15,20 +15,17 @@ from admissions.models import (
     PublicityList,
     Stage,
 )
+from admissions.selectors.clock import is_public
 from admissions.services.applicants import require_owner
 from policy.calendar import UnknownCalendarYear, publicity_last_day
 from policy.rules.objections import normalized, objection_refusal
-from policy.timetable import end_of_day, local_date, publicity_deadline, start_of_day
+from policy.timetable import local_date, publicity_deadline, start_of_day
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role, User
 from portal.notifications import notify, notify_many
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
-
-
-def is_public(publicity_list, moment=None):
-    return (moment or timezone.now()) < end_of_day(publicity_list.last_day)
 
 
 def _last_day(campaign):

@@ -21,13 +21,8 @@ from admissions.forms.rounds import (
     InviteSearchForm,
 )
 from admissions.models import Applicant
-from admissions.selectors.rounds import (
-    invitable_applicants,
-    invite_rows,
-    office_quotas,
-    sent_invitations,
-    specialty_base_of,
-)
+from admissions.selectors.invitations import invitable_applicants, invite_rows, sent_invitations
+from admissions.selectors.rounds import office_quotas, specialty_base_of
 from admissions.services.invitations import invite_applicant
 from policy.selectors import campaign_or_404
 from policy.timetable import invitation_window, window_is_open

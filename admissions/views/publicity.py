@@ -18,11 +18,9 @@ from admissions.forms.rounds import (
     ObjectionHandlingForm,
 )
 from admissions.models import Objection, ObjectionStatus
-from admissions.selectors.rounds import (
-    office_publicity_lists,
-    open_objections_of_entry,
-)
-from admissions.services.publicity import close_duplicate_objections, handle_objection, is_public
+from admissions.selectors.clock import is_public
+from admissions.selectors.publicity import office_publicity_lists, open_objections_of_entry
+from admissions.services.publicity import close_duplicate_objections, handle_objection
 from admissions.views.rounds import _first_error
 from policy.selectors import campaign_or_404
 from portal.models import Role

@@ -22,12 +22,7 @@ from admissions.forms.rounds import (
     ScoreImportForm,
 )
 from admissions.models import Application, Assessment
-from admissions.selectors.rounds import (
-    candidate_sheet,
-    office_quotas,
-    specialty_base_of,
-    unpublished_proposals,
-)
+from admissions.selectors.rounds import candidate_sheet, office_quotas, specialty_base_of, unpublished_proposals
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.publicity import publish_list
 from admissions.services.round_close import propose_ranked

@@ -2,7 +2,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
-from policy.models import Campaign
+from policy.selectors import is_shortage
 
 
 def plan_rows(*, campaign, city="", specialty_id=None, shortage_only=False):
@@ -10,7 +10,7 @@ def plan_rows(*, campaign, city="", specialty_id=None, shortage_only=False):
     rows = (
         Quota.objects.filter(campaign=campaign)
         .select_related("specialty_base__training_base", "specialty_base__specialty")
-        .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"))
+        .annotate(is_shortage=is_shortage(campaign=campaign, specialty="specialty_base__specialty_id"))
         .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code")
     )
     if city:
@@ -37,14 +37,6 @@ def plan_filter_choices(*, campaign):
     return list(cities), specialties
 
 
-def _shortage_flag(campaign, specialty_ref):
-    return Exists(
-        Campaign.shortage_specialties.through.objects.filter(
-            campaign_id=campaign.pk, specialty_id=OuterRef(specialty_ref)
-        )
-    )
-
-
 def plan_by_specialty(*, campaign):
     """Plan totals per specialty across the province, shortage specialties first."""
     return (
@@ -53,7 +45,7 @@ def plan_by_specialty(*, campaign):
             total_places=Sum("specialty_bases__quotas__places"),
             total_capacity=Sum("specialty_bases__quotas__capacity"),
             bases=Count("specialty_bases", distinct=True),
-            is_shortage=_shortage_flag(campaign, "pk"),
+            is_shortage=is_shortage(campaign=campaign, specialty="pk"),
         )
         .order_by("-is_shortage", "code")
     )
@@ -79,6 +71,9 @@ def base_plan(*, campaign, training_base):
     return (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base=training_base)
         .select_related("specialty_base__specialty")
-        .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"), has_pending=Exists(pending))
+        .annotate(
+            is_shortage=is_shortage(campaign=campaign, specialty="specialty_base__specialty_id"),
+            has_pending=Exists(pending),
+        )
         .order_by("specialty_base__specialty__code")
     )

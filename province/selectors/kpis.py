@@ -6,8 +6,8 @@ from django.db.models import Count
 
 from admissions.models import Assessment, DirectEntry, EntryStatus, Stage
 from bases.models import Quota
-from bases.selectors.plan import _shortage_flag
 from policy.rules.kpis import PlanLine
+from policy.selectors import is_shortage
 
 
 def admitted_by_specialty_base(*, campaign):
@@ -37,7 +37,7 @@ def plan_lines(*, campaign):
     quotas = (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base__province=campaign.province)
         .select_related("specialty_base__training_base", "specialty_base__specialty")
-        .annotate(is_shortage=_shortage_flag(campaign, "specialty_base__specialty_id"))
+        .annotate(is_shortage=is_shortage(campaign=campaign, specialty="specialty_base__specialty_id"))
         .order_by(
             "specialty_base__training_base__sort_order",
             "specialty_base__training_base_id",

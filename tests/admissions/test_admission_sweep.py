@@ -10,7 +10,8 @@ import time_machine
 from django.conf import settings
 
 from admissions.models import Admission, Assessment, Confirmation, Objection, PublicityEntry, Stage
-from admissions.services.admission import admit_due, is_admitted
+from admissions.selectors.clock import is_admitted
+from admissions.services.admission import admit_due
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import confirm_offer, handle_objection, publish_list, raise_objection

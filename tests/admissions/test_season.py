@@ -7,7 +7,8 @@ import pytest
 import time_machine
 
 from admissions.models import Admission, Application, Assessment, Confirmation, InvitationStatus, Stage
-from admissions.services.admission import admit_due, is_admitted
+from admissions.selectors.clock import is_admitted
+from admissions.services.admission import admit_due
 from admissions.services.assessments import decide_admission, record_scores, request_adjustment, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.entries import QuotaFull

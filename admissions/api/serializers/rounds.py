@@ -72,7 +72,7 @@ SCORE = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True
 def effective_stage(assessment):
     """The stage the clock gives: a proposed candidate whose publicity ended with no open objection
     and who accepted is admitted, whether or not the sweep has run yet."""
-    return Stage.ADMITTED if getattr(assessment, "due", False) else Stage(assessment.stage)
+    return Stage.ADMITTED if getattr(assessment, "admitted_now", False) else Stage(assessment.stage)
 
 
 def _ends_at(last_day):

@@ -1,0 +1,111 @@
+"""Reads of round-2 invitations (第二批次邀请): the applicants an office may invite, with the
+eligibility of one page of them, and the invitations sent."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
+
+from admissions.models import (
+    HOLDING_STAGES,
+    Applicant,
+    Application,
+    ApplicationStatus,
+    Assessment,
+    EducationRecord,
+    Invitation,
+    InvitationStatus,
+)
+from admissions.selectors.facts import campaign_facts, page_facts, specialty_base_facts
+from policy.rules.eligibility import decide
+from policy.selectors import is_shortage
+from portal.models import User
+from portal.permissions import visible
+
+
+def invitable_applicants(*, campaign, degree_level=None, graduation_year=None, employer_city=""):
+    """Applicants of the campaign's round 1 who may be invited: not proposed or admitted in the
+    campaign, no active round-2 choice, no accepted invitation (as `uninvitable_reason` says)."""
+    applicant = OuterRef("pk")
+    took_part = Application.objects.filter(applicant=applicant, campaign=campaign, round=1)
+    holding = Assessment.objects.filter(
+        application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
+    )
+    round2 = Application.objects.filter(
+        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
+    )
+    accepted = Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED)
+    rows = Applicant.objects.filter(Exists(took_part), ~Exists(holding), ~Exists(round2), ~Exists(accepted))
+    education = Q()
+    if degree_level:
+        education &= Q(degree_level=degree_level)
+    if graduation_year:
+        education &= Q(graduation_date__year=graduation_year)
+    if degree_level or graduation_year:
+        rows = rows.filter(Exists(EducationRecord.objects.filter(education, applicant=applicant)))
+    if employer_city:
+        rows = rows.filter(employer_city=employer_city)
+    return rows.select_related("dispatch_specialty").order_by("full_name", "pk")
+
+
+@dataclass
+class InviteRow:
+    applicant: Applicant
+    decision: object  # policy.decisions.Decision, or None without a specialty base
+    pending: Invitation | None  # this base's invitation awaiting an answer
+
+    @cached_property
+    def latest_education(self):
+        educations = self.applicant.educations.all()
+        return max(educations, key=lambda e: (e.graduation_date, e.degree_level)) if educations else None
+
+
+def invite_rows(*, applicants, campaign, specialty_base, training_base):
+    """The rows of one page of the search: each applicant's eligibility for `specialty_base`
+    (evaluated for these rows only) and the base's pending invitation, if any."""
+    applicants = list(applicants)
+    facts = page_facts(applicants, campaign)
+    decisions = {}
+    if specialty_base is not None:
+        base_facts, context = specialty_base_facts(specialty_base), campaign_facts(campaign)
+        decisions = {pk: decide(applicant_facts, base_facts, context) for pk, applicant_facts in facts.items()}
+    pending = {}
+    for invitation in Invitation.objects.filter(
+        campaign=campaign,
+        applicant__in=[a.pk for a in applicants],
+        specialty_base__training_base=training_base,
+        status=InvitationStatus.PENDING,
+    ).select_related("specialty_base__specialty"):
+        if specialty_base is None or invitation.specialty_base_id == specialty_base.pk:
+            pending.setdefault(invitation.applicant_id, invitation)
+    return [InviteRow(a, decisions.get(a.pk), pending.get(a.pk)) for a in applicants]
+
+
+def sent_invitations(*, user, campaign):
+    return (
+        visible(user, Invitation.objects.filter(campaign=campaign))
+        .select_related("applicant", "specialty_base__specialty", "invited_by")
+        .order_by("-invited_at", "-pk")
+    )
+
+
+def invitation_rows() -> QuerySet[Invitation]:
+    """Invitations with what their rows show, shortage specialties first, then the newest."""
+    return (
+        Invitation.objects.select_related(
+            "campaign", "applicant", "specialty_base__training_base", "specialty_base__specialty"
+        )
+        .annotate(is_shortage=is_shortage(campaign="campaign_id", specialty="specialty_base__specialty_id"))
+        .order_by("-is_shortage", "-invited_at", "-id")
+    )
+
+
+def visible_invitations(*, user: User, status: str = "") -> QuerySet[Invitation]:
+    """The invitations `user` may see, with `status` if given."""
+    rows = visible(user, invitation_rows())
+    return rows.filter(status=status) if status else rows
+
+
+def own_invitations(*, user: User, applicant: Applicant) -> QuerySet[Invitation]:
+    """The applicant's own invitations, as its account sees them."""
+    return visible(user, invitation_rows().filter(applicant=applicant))

@@ -1,0 +1,65 @@
+"""Reads of publicity lists (拟录取名单公示) and their objections for the offices and the API."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from admissions.models import (
+    Objection,
+    ObjectionStatus,
+    PublicityEntry,
+    PublicityList,
+)
+from portal.permissions import CHANGE, visible
+
+
+def office_publicity_lists(*, user, campaign):
+    """The publicity lists the user may see in the campaign, newest first, with their entries
+    and every entry's objections."""
+    entries = PublicityEntry.objects.select_related(
+        "assessment__application__applicant", "assessment__specialty_base__specialty"
+    ).prefetch_related(
+        Prefetch(
+            "objections", queryset=Objection.objects.select_related("raised_by", "handled_by").order_by("raised_at")
+        )
+    )
+    return (
+        visible(user, PublicityList.objects.filter(campaign=campaign))
+        .select_related("training_base", "published_by")
+        .prefetch_related(Prefetch("entries", queryset=entries.order_by("assessment__specialty_base__specialty__code")))
+        .order_by("-published_at", "-pk")
+    )
+
+
+def open_objections_of_entry(*, user, objection):
+    """The open objections, other than `objection`, about the same listed candidate (on any of its
+    lists) that `user` may handle: those that may be closed as its repeats."""
+    return list(
+        visible(
+            user,
+            Objection.objects.filter(entry__assessment_id=objection.entry.assessment_id, status=ObjectionStatus.OPEN),
+            CHANGE,
+        )
+        .exclude(pk=objection.pk)
+        .order_by("raised_at", "pk")
+    )
+
+
+def publicity_list_rows() -> QuerySet[PublicityList]:
+    """Publicity lists with their entry count."""
+    return PublicityList.objects.select_related("campaign", "training_base").annotate(entry_count=Count("entries"))
+
+
+def publicity_list_details() -> QuerySet[PublicityList]:
+    """Publicity lists with their entries (name, specialty) in the order the list prints them."""
+    entries = PublicityEntry.objects.select_related(
+        "assessment__application__applicant", "assessment__specialty_base__specialty"
+    ).order_by("assessment__specialty_base__specialty__code", "id")
+    return publicity_list_rows().prefetch_related(Prefetch("entries", queryset=entries))
+
+
+def objection_rows() -> QuerySet[Objection]:
+    """Objections with the list, the candidate and the specialty their rows show."""
+    return Objection.objects.select_related(
+        "entry__publicity_list__training_base",
+        "entry__assessment__application__applicant",
+        "entry__assessment__specialty_base__specialty",
+    )
