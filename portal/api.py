@@ -1,5 +1,6 @@
 """API plumbing shared by every app: domain errors (and constraint violations, as 409s) become 4xx
-answers with the user's message."""
+answers with the user's message, in the one error shape documented here (`ApiErrorSerializer`, the
+responses every operation declares), and the query-parameter readers."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.validators import ProhibitNullCharactersValidator
@@ -7,6 +8,8 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -15,6 +18,51 @@ from portal.context_processors import site
 from portal.errors import USER_ERRORS, user_error
 from portal.parsers import BodyTooLarge, body_too_large_message
 from portal.web import parse_id
+
+
+class GapSerializer(serializers.Serializer):
+    """One missing or too-thin part of a brochure (the completeness check)."""
+
+    section = serializers.CharField(source="key", help_text="栏目键，如 overview、applicant_types、plan")
+    label = serializers.CharField(help_text="栏目名称")
+    problem = serializers.CharField(help_text="问题说明")
+
+
+class ReasonSerializer(serializers.Serializer):
+    clause = serializers.CharField(help_text="依据的条款，如 二(二)3")
+    message = serializers.CharField(help_text="说明")
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """A refused action (see `api_exception_handler`): the rule's message and a machine-readable
+    code; an incomplete brochure also lists its gaps, a refused choice every reason with its
+    clause, a refused import each error."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    gaps = GapSerializer(many=True, required=False)
+    reasons = ReasonSerializer(many=True, required=False, help_text="不符合申报条件的每一条理由")
+    errors = serializers.ListField(child=serializers.CharField(), required=False, help_text="导入失败时每一处错误")
+
+
+def error_responses(
+    *,
+    forbidden="未登录，或无权进行此操作（角色或范围不符）",
+    not_found="对象不存在",
+    conflict="当前状态或时间不允许此操作",
+):
+    """The error answers an operation declares in the schema, by status code."""
+    return {
+        400: OpenApiResponse(ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code}"),
+        403: OpenApiResponse(ApiErrorSerializer, description=forbidden),
+        404: OpenApiResponse(ApiErrorSerializer, description=not_found),
+        409: OpenApiResponse(ApiErrorSerializer, description=conflict),
+    }
+
+
+ERRORS = error_responses()
+READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
 
 
 def api_exception_handler(exc, context):
@@ -56,6 +104,25 @@ def int_param(request, name, message, choices=None):
     return number
 
 
+def choice_param(request, name, choices, label=None):
+    """A query parameter that must be one of `choices` (a TextChoices), "" when absent; anything
+    else is a 400 naming the allowed values."""
+    value = request.query_params.get(name, "")
+    if value and value not in choices.values:
+        raise ValidationError(
+            {
+                name: _("无效的%(label)s“%(value)s”，可选：%(values)s")
+                % {"label": label or _("值"), "value": value, "values": "、".join(choices.values)}
+            }
+        )
+    return value
+
+
+def is_schema_generation(view):
+    """Whether drf-spectacular is calling the view to learn its shape (no real request)."""
+    return getattr(view, "swagger_fake_view", False)
+
+
 def text_param(request, name):
     """A free-text query parameter, "" when absent; a NUL character (PostgreSQL refuses it) is a 400."""
     value = request.query_params.get(name, "")
@@ -91,7 +158,7 @@ def server_error(request):
 
 # --- The schema: what every operation may answer besides its own responses ------------------------
 
-ERROR_REF = {"$ref": "#/components/schemas/ApiError"}  # bases.api.serializers.ApiErrorSerializer
+ERROR_REF = {"$ref": "#/components/schemas/ApiError"}  # ApiErrorSerializer above
 FIELD_ERRORS = {
     "type": "object",
     "description": "按字段列出的错误：字段名 → 错误信息列表（嵌套字段为对象或列表）；非字段错误在 non_field_errors 中",

@@ -16,6 +16,13 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", _("委托单位")
 
 
+# The roles that work on a campaign's admissions: every one but the applicant's and the employer's.
+STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
+
+# The roles that assess candidates [三(三)2]: a specialty base and its training base's office.
+ASSESSOR_ROLES = (Role.SPECIALTY_BASE_STAFF, Role.BASE_OFFICE)
+
+
 # Which scope field each staff role must have; an applicant has none of them.
 ROLE_SCOPE = {
     Role.PROVINCIAL_OFFICE: "province",

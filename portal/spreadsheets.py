@@ -1,12 +1,23 @@
-"""Reading an uploaded .xlsx table (the plan, score sheets): size and row limits, a header check,
+"""Spreadsheets in and out.
+
+Reading an uploaded .xlsx table (the plan, score sheets): size and row limits, a header check,
 blank rows skipped. Every problem becomes the caller's own DomainError, built by `refuse(reason)`,
-so the importer names the file's fault in its own words and nothing is imported."""
+so the importer names the file's fault in its own words and nothing is imported.
+
+Writing: one .xlsx writer (`xlsx_bytes`, a bold frozen header, text that never runs as a formula)
+and one CSV writer (`csv_chunks`, with a BOM) for every export."""
 
 import csv
 import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from portal.errors import DomainError
 
@@ -109,3 +120,79 @@ def csv_chunks(header, rows, *, rows_per_chunk=1000):
 def csv_bytes(header, rows):
     """The whole CSV file of `csv_chunks` as bytes."""
     return b"".join(csv_chunks(header, rows))
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an exported sheet: its header, its width in characters (None: Excel's default,
+    or fitted to the contents with `fit_widths`), the number format of its numbers (e.g. "0.0"),
+    and whether its text wraps."""
+
+    title: str
+    width: float | None = None
+    number_format: str | None = None
+    wrap: bool = False
+
+
+def display_width(value) -> int:
+    """How many columns `value` takes on screen: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in str(value))
+
+
+def xlsx_bytes(
+    *,
+    title: str,
+    columns: Sequence[Column | str],
+    rows: Iterable[Sequence],
+    freeze: str = "A2",
+    fit_widths: bool = False,
+) -> bytes:
+    """One sheet as .xlsx bytes: a bold header row, frozen at `freeze`, then `rows`. Every string
+    is a text cell (format "@"): a name starting with "=" never runs as a formula and an ID number
+    keeps its leading zeros and X. Written row by row (openpyxl's write-only mode), so a long
+    export holds the file, not a sheet of cell objects, in memory; `fit_widths` reads all rows
+    first to size the columns to their contents."""
+    columns = [column if isinstance(column, Column) else Column(column) for column in columns]
+    widths = [column.width for column in columns]
+    if fit_widths:
+        rows = [list(row) for row in rows]
+        for index, column in enumerate(columns):
+            fitted = max([display_width(column.title)] + [display_width(row[index]) for row in rows])
+            widths[index] = min(fitted + 4, 70)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        if width:
+            sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = freeze
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.title)
+        cell.font = _BOLD
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns, strict=True)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value, column):
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.number_format = "@"
+        if column.wrap:
+            cell.alignment = _WRAP
+        return cell
+    if column.number_format and value is not None:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = column.number_format
+        return cell
+    return value

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admissions.api.serializers.applicant import (
-    ApplicantApiErrorSerializer,
     ApplicationSerializer,
     ChoiceInputSerializer,
     DocumentSerializer,
@@ -47,7 +46,15 @@ from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_rows
 from policy.models import Campaign
 from policy.selectors import campaign_or_404
-from portal.api import int_param, text_param, validated
+from portal.api import (
+    READ_ERRORS,
+    ApiErrorSerializer,
+    error_responses,
+    int_param,
+    is_schema_generation,
+    text_param,
+    validated,
+)
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 from portal.throttling import AddressRateThrottle
@@ -56,15 +63,7 @@ from portal.uploads import CONTENT_TYPES, document_response
 TAGS = ["学员"]
 
 
-ERRORS = {
-    400: OpenApiResponse(ApplicantApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的说明"),
-    403: OpenApiResponse(ApplicantApiErrorSerializer, description="未登录，或不是学员账号"),
-    404: OpenApiResponse(ApplicantApiErrorSerializer, description="对象不存在（或不属于本人）"),
-    409: OpenApiResponse(ApplicantApiErrorSerializer, description="当前状态或时间不允许此操作"),
-}
-
-
-READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
+ERRORS = error_responses(forbidden="未登录，或不是学员账号", not_found="对象不存在（或不属于本人）")
 
 
 class RegisterThrottle(AddressRateThrottle):
@@ -87,8 +86,8 @@ class Register(APIView):
         responses={
             201: ProfileSerializer,
             400: ERRORS[400],
-            409: OpenApiResponse(ApplicantApiErrorSerializer, description="该手机号码或电子邮箱已注册"),
-            429: OpenApiResponse(ApplicantApiErrorSerializer, description="注册过于频繁，请稍后再试"),
+            409: OpenApiResponse(ApiErrorSerializer, description="该手机号码或电子邮箱已注册"),
+            429: OpenApiResponse(ApiErrorSerializer, description="注册过于频繁，请稍后再试"),
         },
     )
     def post(self, request):
@@ -105,7 +104,7 @@ class OwnDataMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if getattr(self, "swagger_fake_view", False):
+        if is_schema_generation(self):
             return
         require_role(request.user, Role.APPLICANT)
         self.applicant = applicant_of(request.user)
@@ -149,7 +148,7 @@ class Me(OwnDataMixin, APIView):
             400: ERRORS[400],
             403: ERRORS[403],
             409: ERRORS[409],
-            429: OpenApiResponse(ApplicantApiErrorSerializer, description="一天内更换证件号码的次数过多"),
+            429: OpenApiResponse(ApiErrorSerializer, description="一天内更换证件号码的次数过多"),
         },
     )
     def patch(self, request):

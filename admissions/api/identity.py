@@ -7,10 +7,10 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admissions.api.applicant import ERRORS, OwnDataMixin
+from admissions.api.applicant import OwnDataMixin
 from admissions.models import IDENTITY_FIELDS, IdentityCorrection, IdentityDocumentType
 from admissions.services.identity import request_identity_correction, review_identity_correction
-from portal.api import validated
+from portal.api import ERRORS, validated
 from portal.permissions import visible
 
 TAGS = ["身份信息更正"]

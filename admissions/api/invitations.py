@@ -18,11 +18,8 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from admissions.api.rounds import ERRORS, INVITATION_TAGS, LIST_ERRORS, _choice_param
-from admissions.api.serializers.offers import (
-    InvitationInputSerializer,
-    InvitationSerializer,
-)
+from admissions.api.rounds import INVITATION_TAGS
+from admissions.api.serializers.offers import InvitationInputSerializer, InvitationSerializer
 from admissions.models import (
     Applicant,
     InvitationStatus,
@@ -30,7 +27,7 @@ from admissions.models import (
 from admissions.selectors.invitations import invitation_rows, visible_invitations
 from admissions.services.invitations import invite_applicant
 from policy.selectors import campaign_or_404
-from portal.api import validated
+from portal.api import ERRORS, LIST_ERRORS, choice_param, validated
 from portal.models import Role
 from portal.permissions import require_role
 
@@ -40,7 +37,7 @@ class InvitationList(generics.ListAPIView):
 
     def get_queryset(self):
         return visible_invitations(
-            user=self.request.user, status=_choice_param(self.request, "status", InvitationStatus)
+            user=self.request.user, status=choice_param(self.request, "status", InvitationStatus)
         )
 
     @extend_schema(

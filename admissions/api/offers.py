@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admissions.api.applicant import OwnDataMixin
-from admissions.api.rounds import APPLICANT_TAGS, ASSESSMENT_TAGS, ERRORS
+from admissions.api.rounds import APPLICANT_TAGS, ASSESSMENT_TAGS
 from admissions.api.serializers.offers import (
     AdjustmentInputSerializer,
     ConfirmInputSerializer,
@@ -42,8 +42,7 @@ from admissions.services.invitations import accept_invitation, decline_invitatio
 from admissions.services.publicity import (
     confirm_offer,
 )
-from bases.api.serializers import ApiErrorSerializer
-from portal.api import text_param, validated
+from portal.api import ERRORS, ApiErrorSerializer, text_param, validated
 from portal.throttling import AddressRateThrottle
 
 

@@ -21,7 +21,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admissions.api.rounds import ERRORS, LIST_ERRORS, PUBLICITY_TAGS, _choice_param
+from admissions.api.rounds import PUBLICITY_TAGS
 from admissions.api.serializers.publicity import (
     CloseDuplicatesInputSerializer,
     HandleObjectionInputSerializer,
@@ -43,7 +43,7 @@ from admissions.services.publicity import (
     raise_objection,
 )
 from policy.selectors import campaign_or_404
-from portal.api import int_param, validated
+from portal.api import ERRORS, LIST_ERRORS, choice_param, int_param, validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
 
@@ -140,7 +140,7 @@ class ObjectionList(generics.ListAPIView):
 
     def get_queryset(self):
         rows = visible(self.request.user, objection_rows()).order_by("-raised_at", "-id")
-        status = _choice_param(self.request, "status", ObjectionStatus)
+        status = choice_param(self.request, "status", ObjectionStatus)
         return rows.filter(status=status) if status else rows
 
 

@@ -14,15 +14,12 @@ objection and who accepted is "admitted" even before the Celery sweep has writte
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admissions.api.serializers.publicity import (
-    PublishInputSerializer,
-)
+from admissions.api.serializers.publicity import PublishInputSerializer
 from admissions.api.serializers.rounds import (
     AssessmentSerializer,
     DecisionInputSerializer,
@@ -42,16 +39,12 @@ from admissions.services.assessments import (
     review_qualification,
 )
 from admissions.services.round_close import propose_ranked
-from bases.api.serializers import ApiErrorSerializer
 from bases.models import SpecialtyBase
 from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
-from portal.api import int_param, validated
-from portal.models import Role
+from portal.api import ERRORS, LIST_ERRORS, READ_ERRORS, choice_param, int_param, is_schema_generation, validated
+from portal.models import STAFF_ROLES, Role
 from portal.permissions import VIEW, require, require_role
-
-STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
-
 
 ASSESSMENT_TAGS = ["考核与录取"]
 
@@ -63,35 +56,6 @@ INVITATION_TAGS = ["第二批次邀请"]
 
 
 APPLICANT_TAGS = ["学员"]
-
-
-ERRORS = {
-    400: OpenApiResponse(ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code}"),
-    403: OpenApiResponse(ApiErrorSerializer, description="未登录，或无权进行此操作（角色或范围不符）"),
-    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
-    409: OpenApiResponse(
-        ApiErrorSerializer, description="当前状态或时间不允许此操作（如非法的状态变化、名额已满、公示期已结束）"
-    ),
-}
-
-
-READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
-
-
-LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
-
-
-def _choice_param(request, name, choices):
-    value = request.query_params.get(name, "")
-    if value and value not in choices.values:
-        raise ValidationError(
-            {name: _("无效的值“%(value)s”，可选：%(values)s") % {"value": value, "values": "、".join(choices.values)}}
-        )
-    return value
-
-
-def _fake(view):
-    return getattr(view, "swagger_fake_view", False)
 
 
 def _assessment_response(assessment, status=200):
@@ -118,7 +82,7 @@ class AssessmentList(generics.ListAPIView):
     serializer_class = AssessmentSerializer
 
     def get_queryset(self):
-        if _fake(self):
+        if is_schema_generation(self):
             return Assessment.objects.none()
         request = self.request
         require_role(request.user, *STAFF_ROLES)
@@ -126,7 +90,7 @@ class AssessmentList(generics.ListAPIView):
             user=request.user,
             round_number=int_param(request, "round", _("批次应为 1 或 2。"), choices=(1, 2)),
             specialty_base_id=int_param(request, "specialty_base", _("专业基地编号应为整数。")),
-            stage=_choice_param(request, "stage", Stage),
+            stage=choice_param(request, "stage", Stage),
         )
 
     def list(self, request, *args, **kwargs):

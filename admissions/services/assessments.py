@@ -16,12 +16,11 @@ from bases.models import Quota
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import ASSESSOR_ROLES, Role
 from portal.notifications import notify
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
 
-STAFF = (Role.SPECIALTY_BASE_STAFF, Role.BASE_OFFICE)
 EVALUATIONS = ("evaluation_basic", "evaluation_interview", "evaluation_exam", "evaluation_overall")
 
 
@@ -67,7 +66,7 @@ def _locked(assessment):
 
 def review_qualification(*, actor, application, passed, note=""):
     """The qualification review (资格审核) of a first choice; the applicant sees the note."""
-    require_role(actor, *STAFF)
+    require_role(actor, *ASSESSOR_ROLES)
     require(actor, CHANGE, application)
     if not passed and not note.strip():
         raise DomainError(_("资格审核不通过时，请写明学员能看到的原因。"), status=400, code="invalid")
@@ -105,7 +104,7 @@ def review_qualification(*, actor, application, passed, note=""):
 def record_scores(*, actor, assessment, interview_score, exam_score, interview_mode, opinion="", **evaluations):
     """Interview and exam scores (each out of 100, one decimal), the four written evaluations and
     the specialty base's admission opinion (三(三)2)."""
-    require_role(actor, *STAFF)
+    require_role(actor, *ASSESSOR_ROLES)
     require(actor, CHANGE, assessment)
     unknown = set(evaluations) - set(EVALUATIONS)
     if unknown:

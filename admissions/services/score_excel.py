@@ -9,25 +9,22 @@ by its Excel row number) undoes the whole file. Rows that match what is recorded
 file exported after some candidates were decided comes back without complaint.
 """
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from admissions.models import AssessmentMode, Opinion
 from admissions.selectors.rounds import candidate_sheet
-from admissions.services.assessments import STAFF, record_scores
+from admissions.services.assessments import record_scores
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
+from portal.models import ASSESSOR_ROLES
 from portal.permissions import CHANGE, require, require_role
-from portal.spreadsheets import cell_text, read_rows
+from portal.spreadsheets import Column, cell_text, read_rows, xlsx_bytes
 
 SHEET_TITLE = "成绩表"
 HEADERS = (
@@ -44,9 +41,12 @@ HEADERS = (
 )
 EVALUATIONS = ("evaluation_basic", "evaluation_interview", "evaluation_exam", "evaluation_overall")
 WIDTHS = (12, 22, 10, 12, 10, 30, 30, 30, 30, 12)
+COLUMNS = [
+    Column(title, width=width, number_format="0.0" if title in ("面试成绩", "专业考试成绩") else None, wrap=True)
+    for title, width in zip(HEADERS, WIDTHS, strict=True)
+]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ScoreImportError(DomainError):
@@ -76,7 +76,7 @@ class ImportResult:
 
 
 def _require_staff(actor, specialty_base):
-    require_role(actor, *STAFF)
+    require_role(actor, *ASSESSOR_ROLES)
     require(actor, CHANGE, specialty_base)
 
 
@@ -101,12 +101,7 @@ def export_scores(*, actor, campaign, specialty_base, round_number):
     """The round's score sheet of the specialty base as .xlsx bytes, in the ranking's order."""
     _require_staff(actor, specialty_base)
     sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    rows = []
     for candidate in sheet_data.candidates:
         assessment = candidate.assessment
         values = [candidate.applicant.full_name, candidate.applicant.id_number]
@@ -120,27 +115,14 @@ def export_scores(*, actor, campaign, specialty_base, round_number):
                 *(getattr(assessment, name) for name in EVALUATIONS),
                 _label(Opinion(assessment.opinion).label) if assessment.opinion else "",
             ]
-        sheet.append([_cell_text(value) for value in values])
-        row = sheet[sheet.max_row]
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        row[1].number_format = "@"  # an ID number stays text, its leading zeros and X too
-        for cell in row[2:4]:
-            cell.number_format = "0.0"
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
+        rows.append([_cell_text(value) for value in values])
     record_event(
         actor=actor,
         action="assessment.scores_export",
         obj=specialty_base,
         after={"round": round_number, "rows": len(sheet_data.candidates)},
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(title=SHEET_TITLE, columns=COLUMNS, rows=rows, freeze="C2")
 
 
 # Reading -----------------------------------------------------------------------------------------

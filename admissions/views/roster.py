@@ -1,23 +1,18 @@
 """The provincial office's registration roster (注册名单, 三(七)): review, publish, export."""
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from admissions.models import RegistrationRoster
 from admissions.services.roster import PagedRoster, iter_roster_rows, publish_roster, roster_blockers, roster_rows
 from bases.selectors.campaigns import provincial_campaign
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
-from portal.spreadsheets import csv_chunks
+from portal.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, xlsx_bytes
 from portal.web import download_response, perform
 
 ROWS_PER_PAGE = 100
@@ -89,9 +84,6 @@ def roster_pdf_export(request):
     return download_response(content, filename=_filename(campaign, "pdf"), content_type="application/pdf")
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def roster_header():
     return [
         _("序号"),
@@ -141,30 +133,8 @@ def roster_csv(rows):
 
 
 def roster_xlsx(rows):
-    """The workbook as bytes. Written row by row (openpyxl's write-only mode), so only the file,
-    not a sheet of cell objects, is held in memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("注册名单"))
-    sheet.freeze_panes = "A2"
-    sheet.append([_header_cell(sheet, title) for title in roster_header()])
-    for line in roster_lines(rows):
-        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _header_cell(sheet, title):
-    cell = WriteOnlyCell(sheet, value=title)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _text_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # text, never a formula
-    cell.number_format = "@"
-    return cell
+    """The workbook as bytes, written as `rows` (an iterator is fine) are read."""
+    return xlsx_bytes(title=_("注册名单"), columns=roster_header(), rows=roster_lines(rows))
 
 
 def roster_pdf(*, campaign, rows, roster=None):

@@ -28,7 +28,6 @@ from admissions.services.publicity import publish_list
 from admissions.services.round_close import propose_ranked
 from admissions.services.score_excel import (
     MAX_FILE_BYTES,
-    XLSX_CONTENT_TYPE,
     ScoreImportError,
     export_scores,
     file_name,
@@ -38,12 +37,10 @@ from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
 from policy.timetable import assessment_window, local_date, publicity_deadline, window_is_open
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import ASSESSOR_ROLES, Role
 from portal.permissions import CHANGE, require, require_role
+from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response, parse_id, perform
-
-STAFF = (Role.SPECIALTY_BASE_STAFF, Role.BASE_OFFICE)
-
 
 ROUNDS = (1, 2)
 
@@ -142,7 +139,7 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
 @login_required
 @require_http_methods(["GET"])
 def round_candidates(request, round_number):
-    require_role(request.user, *STAFF)
+    require_role(request.user, *ASSESSOR_ROLES)
     _check_round(round_number)
     campaign = campaign_or_404(province=request.user.province_id)
     return _render_candidates(
@@ -170,7 +167,7 @@ def _assessment(request, pk):
 @login_required
 @require_POST
 def round_qualification(request, pk):
-    require_role(request.user, *STAFF)
+    require_role(request.user, *ASSESSOR_ROLES)
     application = get_object_or_404(
         Application.objects.select_related("applicant", "campaign", "specialty_base"), pk=pk
     )
@@ -208,7 +205,7 @@ def _first_error(form):
 @login_required
 @require_POST
 def round_scores(request, pk):
-    require_role(request.user, *STAFF)
+    require_role(request.user, *ASSESSOR_ROLES)
     assessment = _assessment(request, pk)
     application = assessment.application
     form = ScoreForm(request.POST, prefix=f"s-{pk}")
@@ -312,7 +309,7 @@ def round_propose_ranked(request, round_number):
 
 
 def _excel_target(request, round_number):
-    require_role(request.user, *STAFF)
+    require_role(request.user, *ASSESSOR_ROLES)
     _check_round(round_number)
     campaign = campaign_or_404(province=request.user.province_id)
     specialty_base = _chosen_specialty_base(request, campaign)

@@ -4,21 +4,19 @@ endpoints for brochures, their audit, the plan and quota increases (the same ser
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bases.api.serializers import (
-    ApiErrorSerializer,
     BrochureApproveInputSerializer,
     BrochureDetailSerializer,
     BrochureDraftInputSerializer,
     BrochureListSerializer,
     BrochureReturnInputSerializer,
     BrochureVersionSerializer,
-    GapSerializer,
 )
 from bases.models import (
     OPEN_STATUSES,
@@ -37,39 +35,9 @@ from bases.services.brochures import (
     submit_brochure,
 )
 from policy.selectors import campaign_or_404
-from portal.api import validated
+from portal.api import ERRORS, LIST_ERRORS, READ_ERRORS, GapSerializer, choice_param, validated
 from portal.models import Role
 from portal.permissions import VIEW, require, require_role, visible
-
-ERRORS = {
-    400: OpenApiResponse(
-        ApiErrorSerializer, description="输入有误：按字段列出的错误，或规则给出的 {detail, code[, gaps]}"
-    ),
-    403: OpenApiResponse(ApiErrorSerializer, description="无权进行此操作（角色或范围不符）"),
-    404: OpenApiResponse(ApiErrorSerializer, description="对象不存在"),
-    409: OpenApiResponse(ApiErrorSerializer, description="当前状态不允许此操作"),
-}
-
-
-READ_ERRORS = {code: ERRORS[code] for code in (403, 404)}
-
-
-LIST_ERRORS = {code: ERRORS[code] for code in (400, 403)}
-
-
-STAFF_ROLES = (Role.PROVINCIAL_OFFICE, Role.BASE_OFFICE, Role.SPECIALTY_BASE_STAFF)
-
-
-def _status_filter(request, choices):
-    status = request.query_params.get("status", "")
-    if status and status not in choices.values:
-        raise ValidationError(
-            {
-                "status": _("无效的状态“%(status)s”，可选：%(values)s")
-                % {"status": status, "values": "、".join(choices.values)}
-            }
-        )
-    return status
 
 
 def _brochure_rows(user, status=""):
@@ -116,7 +84,7 @@ class BrochureList(generics.ListAPIView):
     serializer_class = BrochureListSerializer
 
     def get_queryset(self):
-        return _brochure_rows(self.request.user, _status_filter(self.request, BrochureStatus))
+        return _brochure_rows(self.request.user, choice_param(self.request, "status", BrochureStatus, label=_("状态")))
 
 
 @extend_schema(

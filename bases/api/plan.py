@@ -6,10 +6,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.api.serializers import ApiErrorSerializer
 from bases.selectors.campaigns import provincial_campaign
-from bases.services.plan_excel import XLSX_CONTENT_TYPE, PlanImportError, export_plan, import_plan
+from bases.services.plan_excel import PlanImportError, export_plan, import_plan
+from portal.api import ApiErrorSerializer
 from portal.permissions import CHANGE, VIEW
+from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response
 
 CAMPAIGN = OpenApiParameter("campaign", int, description="年度招录编号；缺省为本省当前年度")

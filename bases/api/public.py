@@ -7,13 +7,7 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
-from bases.api.brochures import ERRORS, READ_ERRORS, STAFF_ROLES
-from bases.api.serializers import (
-    ApiErrorSerializer,
-    MyQuotaSerializer,
-    PlanRowSerializer,
-    TrainingBaseSerializer,
-)
+from bases.api.serializers import MyQuotaSerializer, PlanRowSerializer, TrainingBaseSerializer
 from bases.models import (
     Quota,
     QuotaIncreaseStatus,
@@ -21,7 +15,8 @@ from bases.models import (
 from bases.selectors.directory import public_province, training_base_directory
 from bases.selectors.plan import plan_rows
 from policy.selectors import campaign_or_404, current_campaign
-from portal.api import int_param, text_param
+from portal.api import ERRORS, READ_ERRORS, ApiErrorSerializer, int_param, is_schema_generation, text_param
+from portal.models import STAFF_ROLES
 from portal.permissions import require_role, visible
 
 PROVINCE = OpenApiParameter("province", str, description="省级行政区划代码，如 420000；缺省为本平台默认省份")
@@ -87,7 +82,7 @@ class MyPlan(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
+        if is_schema_generation(self):
             return Quota.objects.none()
         require_role(user, *STAFF_ROLES)
         pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))

@@ -2,12 +2,12 @@
 endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.api.brochures import ERRORS, LIST_ERRORS, _status_filter
 from bases.api.serializers import (
     QuotaIncreaseApproveSerializer,
     QuotaIncreaseRejectSerializer,
@@ -25,7 +25,7 @@ from bases.services.quotas import (
     request_quota_increase,
     withdraw_quota_increase,
 )
-from portal.api import validated
+from portal.api import ERRORS, LIST_ERRORS, choice_param, validated
 from portal.models import Role
 from portal.permissions import CHANGE, VIEW, require, require_role, visible
 
@@ -55,7 +55,7 @@ class QuotaIncreaseList(generics.ListAPIView):
 
     def get_queryset(self):
         rows = visible(self.request.user, _increases()).order_by("-requested_at", "-id")
-        status = _status_filter(self.request, QuotaIncreaseStatus)
+        status = choice_param(self.request, "status", QuotaIncreaseStatus, label=_("状态"))
         return rows.filter(status=status) if status else rows
 
     @extend_schema(

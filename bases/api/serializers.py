@@ -57,24 +57,6 @@ class QuotaIncreaseStatusField(serializers.ChoiceField):
 _SECTION_KEYS_TEXT = "、".join(SECTION_KEYS)
 
 
-class GapSerializer(serializers.Serializer):
-    """One missing or too-thin part of a brochure (the completeness check)."""
-
-    section = serializers.CharField(source="key", help_text="栏目键，如 overview、applicant_types、plan")
-    label = serializers.CharField(help_text="栏目名称")
-    problem = serializers.CharField(help_text="问题说明")
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """A refused action: the rule's message, a machine-readable code and, for an incomplete
-    brochure, the list of gaps."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    gaps = GapSerializer(many=True, required=False)
-    errors = serializers.ListField(child=serializers.CharField(), required=False, help_text="导入失败时每一处错误")
-
-
 class BrochureListSerializer(serializers.ModelSerializer):
     training_base_name = serializers.CharField(source="training_base.name")
     city = serializers.CharField(source="training_base.city")

@@ -7,7 +7,6 @@ one transaction, through the quota services (which write their own audit events)
 campaign that the file does not list are left as they are.
 """
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,9 +14,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
 from bases.selectors.plan import plan_rows
@@ -27,7 +23,7 @@ from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
-from portal.spreadsheets import cell_text, read_rows
+from portal.spreadsheets import cell_text, read_rows, xlsx_bytes
 
 SHEET_TITLE = "招收计划"
 HEADERS = ("住培基地", "培训专业", "招收计划数", "容量")
@@ -37,7 +33,6 @@ MAX_ROWS = 20_000
 # Far above any real specialty base; keeps a typo from reaching the database's integer limit.
 MAX_COUNT = 100_000
 IMPORT_REASON = "年度计划导入"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PlanImportError(DomainError):
@@ -70,39 +65,18 @@ class ImportResult:
 # Export ------------------------------------------------------------------------------------------
 
 
-def _display_width(text):
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in str(text))
-
-
 def export_plan(*, campaign):
     """The campaign's plan as .xlsx bytes, in the order of the public plan table."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    widths = [_display_width(header) for header in HEADERS]
-    for quota in plan_rows(campaign=campaign):
-        values = (
+    rows = (
+        (
             quota.specialty_base.training_base.name,
             quota.specialty_base.specialty.name,
             quota.places,
             quota.capacity,
         )
-        sheet.append(values)
-        for index, value in enumerate(values):
-            widths[index] = max(widths[index], _display_width(value))
-        for cell in sheet[sheet.max_row][:2]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a name, never a formula
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 4, 70)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        for quota in plan_rows(campaign=campaign)
+    )
+    return xlsx_bytes(title=SHEET_TITLE, columns=HEADERS, rows=rows, fit_widths=True)
 
 
 # Reading the file --------------------------------------------------------------------------------

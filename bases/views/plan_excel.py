@@ -11,13 +11,13 @@ from bases.selectors.plan import plan_rows, plan_totals
 from bases.services.plan_excel import (
     MAX_FILE_BYTES,
     MAX_ROWS,
-    XLSX_CONTENT_TYPE,
     PlanImportError,
     export_plan,
     import_plan,
 )
 from portal.errors import DomainError
 from portal.permissions import CHANGE, VIEW
+from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response
 
 

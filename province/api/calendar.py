@@ -7,7 +7,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bases.api.serializers import ApiErrorSerializer
 from policy.selectors import calendar_year_view
 from policy.services.calendar import (
     FIRST_YEAR,
@@ -17,7 +16,7 @@ from policy.services.calendar import (
     enter_calendar_days,
     reopen_year,
 )
-from portal.api import validated
+from portal.api import ApiErrorSerializer, validated
 from portal.models import Role
 from portal.permissions import require_role
 

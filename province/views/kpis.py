@@ -2,23 +2,17 @@
 
 Its URLs are in province/urls.py."""
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from bases.selectors.campaigns import provincial_campaign
 from policy.rules import kpis
 from portal.charts import bar_chart
-from portal.spreadsheets import csv_bytes
+from portal.spreadsheets import XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 from portal.web import download_response
 from province.selectors.kpis import plan_lines
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _bars(rows):
@@ -86,24 +80,6 @@ def cut_table(*, campaign, cuts):
     return header, rows
 
 
-def _xlsx(header, rows, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a name, never a formula
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @login_required
 @require_GET
 def kpi_cuts_export(request):
@@ -112,6 +88,8 @@ def kpi_cuts_export(request):
     name = _("%(year)s年度非紧缺专业计划建议削减") % {"year": campaign.year + 1}
     if request.GET.get("format") == "xlsx":
         return download_response(
-            _xlsx(header, rows, _("建议削减")), filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE
+            xlsx_bytes(title=_("建议削减"), columns=header, rows=rows),
+            filename=f"{name}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
         )
     return download_response(csv_bytes(header, rows), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")

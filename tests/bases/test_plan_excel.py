@@ -14,6 +14,7 @@ from bases.services import plan_excel
 from bases.services.plan_excel import HEADERS, PlanImportError, export_plan, import_plan
 from bases.services.quotas import set_quota
 from portal.models import AuditEvent, Role
+from portal.spreadsheets import XLSX_CONTENT_TYPE
 from tests import factories
 
 
@@ -29,7 +30,7 @@ def _xlsx(*rows, header=HEADERS):
 
 
 def _upload(data, name="计划.xlsx"):
-    return SimpleUploadedFile(name, data, content_type=plan_excel.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, data, content_type=XLSX_CONTENT_TYPE)
 
 
 @pytest.fixture
@@ -215,7 +216,7 @@ def test_the_page_shows_totals_and_the_export_downloads_with_a_chinese_filename(
     assert reverse("plan-export") in page and "未列出的" in page
     response = client.get(reverse("plan-export"))
     assert response.status_code == 200
-    assert response["Content-Type"] == plan_excel.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''2026%E5%B9%B4%E5%BA%A6%E6%8B%9B%E6%94%B6%E8%AE%A1%E5%88%92.xlsx"
     )

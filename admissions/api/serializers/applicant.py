@@ -16,8 +16,9 @@ from admissions.models import (
 )
 from admissions.selectors.checklist import missing_items
 from admissions.services.applicants import PROFILE_FIELDS
-from bases.api.serializers import ApiErrorSerializer, PlanRowSerializer
+from bases.api.serializers import PlanRowSerializer
 from bases.models import Specialty, SpecialtyBase, TrainingBase
+from portal.api import ReasonSerializer
 
 
 def _enum_schema(choices):
@@ -40,17 +41,6 @@ class DocumentKindField(serializers.ChoiceField):
             error_messages={"invalid_choice": _l("“{input}”不是有效的材料类型。")},
             **kwargs,
         )
-
-
-class ReasonSerializer(serializers.Serializer):
-    clause = serializers.CharField(help_text="依据的条款，如 二(二)3")
-    message = serializers.CharField(help_text="说明")
-
-
-class ApplicantApiErrorSerializer(ApiErrorSerializer):
-    """A refused action; a refused choice also lists every reason with its clause."""
-
-    reasons = ReasonSerializer(many=True, required=False, help_text="不符合申报条件的每一条理由")
 
 
 class MissingSerializer(serializers.Serializer):
