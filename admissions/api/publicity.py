@@ -1,16 +1,6 @@
-"""The admission rounds through the API: assessment, decision, publicity, objections, confirmation,
-round-2 invitations and the public check of an admission notice.
-
-Session-authenticated and scoped like the pages: staff lists go through `visible`, single objects
-through `require(user, VIEW, obj)` (403 when out of scope), and every write is one service call
-(which checks the role and scope again, locks, audits and notifies). The applicant's endpoints under
-me/ work on the caller's own rows only: another applicant's object is "not found" (404). A
-DomainError becomes {detail, code} with its status (an illegal transition is a 409) in
-portal.api.api_exception_handler.
-
-The stage shown is the one the clock gives: a candidate whose publicity ended with no open
-objection and who accepted is "admitted" even before the Celery sweep has written it.
-"""
+"""Publicity of proposed admissions through the API (拟录取名单公示): the lists (public while
+they run), publishing one, raising an objection, and the office's handling of objections and their
+duplicates. Reads come from admissions.selectors.publicity; writes are admissions.services.publicity."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _

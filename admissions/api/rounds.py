@@ -1,16 +1,11 @@
-"""The admission rounds through the API: assessment, decision, publicity, objections, confirmation,
-round-2 invitations and the public check of an admission notice.
+"""The assessment through the API (考核与录取): the staff's ranked list of assessments, the
+qualification review, scores, the decision and proposing by rank.
 
-Session-authenticated and scoped like the pages: staff lists go through `visible`, single objects
-through `require(user, VIEW, obj)` (403 when out of scope), and every write is one service call
-(which checks the role and scope again, locks, audits and notifies). The applicant's endpoints under
-me/ work on the caller's own rows only: another applicant's object is "not found" (404). A
-DomainError becomes {detail, code} with its status (an illegal transition is a 409) in
-portal.api.api_exception_handler.
-
-The stage shown is the one the clock gives: a candidate whose publicity ended with no open
-objection and who accepted is "admitted" even before the Celery sweep has written it.
-"""
+Session-authenticated and scoped like the pages: lists come from admissions.selectors (narrowed by
+`visible`), single objects are checked with `require(user, VIEW, obj)` (403 out of scope), and every
+write is one service call that checks the role and scope again, locks, audits and notifies. A
+DomainError becomes {detail, code} with its status in portal.api.api_exception_handler. The stage
+shown is the one the clock gives (admissions.selectors.clock)."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _

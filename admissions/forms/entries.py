@@ -1,3 +1,6 @@
+"""Forms of direct entries: a professional master or an assigned rural order-oriented graduate, and
+a cancellation."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

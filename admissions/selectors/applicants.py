@@ -1,3 +1,5 @@
+"""Reads of an applicant's account: its applicant record and its applications."""
+
 from admissions.models import (
     Applicant,
 )

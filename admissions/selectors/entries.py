@@ -1,3 +1,5 @@
+"""Reads of direct entries (直接进入培训)."""
+
 from admissions.models import (
     DirectEntry,
 )

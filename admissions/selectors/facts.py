@@ -1,4 +1,4 @@
-"""The facts the eligibility rules (policy/eligibility.py) read, gathered from the database: one
+"""The facts the eligibility rules (policy/rules/eligibility.py) read, gathered from the database: one
 builder for one applicant and for a page of applicants, so both answer alike."""
 
 from django.db.models import CharField, F, IntegerField, Prefetch, Value, prefetch_related_objects

@@ -1,3 +1,6 @@
+"""Reads of identity after selection: whether an applicant's identity is frozen, and the
+correction and claim requests an applicant or an office sees."""
+
 from django.db.models import Case, Q, When
 
 from admissions.models import (

@@ -1,3 +1,6 @@
+"""Places held in a quota (proposals, admissions, direct entries) and the fill of the plan: the
+one count the quota rules, the plan pages and the dashboard share."""
+
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 

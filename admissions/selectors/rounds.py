@@ -1,6 +1,6 @@
-"""Reads of the round pages of the specialty-base staff and the training-base office: a specialty
-base's candidates with their composite score, rank and cut line; the office's publicity lists;
-the applicants it may invite in round 2, with the eligibility of the rows of one page."""
+"""Reads of the assessment pages: a specialty base's candidates with their composite score, rank
+and cut line (`standing` and `rank`, the one ranking the pages, the API and proposing by rank use),
+and the office's quotas."""
 
 from dataclasses import dataclass, field
 from operator import itemgetter

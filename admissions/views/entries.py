@@ -1,3 +1,7 @@
+"""Direct entries (直接进入培训): the base offices' list of professional masters and the
+provincial office's list of assigned rural order-oriented graduates [二(三)2, 二(三)3], with
+cancellation and the supporting document."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST

@@ -1,10 +1,5 @@
-"""The rounds' pages of the specialty-base staff and the training-base office: a specialty base's
-candidates with their score sheets, ranking and cut line; decisions and publication of the list;
-Excel export and import of the scores; publicity lists and objections; round-2 invitations.
-
-Views parse input, call the services (which check roles, permissions, windows and quotas) and
-render; a refusal becomes a message on the page.
-"""
+"""The training-base office's round-2 invitation page (第二批次邀请): the applicants it may invite,
+filtered and paged with their eligibility, and sending invitations."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

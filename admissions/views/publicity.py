@@ -1,10 +1,5 @@
-"""The rounds' pages of the specialty-base staff and the training-base office: a specialty base's
-candidates with their score sheets, ranking and cut line; decisions and publication of the list;
-Excel export and import of the scores; publicity lists and objections; round-2 invitations.
-
-Views parse input, call the services (which check roles, permissions, windows and quotas) and
-render; a refusal becomes a message on the page.
-"""
+"""The training-base office's publicity page (拟录取名单公示): its lists with their entries and
+objections, the handling of an objection and the closing of its duplicates."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

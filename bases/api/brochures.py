@@ -1,5 +1,6 @@
-"""The API: the public directory and plan table (the same selectors as the pages), and the staff
-endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
+"""Brochures (招生简章) through the API: the office's drafts and versions, their completeness
+gaps, submission, and the province's audit (approve, return, publish), with the same services as
+the pages."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404

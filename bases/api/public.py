@@ -1,5 +1,5 @@
-"""The API: the public directory and plan table (the same selectors as the pages), and the staff
-endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
+"""The public directory and plan table through the API (the same selectors as the pages), and the
+staff's own plan."""
 
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema

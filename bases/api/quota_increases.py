@@ -1,5 +1,5 @@
-"""The API: the public directory and plan table (the same selectors as the pages), and the staff
-endpoints for brochures, their audit, the plan and quota increases (the same services as the pages)."""
+"""Quota increase requests (增加招收计划) through the API: the list the user may see, and the
+province's approval or rejection and the office's withdrawal, with the same services as the pages."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _

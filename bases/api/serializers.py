@@ -1,3 +1,6 @@
+"""What the bases API reads and accepts: training bases, plan rows, brochures and quota
+increases. Serializers only parse and present; writes are service calls in bases/api/."""
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import extend_schema_field

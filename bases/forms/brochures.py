@@ -1,3 +1,6 @@
+"""Forms of the brochure pages: the office's sections and the province's audit. They parse input
+only; the completeness rules are in policy.rules.brochures, the writes in bases.services.brochures."""
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _

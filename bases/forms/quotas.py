@@ -1,3 +1,5 @@
+"""Forms of quota increase requests and decisions and of the assessment weights."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

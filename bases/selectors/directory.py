@@ -1,3 +1,5 @@
+"""Reads of the public pages: the province a page shows, its training bases, its current campaign."""
+
 from django.conf import settings
 
 from bases.models import Province, TrainingBase

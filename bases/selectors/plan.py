@@ -1,3 +1,6 @@
+"""Reads of the annual plan (招收计划): the plan table with its filters and totals, the plan by
+specialty and by city for the dashboard, and a training base's own plan."""
+
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 

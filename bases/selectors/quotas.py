@@ -1,3 +1,5 @@
+"""Reads of quota increase requests (增加招收计划)."""
+
 from django.db.models import Case, When
 
 from bases.models import QuotaIncrease, QuotaIncreaseStatus

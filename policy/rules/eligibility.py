@@ -2,7 +2,7 @@
 functions over plain facts. Every refusal is a Reason naming its clause, in words an applicant
 understands; an empty list of reasons means eligible.
 
-The caller gathers the facts (admissions/eligibility.py does it from the database); nothing here
+The caller gathers the facts (admissions/selectors/facts.py does it from the database); nothing here
 touches the database, so every clause is tested in a table without fixtures.
 """
 

@@ -1,3 +1,5 @@
+"""The audit browser's filter form."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The working-day calendar's entry form: lines of dates with whether each is a working day."""
+
 import datetime
 import re
 

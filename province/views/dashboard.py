@@ -1,5 +1,6 @@
-"""The provincial office's workspace: it reads across bases and admissions, so it lives in the
-project app rather than in either."""
+"""The provincial office's dashboard: the plan's fill by specialty and by city, pending quota
+increases, brochures to review, and the warning when next year's calendar is unknown. It reads
+across bases and admissions, so it lives in the province app."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -1,5 +1,5 @@
 """The applicant's own data in the API: what it reads and what it may send. Serializers only parse
-and present; every write is a call to admissions.services in admissions/api.py."""
+and present; every write is a call to admissions.services in admissions/api/applicant.py."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _l

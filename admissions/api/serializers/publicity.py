@@ -1,9 +1,5 @@
-"""The admission rounds in the API: what staff and applicants read and what they may send.
-Serializers only parse and present; every write is a service call in admissions/api_rounds.py.
-
-Rows come from the querysets in admissions/api_rounds.py, annotated with the quota's weights
-(`interview_weight`, `exam_weight`, `quota_places`), the proposed list's last day
-(`publicity_last_day`) and whether the clock has already admitted the candidate (`due`)."""
+"""What the API reads and accepts about publicity lists and objections. Serializers only parse
+and present; every write is a service call in admissions/api/publicity.py."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l

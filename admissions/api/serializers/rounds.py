@@ -1,9 +1,7 @@
-"""The admission rounds in the API: what staff and applicants read and what they may send.
-Serializers only parse and present; every write is a service call in admissions/api_rounds.py.
-
-Rows come from the querysets in admissions/api_rounds.py, annotated with the quota's weights
-(`interview_weight`, `exam_weight`, `quota_places`), the proposed list's last day
-(`publicity_last_day`) and whether the clock has already admitted the candidate (`due`)."""
+"""What the staff read and send about assessments (考核与录取) in the API. Serializers only parse
+and present; every write is a service call in admissions/api/rounds.py. Rows come from
+admissions.selectors.assessments, annotated with the quota's weights and places and the stage the
+clock gives."""
 
 from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import extend_schema_field
