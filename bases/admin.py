@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
-from bases.services.quotas import below_held_message, change_capacity, held_places, set_quota
+from bases.services.quotas import below_held_message, do_change_capacity, held_places, set_quota
 from portal.admin import AuditedAdmin
 
 
@@ -34,7 +34,7 @@ class SpecialtyBaseAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "capacity" in form.changed_data:
-            change_capacity(actor=request.user, specialty_base=obj, capacity=obj.capacity, reason="管理后台")
+            do_change_capacity(actor=request.user, specialty_base=obj, capacity=obj.capacity, reason="管理后台")
         else:
             super().save_model(request, obj, form, change)
 

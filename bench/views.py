@@ -42,7 +42,7 @@ def choose(request):
     try:
         application = submit_choice(
             actor=request.user, applicant=applicant, campaign=campaign, specialty_base=specialty_base
-        )
+        ).application
     except DomainError as error:
         return JsonResponse({"detail": str(error.message), "code": error.code}, status=error.status)
     return JsonResponse(

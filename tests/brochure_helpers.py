@@ -1,4 +1,4 @@
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.rules.brochures import SECTIONS
 
 
@@ -8,6 +8,6 @@ def complete_sections(prefix="内容"):
 
 
 def give_plan(world, base="xiehe", places=5):
-    return set_quota(
+    return do_set_quota(
         actor=None, campaign=world["hubei_campaign"], specialty_base=world[f"{base}_internal"], places=places
     )

@@ -13,7 +13,7 @@ from admissions.models import Applicant, Application, Assessment, Stage
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import publish_list
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from portal.models import Role, User
 from tests.applicant_helpers import complete_applicant
@@ -73,12 +73,12 @@ def proposed_in_round1(world, people):
     """One candidate on Xiehe's round-1 list of proposed admissions, published 29 April 2026 (so
     public until 12 May, across Labour Day), built through the services."""
     campaign = world["hubei_campaign"]
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=2)
     applicant = complete_applicant(1)
     with at(2026, 4, 10, 9):
         choice = submit_choice(
             actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
-        )
+        ).application
     with at(2026, 4, 27, 9):
         assessment = review_qualification(actor=people["xiehe_staff"], application=choice, passed=True)
         record_scores(

@@ -30,7 +30,7 @@ from admissions.api.serializers.applicant import (
     ProfileSerializer,
     RegisterSerializer,
 )
-from admissions.models import ApplicantDocument, Application, ApplicationStatus, EducationRecord
+from admissions.models import ApplicantDocument, Application, EducationRecord
 from admissions.selectors.applicants import applicant_of, applications_of
 from admissions.selectors.facts import eligibility_by_quota
 from admissions.services.applicants import (
@@ -331,23 +331,13 @@ class MyApplications(OwnDataMixin, generics.ListAPIView):
     def post(self, request):
         specialty_base = validated(ChoiceInputSerializer, request)["specialty_base"]
         campaign = campaign_or_404(province=specialty_base.training_base.province_id)
-        held = (
-            Application.objects.filter(
-                applicant=self.applicant,
-                campaign=campaign,
-                specialty_base=specialty_base,
-                status=ApplicationStatus.ACTIVE,
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-        application = submit_choice(
+        submitted = submit_choice(
             actor=request.user, applicant=self.applicant, campaign=campaign, specialty_base=specialty_base
         )
         # The new choice already carries what the answer shows; only an unchanged one is read again.
-        if application.pk == held:
-            return _application_response(application)
-        return Response(ApplicationSerializer(application).data, status=201)
+        if not submitted.changed:
+            return _application_response(submitted.application)
+        return Response(ApplicationSerializer(submitted.application).data, status=201)
 
 
 def _application_response(application, status=200):

@@ -1,6 +1,8 @@
 """Choosing a specialty base (志愿): exactly one active choice per applicant and round, only while
 the round's window is open (三(二), 三(四)1), and only where the rules allow it."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,10 +11,12 @@ from admissions.models import Applicant, Application, ApplicationStatus
 from admissions.selectors.checklist import missing_items
 from admissions.selectors.facts import check_eligibility
 from admissions.services.applicants import require_owner
-from bases.models import Quota
+from bases.models import Quota, SpecialtyBase
+from policy.models import Campaign
 from policy.timetable import open_choice_round
 from portal.audit import record_event
 from portal.errors import DomainError
+from portal.models import User
 from portal.notifications import notify
 from portal.states import advance
 
@@ -69,7 +73,15 @@ def _locked_for_choice(applicant):
     )
 
 
-def submit_choice(*, actor, applicant, campaign, specialty_base):
+@dataclass(frozen=True)
+class ChoiceSubmitted:
+    application: Application  # the active choice now
+    changed: bool  # False when the same specialty base was chosen again
+
+
+def submit_choice(
+    *, actor: User, applicant: Applicant, campaign: Campaign, specialty_base: SpecialtyBase
+) -> ChoiceSubmitted:
     """File or change the applicant's choice for the open round. Choosing the same specialty base
     again changes nothing, so a repeated click or request is harmless."""
     require_owner(actor, applicant)
@@ -98,7 +110,7 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
             .first()
         )
         if current and current.specialty_base_id == specialty_base.pk:
-            return current
+            return ChoiceSubmitted(current, changed=False)
         if current:
             current.applicant = applicant
             do_end_choice(current, ApplicationStatus.CHANGED, actor)
@@ -118,7 +130,7 @@ def submit_choice(*, actor, applicant, campaign, specialty_base):
             body=_("您已填报第%(round)s批次志愿：%(base)s。在填报截止前可以修改或撤回。")
             % {"round": round_number, "base": specialty_base},
         )
-    return application
+    return ChoiceSubmitted(application, changed=True)
 
 
 def withdraw_choice(*, actor, application):

@@ -10,7 +10,7 @@ from django.db import transaction
 from bases.demo import data as demo_data
 from bases.models import Brochure, BrochureVersion, Province, Specialty, SpecialtyBase, TrainingBase
 from bases.services import brochures
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.models import Campaign
 from portal.audit import record_event
 
@@ -100,7 +100,7 @@ def load_province(*, year):
             specialty_base = _upsert(
                 SpecialtyBase, {"training_base": base, "specialty": specialties[code]}, {"capacity": capacity}
             )
-            set_quota(
+            do_set_quota(
                 actor=None,
                 campaign=campaign,
                 specialty_base=specialty_base,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
 from bases.selectors.plan import plan_rows
-from bases.services.quotas import below_held_message, change_capacity, held_places, set_quota
+from bases.services.quotas import below_held_message, do_change_capacity, do_set_quota, held_places
 from policy.models import Campaign
 from portal.audit import record_event
 from portal.errors import DomainError
@@ -255,11 +255,13 @@ def _write(*, actor, campaign, rows, catalogue):
                 created += 1
             # Capacity up before the places (they may need the room); capacity down after them.
             if row.capacity > specialty_base.capacity:
-                change_capacity(actor=actor, specialty_base=specialty_base, capacity=row.capacity, reason=IMPORT_REASON)
+                do_change_capacity(
+                    actor=actor, specialty_base=specialty_base, capacity=row.capacity, reason=IMPORT_REASON
+                )
                 changed_capacities += 1
             quota = catalogue.quotas.get(specialty_base.pk)
             if quota is None or quota.places != row.places:
-                set_quota(
+                do_set_quota(
                     actor=actor,
                     campaign=campaign,
                     specialty_base=specialty_base,
@@ -268,7 +270,9 @@ def _write(*, actor, campaign, rows, catalogue):
                 )
                 changed_quotas += 1
             if row.capacity < specialty_base.capacity:
-                change_capacity(actor=actor, specialty_base=specialty_base, capacity=row.capacity, reason=IMPORT_REASON)
+                do_change_capacity(
+                    actor=actor, specialty_base=specialty_base, capacity=row.capacity, reason=IMPORT_REASON
+                )
                 changed_capacities += 1
         except PlanImportError:
             raise

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, SpecialtyBase
+from policy.models import Campaign
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify_offices
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -51,8 +52,22 @@ def _quota_state(quota):
     return {"places": quota.places, "capacity": quota.capacity} if quota else None
 
 
-def set_quota(*, actor, campaign, specialty_base, places, reason=""):
-    """Fix the planned places of a specialty base in a campaign (招收计划), within its capacity."""
+def set_quota(
+    *, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, places: int, reason: str = ""
+) -> Quota:
+    """The provincial office (or a superuser, in the admin) fixes the planned places of a
+    specialty base in a campaign of its province (招收计划); see `do_set_quota`."""
+    if not actor.is_superuser:
+        require_role(actor, Role.PROVINCIAL_OFFICE)
+        require(actor, CHANGE, campaign)
+    return do_set_quota(actor=actor, campaign=campaign, specialty_base=specialty_base, places=places, reason=reason)
+
+
+def do_set_quota(*, actor, campaign, specialty_base, places, reason=""):
+    """Fix the planned places, within the capacity and never below the places held. Trusts its
+    caller on access (the plan import has checked the campaign; the demo loader and fixtures act
+    as the system). Takes the specialty base's row lock, then the quota's, in the caller's
+    transaction if there is one, so a capacity change or a proposal cannot slip under the checks."""
     if places < 0:
         raise DomainError(_("招收计划数不能为负数。"), status=400, code="invalid")
     with transaction.atomic():
@@ -82,8 +97,10 @@ def set_quota(*, actor, campaign, specialty_base, places, reason=""):
     return quota
 
 
-def change_capacity(*, actor, specialty_base, capacity, reason=""):
-    """Change a specialty base's accredited capacity (容量); refused below a plan already fixed."""
+def do_change_capacity(*, actor, specialty_base, capacity, reason=""):
+    """Change a specialty base's accredited capacity (容量); refused below a plan already fixed.
+    Trusts its caller on access (the plan import, the admin). Takes the specialty base's row lock,
+    then its quotas', the same order as `do_set_quota`."""
     with transaction.atomic():
         specialty_base = SpecialtyBase.objects.select_for_update().get(pk=specialty_base.pk)
         if capacity == specialty_base.capacity:

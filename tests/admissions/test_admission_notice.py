@@ -26,7 +26,7 @@ from admissions.services.choices import submit_choice
 from admissions.services.invitations import invite_applicant
 from admissions.services.publicity import confirm_offer
 from admissions.tasks import store_admission_notice
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.rules.scoring import composite
 from portal.privacy import mask_id_number
 from tests import factories
@@ -224,12 +224,12 @@ def build_invitations(world, people):
     xiehe_paediatrics = factories.specialty_base(world["xiehe"], paediatrics, capacity=5)
 
     for specialty_base in (world["xiehe_internal"], xiehe_paediatrics, world["tongji_internal"]):
-        set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=2)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=2)
     zhao = complete_applicant(3)
     with at(2026, 4, 12, 9):
         choice = submit_choice(
             actor=zhao.user, applicant=zhao, campaign=campaign, specialty_base=world["xiehe_internal"]
-        )
+        ).application
     with at(2026, 4, 28, 9):
         review_qualification(actor=people["xiehe_staff"], application=choice, passed=False, note="学历证明材料不全")
     with at(2026, 6, 3, 10):

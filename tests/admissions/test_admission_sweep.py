@@ -16,7 +16,7 @@ from admissions.services.assessments import decide_admission, record_scores, rev
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import confirm_offer, handle_objection, publish_list, raise_objection
 from admissions.tasks import admit_due_candidates
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import AuditEvent, Notification
 from tests.applicant_helpers import complete_applicant
 
@@ -35,14 +35,14 @@ def listed(world, people):
     """Four candidates of Xiehe internal medicine on a list published 2026-04-29 (ends 05-12 24:00);
     during publicity 甲 and 乙 accept, 丙 declines, 丁 does not answer."""
     campaign, office = world["hubei_campaign"], people["xiehe_office"]
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=4)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=4)
     assessments = {}
     for n, name in enumerate(("甲", "乙", "丙", "丁"), start=1):
         applicant = complete_applicant(n)
         with at(2026, 4, 10, 9):
             application = submit_choice(
                 actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=world["xiehe_internal"]
-            )
+            ).application
         with at(2026, 4, 27, 10):
             assessment = review_qualification(actor=office, application=application, passed=True)
             record_scores(

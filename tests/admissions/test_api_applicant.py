@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from admissions.api.applicant import RegisterThrottle
 from admissions.models import Applicant, ApplicantDocument, Application, ApplicationStatus, EducationRecord
 from bases.models import Quota, SpecialtyBase
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from portal.uploads import MAX_DOCUMENT_BYTES, private_storage
 from tests import factories
@@ -44,7 +44,7 @@ def plan(world):
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=8)
     gp = factories.specialty_base(world["tongji"], factories.specialty("0700", "全科"), capacity=8)
     for base in (world["xiehe_internal"], surgery, gp):
-        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
+        do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
     return {
         "internal": world["xiehe_internal"],
         "surgery": surgery,

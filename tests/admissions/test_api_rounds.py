@@ -32,7 +32,7 @@ from admissions.services.assessments import decide_admission, record_scores, rev
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import publish_list, raise_objection
 from bases.models import Quota
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import Role
 from portal.privacy import mask_id_number
 from tests import factories
@@ -69,7 +69,7 @@ def rounds(world, people):
     campaign = world["hubei_campaign"]
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=5)
     for base, places in ((world["xiehe_internal"], 1), (surgery, 1), (world["tongji_internal"], 2)):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=places)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=places)
     Quota.objects.filter(specialty_base=world["xiehe_internal"]).update(interview_weight=40, exam_weight=60)
     return {"campaign": campaign, "internal": world["xiehe_internal"], "surgery": surgery, **world, **people}
 

@@ -21,7 +21,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from portal.models import Role, User
 from portal.uploads import MAX_DOCUMENT_BYTES
@@ -52,7 +52,7 @@ def plan(world):
     gp = factories.specialty_base(world["tongji"], factories.specialty("0700", "全科"), capacity=8)
     bases = {"internal": world["xiehe_internal"], "surgery": surgery, "gp": gp}
     quotas = {
-        key: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
+        key: do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
         for key, base in bases.items()
     }
     return {**bases, "quotas": quotas, "campaign": world["hubei_campaign"]}

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from admissions.models import Application, ApplicationStatus
 from admissions.services.applicants import upload_document
 from admissions.services.choices import NotEligible, WindowClosed, submit_choice, withdraw_choice
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.errors import DomainError
+from portal.models import AuditEvent
 from tests import factories
 from tests.applicant_helpers import PDF, complete_applicant
 from tests.concurrency import run_together
@@ -26,7 +27,7 @@ def plan(world):
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=8)
     gp = factories.specialty_base(world["tongji"], factories.specialty("0700", "全科"), capacity=8)
     for base in (world["xiehe_internal"], surgery, gp):
-        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
+        do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
     return {"internal": world["xiehe_internal"], "surgery": surgery, "gp": gp, "campaign": world["hubei_campaign"]}
 
 
@@ -34,7 +35,7 @@ def choose(applicant, plan, which, at=ROUND1):
     with time_machine.travel(at, tick=False):
         return submit_choice(
             actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan[which]
-        )
+        ).application
 
 
 @pytest.mark.parametrize(
@@ -174,10 +175,10 @@ def test_an_entrusted_resident_goes_to_the_national_base_of_its_own_city_when_it
     campaign = world["hubei_campaign"]
     yichang = factories.training_base(world["hubei"], "宜昌市中心人民医院", city="宜昌市")
     surgery_spec = factories.specialty("0900", "外科")
-    set_quota(actor=None, campaign=campaign, specialty_base=factories.specialty_base(yichang), places=2)  # 内科
+    do_set_quota(actor=None, campaign=campaign, specialty_base=factories.specialty_base(yichang), places=2)  # 内科
     wuhan_surgery = factories.specialty_base(world["xiehe"], surgery_spec)
     for base in (world["xiehe_internal"], wuhan_surgery):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
 
     wuhan_internal = world["xiehe_internal"]
     internal = _entrusted(1, employer_city="宜昌市", dispatch=wuhan_internal)
@@ -187,5 +188,24 @@ def test_an_entrusted_resident_goes_to_the_national_base_of_its_own_city_when_it
         )
     surgery = _entrusted(2, employer_city="宜昌市", dispatch=wuhan_surgery)
     with time_machine.travel(ROUND1, tick=False):
-        chosen = submit_choice(actor=surgery.user, applicant=surgery, campaign=campaign, specialty_base=wuhan_surgery)
+        chosen = submit_choice(
+            actor=surgery.user, applicant=surgery, campaign=campaign, specialty_base=wuhan_surgery
+        ).application
     assert chosen.specialty_base == wuhan_surgery
+
+
+def test_choosing_the_same_base_again_says_nothing_changed_and_records_nothing(plan):
+    applicant = complete_applicant()
+    with time_machine.travel(ROUND1, tick=False):
+        first = submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan["internal"]
+        )
+        again = submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan["internal"]
+        )
+        moved = submit_choice(
+            actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan["surgery"]
+        )
+    assert (first.changed, again.changed, moved.changed) == (True, False, True)
+    assert again.application.pk == first.application.pk != moved.application.pk
+    assert AuditEvent.objects.filter(action="application.submit").count() == 2

@@ -13,7 +13,7 @@ from admissions.services.entries import (
     cancel_entry,
     enter_professional_master,
 )
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError
 from portal.models import AuditEvent
@@ -28,7 +28,7 @@ def person(n=1):
 
 @pytest.fixture
 def quota(world):
-    return set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
+    return do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
 
 
 def master(people, quota, n=1, **where):
@@ -143,7 +143,7 @@ def test_the_masters_page_enters_and_shows_errors(client, people, quota):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are checked on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_entries_for_the_last_place_take_it_once(world, people):
-    quota = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=1)
+    quota = do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=1)
     outcomes = []
 
     def enter(n):

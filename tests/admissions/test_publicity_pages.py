@@ -25,7 +25,7 @@ from admissions.models import (
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import publish_list
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import Role, User
 from portal.privacy import mask_id_number
 from tests import factories
@@ -56,8 +56,8 @@ def build_round1(world, people, *, places=2, candidates=2, publish=True):
     admitted; the list is published on 04-29 and public until 2026-05-12 24:00 (Labour Day)."""
     campaign, office, staff = world["hubei_campaign"], people["xiehe_office"], people["xiehe_staff"]
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=5)
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=places)
-    set_quota(actor=None, campaign=campaign, specialty_base=surgery, places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=places)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=surgery, places=1)
     applicants = [complete_applicant(n) for n in range(1, candidates + 1)]
     with at(2026, 4, 10, 9):
         choices = [

@@ -21,7 +21,7 @@ from admissions.services.reminders import (
 )
 from admissions.services.reporting import record_agreement, record_reporting
 from admissions.tasks import send_reminders
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import Notification
 from portal.notifications import notify_once
 from tests.applicant_helpers import complete_applicant
@@ -63,7 +63,7 @@ def test_the_same_key_twice_makes_one_message_and_one_email(people, django_captu
 
 
 def test_window_reminders_go_to_complete_profiles_without_a_choice(world):
-    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
+    do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
     chosen, waiting = complete_applicant(1), complete_applicant(2)
     incomplete = register_applicant(login="13900000001", password="Residency-2026!", full_name="未完善")
     with at(2026, 4, 7, 23, 59):

@@ -18,7 +18,7 @@ from admissions.services.reporting import (
     withdraw_after_admission,
 )
 from admissions.tasks import disqualify_no_shows as disqualify_task
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.models import Sanction
 from policy.rules.reporting import agreement_kind
 from portal.errors import DomainError
@@ -137,7 +137,7 @@ def test_a_ban_from_2025_refuses_a_2026_choice_with_its_reason(world, hubei):
         campaign_year=2025,
         reason="2025年录取后无故未报到",
     )
-    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
+    do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=2)
     with at(2026, 4, 10, 9), pytest.raises(NotEligible) as error:
         submit_choice(
             actor=applicant.user,

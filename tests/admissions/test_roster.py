@@ -48,10 +48,10 @@ def reported(admitted, people):  # noqa: F811
 @pytest.fixture
 def rural(world, people, admitted):  # noqa: F811
     """A rural order-oriented graduate placed at Tongji: registered with the admitted residents."""
-    from bases.services.quotas import set_quota
+    from bases.services.quotas import do_set_quota
 
     campaign = world["hubei_campaign"]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
     if not isinstance(quota, Quota):
         quota = Quota.objects.get(campaign=campaign, specialty_base=world["tongji_internal"])
     return assign_rural_order_graduate(

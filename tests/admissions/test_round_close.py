@@ -26,7 +26,7 @@ from admissions.services.assessments import AssessmentClosed, decide_admission
 from admissions.services.entries import QuotaFull
 from admissions.services.round_close import close_round, propose_ranked
 from bases.models import Quota
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.choices import ApplicantType
 from portal.errors import DomainError
 from portal.models import AuditEvent, Notification
@@ -47,7 +47,7 @@ def test_same_proposals_as_deciding_one_by_one_from_the_top(world, people):
     bulk_base = world["xiehe_internal"]
     by_hand = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"))
     for base in (bulk_base, by_hand):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=4)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=4)
         bulk_candidates(campaign, base, 9)
     with at(*ASSESSING):
         sheet = candidate_sheet(campaign=campaign, specialty_base=by_hand, round_number=1)
@@ -63,7 +63,7 @@ def test_same_proposals_as_deciding_one_by_one_from_the_top(world, people):
 
 def test_never_past_the_quota_counting_entries_and_earlier_proposals(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
     DirectEntry.objects.create(
         campaign=campaign,
         quota=quota,
@@ -84,7 +84,7 @@ def test_never_past_the_quota_counting_entries_and_earlier_proposals(world, peop
 
 def test_tie_break_exam_then_interview_then_who_chose_first(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
     late, early, better_exam, better_interview = bulk_candidates(campaign, base, 4)
     scores = {
         late: (80, 80),
@@ -107,7 +107,7 @@ def test_tie_break_exam_then_interview_then_who_chose_first(world, people):
 
 def test_each_decision_is_audited_and_notified(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
     bulk_candidates(campaign, base, 5)
     with at(*ASSESSING):
         proposed = propose_ranked(actor=office, campaign=campaign, training_base=world["xiehe"], round_number=1)
@@ -124,7 +124,7 @@ def test_each_decision_is_audited_and_notified(world, people):
 
 def test_close_publishes_the_list_and_a_second_close_changes_nothing(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
     bulk_candidates(campaign, base, 5)
     with at(*ASSESSING):
         first = close_round(actor=office, campaign=campaign, training_base=world["xiehe"], round_number=1)
@@ -141,7 +141,7 @@ def test_close_publishes_the_list_and_a_second_close_changes_nothing(world, peop
 
 def test_only_qualified_scored_active_candidates_are_proposed(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=10)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=10)
     unscored = bulk_candidates(campaign, base, 1, scored=False)
     pending = bulk_candidates(campaign, base, 1, stage=Stage.PENDING_REVIEW)
     declined = bulk_candidates(campaign, base, 1, stage=Stage.NOT_ADMITTED)
@@ -160,7 +160,7 @@ def test_one_specialty_base_only_when_named(world, people):
     campaign, office = world["hubei_campaign"], people["xiehe_office"]
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"))
     for base in (world["xiehe_internal"], surgery):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
         bulk_candidates(campaign, base, 3)
     with at(*ASSESSING):
         proposed = propose_ranked(
@@ -172,7 +172,7 @@ def test_one_specialty_base_only_when_named(world, people):
 
 def test_only_the_base_office_and_only_in_the_assessment_window(world, people):
     campaign, base = world["hubei_campaign"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
     bulk_candidates(campaign, base, 3)
     with at(*ASSESSING):
         for actor in (people["xiehe_staff"], people["tongji_office"]):
@@ -190,7 +190,7 @@ def test_only_the_base_office_and_only_in_the_assessment_window(world, people):
 @pytest.mark.django_db(transaction=True)
 def test_a_close_racing_single_decisions_never_passes_the_quota(world, people):
     campaign, office, base = world["hubei_campaign"], people["xiehe_office"], world["xiehe_internal"]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
     candidates = bulk_candidates(campaign, base, 20)
     errors = []
 
@@ -218,7 +218,7 @@ def test_a_close_racing_single_decisions_never_passes_the_quota(world, people):
 
 def test_the_office_proposes_in_ranking_order_from_its_page(client, world, people):
     campaign, base = world["hubei_campaign"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
     bulk_candidates(campaign, base, 4)
     page_url = reverse("round-candidates", args=[1]) + f"?specialty_base={base.pk}"
     client.force_login(people["xiehe_office"])
@@ -237,7 +237,7 @@ def test_the_office_proposes_in_ranking_order_from_its_page(client, world, peopl
 
 def test_the_api_proposes_in_ranking_order_and_a_second_call_proposes_nobody(api, world, people):
     campaign, base = world["hubei_campaign"], world["xiehe_internal"]
-    set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
     bulk_candidates(campaign, base, 3)
     url = reverse("api-specialty-base-propose-ranked", args=[base.pk])
     with at(*ASSESSING):

@@ -14,7 +14,7 @@ from admissions.services.assessments import decide_admission
 from admissions.services.entries import QuotaFull
 from admissions.services.invitations import accept_invitation, invite_applicant
 from bases.models import Quota
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.errors import DomainError
 from tests.applicant_helpers import complete_applicant
 from tests.concurrency import run_together
@@ -40,7 +40,7 @@ THREADS = 40
 
 def test_200_simultaneous_proposals_for_the_last_place_admit_exactly_one(world, people):
     campaign, base, office = world["hubei_campaign"], world["xiehe_internal"], people["xiehe_office"]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
     bulk_candidates(campaign, base, 2, stage=Stage.PROPOSED)  # two places taken: one left
     candidates = bulk_candidates(campaign, base, CANDIDATES)  # qualified and scored
     batches = [candidates[n::THREADS] for n in range(THREADS)]
@@ -74,7 +74,7 @@ def test_200_simultaneous_proposals_for_the_last_place_admit_exactly_one(world, 
 def test_two_bases_invite_and_the_applicant_accepts_both_at_once_ending_with_one(world, people):
     campaign = world["hubei_campaign"]
     for base in (world["xiehe_internal"], world["tongji_internal"]):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=2)
     offices = {world["xiehe_internal"]: people["xiehe_office"], world["tongji_internal"]: people["tongji_office"]}
 
     for attempt in range(ATTEMPTS):

@@ -33,7 +33,7 @@ from admissions.services.invitations import accept_invitation, invite_applicant
 from admissions.services.publicity import publish_list, raise_objection
 from admissions.services.score_excel import HEADERS
 from bases.models import Quota
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from policy.rules.scoring import TIE_BREAK
 from portal.models import Role, User
@@ -50,8 +50,8 @@ def at(*args, tick=False):
 @pytest.fixture
 def rounds(world, people):
     campaign = world["hubei_campaign"]
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=1)
-    set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
     return {"campaign": campaign, "internal": world["xiehe_internal"], **world, **people}
 
 
@@ -558,7 +558,7 @@ def test_invite_search_lists_only_invitable_applicants_and_invites(client, round
 def test_invite_filters_and_shortage_specialties_first(client, rounds, world):
     campaign = rounds["campaign"]
     paediatrics = factories.specialty_base(world["xiehe"], factories.specialty("0200", "儿科"))
-    set_quota(actor=None, campaign=campaign, specialty_base=paediatrics, places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=paediatrics, places=2)
     campaign.shortage_specialties.add(paediatrics.specialty)
     applications = choose(rounds, 1, 2)
     Applicant.objects.filter(pk=applications[0].applicant_id).update(employer_city="宜昌市")

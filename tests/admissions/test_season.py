@@ -14,7 +14,7 @@ from admissions.services.choices import submit_choice
 from admissions.services.entries import QuotaFull
 from admissions.services.invitations import accept_invitation, invite_applicant
 from admissions.services.publicity import confirm_offer, publish_list
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.errors import DomainError
 from portal.models import Notification
 from tests import factories
@@ -31,9 +31,9 @@ def at(*args):
 def season(world, people):
     campaign = world["hubei_campaign"]
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=5)
-    set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=1)
-    set_quota(actor=None, campaign=campaign, specialty_base=surgery, places=1)
-    set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["xiehe_internal"], places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=surgery, places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=world["tongji_internal"], places=2)
     return {
         "campaign": campaign,
         "internal": world["xiehe_internal"],
@@ -99,7 +99,7 @@ def test_a_whole_season(season):
     with at(2026, 4, 12, 9):
         late_choice = submit_choice(
             actor=zhao.user, applicant=zhao, campaign=campaign, specialty_base=season["internal"]
-        )
+        ).application
     with at(2026, 4, 28, 9):
         review_qualification(actor=staff, application=late_choice, passed=False, note="学历证明材料不全")
     with at(2026, 6, 3, 10):

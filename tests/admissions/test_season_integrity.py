@@ -38,7 +38,7 @@ from admissions.services.reporting import (
     withdraw_after_admission,
 )
 from admissions.services.round_close import propose_ranked
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from policy.models import Sanction
 from portal.errors import DomainError
@@ -64,12 +64,14 @@ def admitted(world, people):
 def plan(world):
     campaign = world["hubei_campaign"]
     for base in ("xiehe_internal", "tongji_internal"):
-        set_quota(actor=None, campaign=campaign, specialty_base=world[base], places=3)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=world[base], places=3)
     return campaign
 
 
 def choose(applicant, campaign, specialty_base):
-    return submit_choice(actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=specialty_base)
+    return submit_choice(
+        actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=specialty_base
+    ).application
 
 
 def scored_round2_candidate(applicant, campaign, specialty_base, staff):
@@ -245,7 +247,7 @@ def assign(people, world):
     with at(2026, 3, 30, 9):
         return assign_rural_order_graduate(
             actor=people["province"],
-            quota=set_quota(
+            quota=do_set_quota(
                 actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=3
             ),
             full_name="订单甲",
@@ -300,7 +302,7 @@ def test_a_person_holding_a_place_in_the_rounds_cannot_be_assigned(world, people
     with at(2026, 5, 2, 9), pytest.raises(DomainError) as refused:
         assign_rural_order_graduate(
             actor=people["province"],
-            quota=set_quota(
+            quota=do_set_quota(
                 actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=2
             ),
             full_name=applicant.full_name,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bases.models import Brochure, BrochureComment, BrochureStatus, BrochureVersion
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.choices import ApplicantType
 from policy.rules.brochures import SECTION_KEYS, SECTIONS
 from tests import factories
@@ -20,7 +20,7 @@ SECRET = "同济医院草稿中的内部说明"
 def planned(world):
     """Both Hubei bases have places this year, so a complete brochure may be submitted."""
     for base in ("xiehe_internal", "tongji_internal"):
-        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world[base], places=5)
+        do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world[base], places=5)
     return world
 
 

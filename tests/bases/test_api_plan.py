@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bases.models import Quota
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 
 
 def _client(user):
@@ -27,7 +27,7 @@ def _xlsx(rows):
 
 
 def test_export_then_import_through_the_api(world, people):
-    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=4)
+    do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=4)
     client = _client(people["province"])
     exported = client.get(reverse("api-plan-export"))
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -39,7 +39,7 @@ def test_export_then_import_through_the_api(world, people):
 
 
 def test_a_bad_file_is_refused_whole_with_every_row_named(world, people):
-    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=4)
+    do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=4)
     upload = _xlsx([["协和医院", "内科", 8, 10], ["不存在医院", "内科", 1, 5], ["同济医院", "内科", 20, 10]])
     response = _client(people["province"]).post(reverse("api-plan-import"), {"file": upload}, format="multipart")
     assert response.status_code == 400

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, SpecialtyBase
-from bases.services.quotas import request_quota_increase, set_quota
+from bases.services.quotas import do_set_quota, request_quota_increase
 from portal.models import Notification, Role
 from tests import factories
 
@@ -15,13 +15,13 @@ from tests import factories
 def quotas(world):
     """Places of this year's campaign: 3 of 10 at Xiehe, 4 of 10 at Tongji, 2 of 10 at Xiangya."""
     return {
-        "xiehe": set_quota(
+        "xiehe": do_set_quota(
             actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=3
         ),
-        "tongji": set_quota(
+        "tongji": do_set_quota(
             actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=4
         ),
-        "changsha": set_quota(
+        "changsha": do_set_quota(
             actor=None, campaign=world["hunan_campaign"], specialty_base=world["changsha_internal"], places=2
         ),
     }

@@ -13,7 +13,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from bases.services.quotas import change_capacity, set_quota
+from bases.services.quotas import do_change_capacity, do_set_quota
 from portal import pdf
 from tests.brochure_helpers import complete_sections, give_plan
 
@@ -99,8 +99,8 @@ def test_the_pdf_is_written_once_per_content_and_follows_the_live_plan(client, w
     assert len(writes) <= 1, "the second visitor gets the stored PDF"
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(first)).pages)
     assert "内科510" in text, "内科: 5 places, capacity 10"
-    change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=14)
-    set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=13)
+    do_change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=14)
+    do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=13)
     changed = client.get(url).content
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(changed)).pages)
     assert "内科1314" in text and "内科510" not in text

@@ -6,13 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bases.models import QuotaIncrease, QuotaIncreaseStatus
-from bases.services.quotas import request_quota_increase, set_quota
+from bases.services.quotas import do_set_quota, request_quota_increase
 from tests import factories
 
 
 @pytest.fixture
 def quota(world):
-    return set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
+    return do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
 
 
 def test_workspace_sends_each_office_to_its_page(client, people):
@@ -43,7 +43,9 @@ def test_office_requests_an_increase_and_sees_its_plan(client, people, quota):
 
 
 def test_an_office_cannot_request_for_another_base(client, people, world):
-    other = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=1)
+    other = do_set_quota(
+        actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=1
+    )
     client.force_login(people["xiehe_office"])
     response = client.post(reverse("office-home"), {"quota": other.pk, "places": 1, "reason": "代申请"})
     assert response.status_code == 400 and not QuotaIncrease.objects.exists()
@@ -75,7 +77,7 @@ def test_province_dashboard_totals_by_specialty_and_city(client, people, world, 
     paediatrics = factories.specialty("0200", "儿科")
     world["hubei_campaign"].shortage_specialties.add(paediatrics)
     yichang = factories.training_base(world["hubei"], "宜昌医院", city="宜昌市")
-    set_quota(
+    do_set_quota(
         actor=None,
         campaign=world["hubei_campaign"],
         specialty_base=factories.specialty_base(yichang, paediatrics, capacity=8),
@@ -136,7 +138,9 @@ def test_office_sets_score_weights_for_its_own_specialty_base_only(client, peopl
         reverse("quota-weights"), {"quota": quota.pk, "interview_weight": 0, "exam_weight": 0}, follow=True
     )
     assert "不能同时为 0" in refused.content.decode()
-    other = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=1)
+    other = do_set_quota(
+        actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=1
+    )
     assert (
         client.post(
             reverse("quota-weights"), {"quota": other.pk, "interview_weight": 30, "exam_weight": 70}

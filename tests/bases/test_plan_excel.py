@@ -12,7 +12,7 @@ from bases.demo.loading import load_province
 from bases.models import Quota, SpecialtyBase, TrainingBase
 from bases.services import plan_excel
 from bases.services.plan_excel import HEADERS, PlanImportError, export_plan, import_plan
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import AuditEvent, Role
 from portal.spreadsheets import XLSX_CONTENT_TYPE
 from tests import factories
@@ -38,7 +38,7 @@ def plan(world, people):
     """Hubei's 2026 plan: 协和 内科 6/10, 同济 内科 4/10; 外科 is in the catalogue, trained nowhere."""
     campaign = world["hubei_campaign"]
     for base, places in ((world["xiehe_internal"], 6), (world["tongji_internal"], 4)):
-        set_quota(actor=None, campaign=campaign, specialty_base=base, places=places)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=places)
     factories.specialty("0200", "外科")
     return campaign
 
@@ -154,7 +154,7 @@ def test_a_bad_file_is_rejected_whole_and_every_bad_row_is_named(client, people,
 
 def test_capacity_below_another_years_plan_is_named_before_anything_changes(world, people, plan):
     last_year = factories.campaign(world["hubei"], year=2025)
-    set_quota(actor=None, campaign=last_year, specialty_base=world["xiehe_internal"], places=8)
+    do_set_quota(actor=None, campaign=last_year, specialty_base=world["xiehe_internal"], places=8)
     before = _state()
     with pytest.raises(PlanImportError) as error:
         import_plan(

@@ -1,8 +1,9 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from bases.models import Quota, SpecialtyBase
-from bases.services.quotas import QuotaExceedsCapacity, change_capacity, set_quota
+from bases.services.quotas import QuotaExceedsCapacity, do_change_capacity, do_set_quota, set_quota
 from portal.models import AuditEvent
 from tests.concurrency import run_together
 
@@ -14,6 +15,17 @@ def test_the_database_refuses_a_quota_above_capacity(world):
     quota = Quota.objects.create(campaign=world["hubei_campaign"], specialty_base=base, places=10, capacity=10)
     with pytest.raises(IntegrityError), transaction.atomic():
         Quota.objects.filter(pk=quota.pk).update(places=12)
+
+
+@pytest.mark.parametrize("who", ["xiehe_office", "xiehe_staff", "hunan_province", "applicant"])
+def test_only_the_provincial_office_of_the_campaign_sets_a_quota(world, people, who):
+    with pytest.raises(PermissionDenied):
+        set_quota(actor=people[who], campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=3)
+    assert not Quota.objects.exists()
+    quota = set_quota(
+        actor=people["province"], campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=3
+    )
+    assert quota.places == 3
 
 
 def test_set_quota_refuses_above_capacity_and_stores_nothing(world, people):
@@ -44,10 +56,10 @@ def test_set_quota_records_who_changed_what_and_why(world, people):
 
 
 def test_capacity_cannot_drop_below_a_fixed_plan(world):
-    quota = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=8)
+    quota = do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=8)
     with pytest.raises(QuotaExceedsCapacity):
-        change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=7)
-    change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=12)
+        do_change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=7)
+    do_change_capacity(actor=None, specialty_base=world["xiehe_internal"], capacity=12)
     quota.refresh_from_db()
     assert (quota.places, quota.capacity) == (8, 12)
 
@@ -59,8 +71,8 @@ def test_concurrent_plan_and_capacity_changes_never_pass_capacity(world):
     """Raising the plan to 10 while the capacity drops to 5: one wins, the quota never exceeds capacity."""
     for attempt in range(10):
         base = SpecialtyBase.objects.get(pk=world["xiehe_internal"].pk)
-        change_capacity(actor=None, specialty_base=base, capacity=10)
-        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=4)
+        do_change_capacity(actor=None, specialty_base=base, capacity=10)
+        do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=4)
         outcomes = []
 
         def run(action, base=base, outcomes=outcomes):
@@ -72,8 +84,8 @@ def test_concurrent_plan_and_capacity_changes_never_pass_capacity(world):
 
         run_together(
             [
-                lambda b: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),
-                lambda b: change_capacity(actor=None, specialty_base=b, capacity=5),
+                lambda b: do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=b, places=10),
+                lambda b: do_change_capacity(actor=None, specialty_base=b, capacity=5),
             ],
             run,
         )

@@ -15,7 +15,7 @@ from admissions.services.assessments import decide_admission
 from admissions.services.entries import assign_rural_order_graduate
 from bases.models import Quota
 from bases.services.plan_excel import HEADERS, PlanImportError, import_plan
-from bases.services.quotas import QuotaBelowHeld, set_quota
+from bases.services.quotas import QuotaBelowHeld, do_set_quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError
 from tests.concurrency import run_together
@@ -36,7 +36,7 @@ def _xlsx(*rows):
 def held(world, people):
     """Xiehe internal medicine: 5 places, two proposed candidates and one rural order graduate."""
     campaign, base = world["hubei_campaign"], world["xiehe_internal"]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=5)
     bulk_candidates(campaign, base, 2, stage=Stage.PROPOSED)
     with at(2026, 3, 30, 9):
         assign_rural_order_graduate(
@@ -53,11 +53,13 @@ def held(world, people):
 
 def test_a_quota_edit_below_the_places_held_is_refused_with_both_numbers(held, world):
     with pytest.raises(QuotaBelowHeld) as refused:
-        set_quota(actor=None, campaign=held.campaign, specialty_base=world["xiehe_internal"], places=2)
+        do_set_quota(actor=None, campaign=held.campaign, specialty_base=world["xiehe_internal"], places=2)
     assert "招收计划 2 人" in refused.value.message and "已占用的 3 人" in refused.value.message
     held.refresh_from_db()
     assert held.places == 5
-    assert set_quota(actor=None, campaign=held.campaign, specialty_base=world["xiehe_internal"], places=3).places == 3
+    assert (
+        do_set_quota(actor=None, campaign=held.campaign, specialty_base=world["xiehe_internal"], places=3).places == 3
+    )
 
 
 def test_the_plan_import_names_the_row_that_cuts_below_the_places_held(held, people):
@@ -105,7 +107,7 @@ def test_a_cut_racing_a_proposal_never_leaves_more_held_than_planned(world, peop
     campaign, base = world["hubei_campaign"], world["xiehe_internal"]
     for attempt in range(5):
         Assessment.objects.filter(specialty_base=base).update(stage=Stage.NOT_ADMITTED)
-        quota = set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
+        quota = do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=3)
         bulk_candidates(campaign, base, 1, stage=Stage.PROPOSED)
         candidate = bulk_candidates(campaign, base, 1)[0]
         outcomes = {}
@@ -114,7 +116,7 @@ def test_a_cut_racing_a_proposal_never_leaves_more_held_than_planned(world, peop
             with at(2026, 5, 2, 10):
                 try:
                     if kind == "cut":
-                        set_quota(actor=None, campaign=campaign, specialty_base=base, places=1)
+                        do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=1)
                     else:
                         decide_admission(actor=people["xiehe_office"], assessment=candidate, admit=True)
                     outcomes[kind] = "done"

@@ -6,9 +6,9 @@ from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus
 from bases.services.quotas import (
     QuotaExceedsCapacity,
     approve_quota_increase,
+    do_set_quota,
     reject_quota_increase,
     request_quota_increase,
-    set_quota,
     withdraw_quota_increase,
 )
 from portal.errors import DomainError
@@ -18,7 +18,7 @@ from tests.concurrency import run_together
 
 @pytest.fixture
 def quota(world):
-    return set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
+    return do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
 
 
 def test_request_then_approve_fewer_places(people, quota):
@@ -74,9 +74,9 @@ def test_granting_more_than_asked_is_refused(people, quota):
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_approvals_never_pass_capacity(world, people):
     """Two requests of +3 each on a quota of 6/10: approved at the same moment, only one fits."""
-    quota = set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
+    quota = do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
     for attempt in range(8):
-        set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
+        do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=world["xiehe_internal"], places=6)
         increases = [
             request_quota_increase(actor=people["xiehe_office"], quota=quota, places=3, reason=f"第{n}次")
             for n in range(2)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from admissions.models import Application, Invitation, InvitationStatus
 from admissions.services.assessments import review_qualification
 from admissions.services.choices import submit_choice
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.privacy import mask_id_number
 from tests.applicant_helpers import complete_applicant
 from tests.browser.conftest import PHONE
@@ -33,12 +33,12 @@ def refused(world, people):
     internal medicine has two places in the plan. Committed, so the live server thread sees it all."""
     campaign = world["hubei_campaign"]
     for specialty_base in (world["xiehe_internal"], world["tongji_internal"]):
-        set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=2)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=2)
     zhao = complete_applicant(3)
     with at(2026, 4, 12, 9):
         choice = submit_choice(
             actor=zhao.user, applicant=zhao, campaign=campaign, specialty_base=world["xiehe_internal"]
-        )
+        ).application
     with at(2026, 4, 28, 9):
         review_qualification(actor=people["xiehe_staff"], application=choice, passed=False, note="学历证明材料不全")
     return {"zhao": zhao, "tongji_internal": world["tongji_internal"], "office": people["tongji_office"]}

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from admissions.models import Assessment, PublicityList, Stage
 from admissions.services.choices import submit_choice
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from portal.models import Role, User
 from tests import factories
 from tests.applicant_helpers import complete_applicant
@@ -39,7 +39,7 @@ def base(transactional_db):
     campaign = factories.campaign(province)
     xiehe = factories.training_base(province, "协和医院")
     internal = factories.specialty_base(xiehe, factories.specialty("0100", "内科"))
-    set_quota(actor=None, campaign=campaign, specialty_base=internal, places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=internal, places=1)
     User.objects.create_user(
         username="xiehe-office", password=PASSWORD, role=Role.BASE_OFFICE, training_base=xiehe, province=province
     )

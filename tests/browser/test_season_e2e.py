@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from admissions import tasks
 from admissions.models import Admission, AdmissionStatus, Stage
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from portal.privacy import mask_id_number, mask_phone
 from tests.admissions.test_publicity_pages import at, pdf_text
@@ -69,7 +69,7 @@ def season(world, people):
     server (the browser tests' database is transactional)."""
     campaign = world["hubei_campaign"]
     for specialty_base in (world["xiehe_internal"], world["tongji_internal"]):
-        set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=1)
+        do_set_quota(actor=None, campaign=campaign, specialty_base=specialty_base, places=1)
     office = people["xiehe_office"]
     with at(2026, 3, 18, 9):
         draft = start_brochure_draft(actor=office, campaign=campaign, training_base=world["xiehe"])

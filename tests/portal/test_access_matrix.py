@@ -39,7 +39,7 @@ from bases.services.brochures import (
     start_brochure_draft,
     submit_brochure,
 )
-from bases.services.quotas import request_quota_increase, set_quota
+from bases.services.quotas import do_set_quota, request_quota_increase
 from policy.identity import make_resident_id
 from policy.services.calendar import DayEntry, enter_calendar_days
 from portal.models import Role
@@ -156,9 +156,9 @@ def build_world():
         {"xiehe_staff": staff[SPECIALTY_STAFF], "xiehe_office": staff[BASE_OFFICE]},
     )
     office = staff[BASE_OFFICE]
-    quota = set_quota(actor=None, campaign=campaign, specialty_base=xiehe_internal, places=3)
-    set_quota(actor=None, campaign=campaign, specialty_base=xiehe_surgery, places=1)
-    set_quota(actor=None, campaign=campaign, specialty_base=tongji_internal, places=2)
+    quota = do_set_quota(actor=None, campaign=campaign, specialty_base=xiehe_internal, places=3)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=xiehe_surgery, places=1)
+    do_set_quota(actor=None, campaign=campaign, specialty_base=tongji_internal, places=2)
     applicant = assessment.application.applicant
     other = complete_applicant(2)
     entry = assessment.publicity_entries.get()

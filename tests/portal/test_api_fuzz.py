@@ -103,7 +103,7 @@ def _seed(world, people):
     with at(2026, 4, 10, 9):
         choice = submit_choice(
             actor=other.user, applicant=other, campaign=campaign, specialty_base=world["tongji_internal"]
-        )
+        ).application
     with at(2026, 4, 27, 9):
         assessment = review_qualification(actor=people["tongji_office"], application=choice, passed=True)
         decide_admission(actor=people["tongji_office"], assessment=assessment, admit=False, reason="名额已满")

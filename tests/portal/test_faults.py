@@ -17,7 +17,7 @@ from django.urls import reverse
 from admissions.models import Application, ApplicationStatus, Assessment, Stage
 from admissions.services.publicity import confirm_offer
 from bases.models import Quota
-from bases.services.quotas import request_quota_increase, set_quota
+from bases.services.quotas import do_set_quota, request_quota_increase
 from portal import sms
 from portal.celery import app
 from portal.models import Notification
@@ -70,7 +70,7 @@ def sms_outbox(monkeypatch):
 def plan(world):
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=8)
     quotas = {
-        key: set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
+        key: do_set_quota(actor=None, campaign=world["hubei_campaign"], specialty_base=base, places=3)
         for key, base in (("internal", world["xiehe_internal"]), ("surgery", surgery))
     }
     return {"internal": world["xiehe_internal"], "surgery": surgery, "quotas": quotas}

@@ -1,7 +1,7 @@
 import pytest
 
 from bases.models import Quota, SpecialtyBase, TrainingBase
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota
 from policy.models import Campaign
 from portal.models import Notification
 from portal.notifications import notify
@@ -11,7 +11,7 @@ from portal.permissions import CHANGE, VIEW, may, visible
 @pytest.fixture
 def quotas(world):
     return {
-        name: set_quota(
+        name: do_set_quota(
             actor=None, campaign=world[f"{prov}_campaign"], specialty_base=world[f"{name}_internal"], places=5
         )
         for name, prov in [("xiehe", "hubei"), ("tongji", "hubei"), ("changsha", "hunan")]

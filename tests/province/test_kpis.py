@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from admissions.models import Applicant, Application, Assessment, DirectEntry, EntryStatus, Stage
-from bases.services.quotas import set_quota
+from bases.services.quotas import do_set_quota, set_quota
 from policy.choices import ApplicantType
 from policy.rules import kpis
 from portal.charts import bar_chart
@@ -100,7 +100,7 @@ def seed_season(world, province_user):
     admit(campaign, plan[0][0], 2, stage=Stage.NOT_ADMITTED)
     enter(campaign, quotas[world["tongji_internal"].pk], 1, by=province_user, status=EntryStatus.CANCELLED)
     hunan = world["hunan_campaign"]
-    set_quota(actor=None, campaign=hunan, specialty_base=world["changsha_internal"], places=5)
+    do_set_quota(actor=None, campaign=hunan, specialty_base=world["changsha_internal"], places=5)
     admit(hunan, world["changsha_internal"], 5)
     return {"campaign": campaign, "yichang": yichang}
 
