@@ -163,7 +163,9 @@ def load_demo_season(*, campaign, office, staff):
             )
             complete_demo_applicant(applicant.user, full_name=name, number=500 + n, mobile=mobile)
             applications.append(
-                choices.submit_choice(actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=base)
+                choices.submit_choice(
+                    actor=applicant.user, applicant=applicant, campaign=campaign, specialty_base=base
+                ).application
             )
     admitted = min(4, places)
     with on(campaign.round1_assessment_starts + datetime.timedelta(days=3), 10):

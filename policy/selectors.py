@@ -27,7 +27,7 @@ def campaign_or_404(*, province) -> Campaign:
     return campaign
 
 
-def is_shortage(*, campaign, specialty: str) -> Exists:
+def is_shortage(*, campaign: Campaign, specialty: str) -> Exists:
     """An annotation: whether the row's specialty (the outer field named `specialty`) is one of the
     campaign's shortage specialties (紧缺专业). `campaign` is a Campaign, or the name of the outer
     field that holds the campaign's id."""
@@ -54,7 +54,7 @@ class CalendarYearView:
     days: list  # CalendarDay, by date; a province's own entry replaces the default for its day
 
 
-def calendar_year_view(*, province_id, year):
+def calendar_year_view(*, province_id, year: int):
     """What the provincial office sees of `year`: whether it is known and from where, the State
     Council's days (when the package has them) and what was entered, nationally and by it."""
     entered = {

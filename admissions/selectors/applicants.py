@@ -1,11 +1,10 @@
 """Reads of an applicant's account: its applicant record and its applications."""
 
-from admissions.models import (
-    Applicant,
-)
+from admissions.models import Applicant
+from portal.models import User
 
 
-def applicant_of(user):
+def applicant_of(user: User):
     """The signed-in applicant's record with what its pages show, or None for another role."""
     return (
         Applicant.objects.select_related("user", "dispatch_training_base", "dispatch_specialty")
@@ -14,7 +13,7 @@ def applicant_of(user):
     )
 
 
-def applications_of(applicant):
+def applications_of(applicant: Applicant):
     """Every choice the applicant ever filed, newest first: its history."""
     return applicant.applications.select_related(
         "campaign", "specialty_base__training_base", "specialty_base__specialty"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from admissions.models import DocumentKind
+from admissions.models import Applicant, DocumentKind
 from policy.choices import ApplicantType
 
 
@@ -14,7 +14,7 @@ class Missing:
     label: str
 
 
-def missing_items(applicant):
+def missing_items(applicant: Applicant):
     """Reads the educations and documents through `.all()`, so a caller that prefetched them
     (as `submit_choice` does) pays no query here."""
     missing = []

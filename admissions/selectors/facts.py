@@ -3,9 +3,17 @@ builder for one applicant and for a page of applicants, so both answer alike."""
 
 from django.db.models import CharField, F, IntegerField, Prefetch, Value, prefetch_related_objects
 
-from admissions.models import HOLDING_STAGES, ApplicantDocument, Assessment, DirectEntry, DocumentKind, EntryStatus
+from admissions.models import (
+    HOLDING_STAGES,
+    Applicant,
+    ApplicantDocument,
+    Assessment,
+    DirectEntry,
+    DocumentKind,
+    EntryStatus,
+)
 from bases.models import BaseLevel, SpecialtyBase, SpecialtyCategory
-from policy.models import Sanction
+from policy.models import Campaign, Sanction
 from policy.rules.eligibility import (
     ApplicantFacts,
     CampaignFacts,
@@ -111,14 +119,14 @@ def _facts(applicant, person, has_dispatch_letter):
     )
 
 
-def applicant_facts(applicant, campaign):
+def applicant_facts(applicant: Applicant, campaign: Campaign):
     """The facts of one applicant (its educations, documents and certificates prefetched or not)."""
     person = _person_facts([applicant], campaign)[applicant.pk]
     has_letter = any(d.kind == DocumentKind.DISPATCH_LETTER for d in applicant.documents.all())
     return _facts(applicant, person, has_letter)
 
 
-def page_facts(applicants, campaign):
+def page_facts(applicants, campaign: Campaign):
     """{applicant id: ApplicantFacts} for one page of applicants, in a fixed number of queries."""
     applicants = list(applicants)
     letters = ApplicantDocument.objects.filter(kind=DocumentKind.DISPATCH_LETTER).only("pk", "applicant_id")
@@ -132,7 +140,7 @@ def page_facts(applicants, campaign):
     return {a.pk: _facts(a, people[a.pk], bool(a.dispatch_letters)) for a in applicants}
 
 
-def place_facts(applicants, campaign):
+def place_facts(applicants, campaign: Campaign):
     """{applicant id: ApplicantFacts} with only what `policy.rules.eligibility.place_reasons` reads, for
     the candidates a base proposes at once (a whole round close reads no educations)."""
     applicants = list(applicants)
@@ -148,14 +156,14 @@ def place_facts(applicants, campaign):
     }
 
 
-def place_refusal(applicant, campaign):
+def place_refusal(applicant: Applicant, campaign: Campaign):
     """Why `applicant` may not take a place in `campaign` now, as a sentence, or ""."""
     facts = place_facts([applicant], campaign)[applicant.pk]
     context = CampaignFacts(year=campaign.year, ban_years=campaign.ban_years)
     return "；".join(str(reason) for reason in place_reasons(facts, context))
 
 
-def campaign_facts(campaign, *, specialty_code=None):
+def campaign_facts(campaign: Campaign, *, specialty_code=None):
     """The campaign's facts; with `specialty_code`, the national bases' offers of that specialty only
     — all a decision about one specialty base reads, where the whole province has hundreds."""
     offers = SpecialtyBase.objects.filter(
@@ -167,7 +175,7 @@ def campaign_facts(campaign, *, specialty_code=None):
     return CampaignFacts(year=campaign.year, ban_years=campaign.ban_years, national_offers=frozenset(offers))
 
 
-def specialty_base_facts(specialty_base):
+def specialty_base_facts(specialty_base: SpecialtyBase):
     return SpecialtyBaseFacts(
         training_base_id=specialty_base.training_base_id,
         specialty_code=specialty_base.specialty.code,
@@ -178,14 +186,14 @@ def specialty_base_facts(specialty_base):
     )
 
 
-def check_eligibility(*, applicant, specialty_base, campaign):
+def check_eligibility(*, applicant: Applicant, specialty_base: SpecialtyBase, campaign: Campaign):
     base = specialty_base_facts(specialty_base)
     return decide(
         applicant_facts(applicant, campaign), base, campaign_facts(campaign, specialty_code=base.specialty_code)
     )
 
 
-def eligibility_by_quota(*, applicant, campaign, quotas):
+def eligibility_by_quota(*, applicant: Applicant, campaign: Campaign, quotas):
     """{quota id: Decision} for a list of quotas (with specialty_base, its specialty and training
     base selected), gathering the applicant's and the campaign's facts once."""
     facts, context = applicant_facts(applicant, campaign), campaign_facts(campaign)

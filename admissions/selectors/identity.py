@@ -5,23 +5,25 @@ from django.db.models import Case, Q, When
 
 from admissions.models import (
     HOLDING_STAGES,
+    Applicant,
     Assessment,
     ClaimStatus,
     CorrectionStatus,
     IdentityClaim,
     IdentityCorrection,
 )
+from portal.models import User
 from portal.permissions import visible
 
 
-def identity_frozen(applicant):
+def identity_frozen(applicant: Applicant):
     """Proposed, admitted or ever on a publicity list: the name and document people have seen."""
     return Assessment.objects.filter(
         Q(stage__in=HOLDING_STAGES) | Q(publicity_entries__isnull=False), applicant=applicant
     ).exists()
 
 
-def holding_training_base(applicant):
+def holding_training_base(applicant: Applicant):
     """The training base of the applicant's latest proposal, listing or admission, or None."""
     assessment = (
         Assessment.objects.filter(Q(stage__in=HOLDING_STAGES) | Q(publicity_entries__isnull=False), applicant=applicant)
@@ -32,7 +34,7 @@ def holding_training_base(applicant):
     return assessment.specialty_base.training_base if assessment else None
 
 
-def identity_requests_of(applicant):
+def identity_requests_of(applicant: Applicant):
     """The applicant's corrections and claims, newest first."""
     return (
         list(applicant.identity_corrections.select_related("training_base")),
@@ -40,7 +42,7 @@ def identity_requests_of(applicant):
     )
 
 
-def identity_queue(*, user):
+def identity_queue(*, user: User):
     """What the office may act on or see: corrections and claims of its base (a base office) or
     its province (the province), open ones first."""
     corrections = visible(

@@ -17,13 +17,15 @@ from admissions.models import (
     InvitationStatus,
 )
 from admissions.selectors.facts import campaign_facts, page_facts, specialty_base_facts
+from bases.models import SpecialtyBase, TrainingBase
+from policy.models import Campaign
 from policy.rules.eligibility import decide
 from policy.selectors import is_shortage
 from portal.models import User
 from portal.permissions import visible
 
 
-def invitable_applicants(*, campaign, degree_level=None, graduation_year=None, employer_city=""):
+def invitable_applicants(*, campaign: Campaign, degree_level=None, graduation_year=None, employer_city=""):
     """Applicants of the campaign's round 1 who may be invited: not proposed or admitted in the
     campaign, no active round-2 choice, no accepted invitation (as `uninvitable_reason` says)."""
     applicant = OuterRef("pk")
@@ -60,7 +62,7 @@ class InviteRow:
         return max(educations, key=lambda e: (e.graduation_date, e.degree_level)) if educations else None
 
 
-def invite_rows(*, applicants, campaign, specialty_base, training_base):
+def invite_rows(*, applicants, campaign: Campaign, specialty_base: SpecialtyBase, training_base: TrainingBase):
     """The rows of one page of the search: each applicant's eligibility for `specialty_base`
     (evaluated for these rows only) and the base's pending invitation, if any."""
     applicants = list(applicants)
@@ -81,7 +83,7 @@ def invite_rows(*, applicants, campaign, specialty_base, training_base):
     return [InviteRow(a, decisions.get(a.pk), pending.get(a.pk)) for a in applicants]
 
 
-def sent_invitations(*, user, campaign):
+def sent_invitations(*, user: User, campaign: Campaign):
     return (
         visible(user, Invitation.objects.filter(campaign=campaign))
         .select_related("applicant", "specialty_base__specialty", "invited_by")

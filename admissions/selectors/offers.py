@@ -3,6 +3,7 @@ admission notice. The state the clock gives (a list still public, a candidate ad
 publicity ended) is computed in the query, so a list never asks the database once per row and a
 page is right even before the admission sweep has run."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -10,6 +11,7 @@ from django.http import Http404
 
 from admissions.models import (
     Admission,
+    Applicant,
     Application,
     Assessment,
     CorrectionStatus,
@@ -35,7 +37,7 @@ from portal.privacy import mask_id_number
 DECIDED_STAGES = {Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.DECLINED, Stage.REMOVED, Stage.ADMITTED}
 
 
-def public_publicity_lists(*, province, moment=None):
+def public_publicity_lists(*, province, moment: datetime.datetime | None = None):
     """Every publicity list of the province's training bases, newest first, with `is_open` and
     `entry_count`."""
     return (
@@ -46,7 +48,7 @@ def public_publicity_lists(*, province, moment=None):
     )
 
 
-def public_publicity_list(pk, moment=None):
+def public_publicity_list(pk: int, moment: datetime.datetime | None = None):
     publicity_list = (
         PublicityList.objects.select_related("training_base", "campaign")
         .annotate(is_open=flag(open_publicity(moment)))
@@ -76,7 +78,7 @@ class PublicRow:
         return f"{self.full_name}（{self.masked_id}）· {self.specialty}"
 
 
-def public_rows(publicity_list):
+def public_rows(publicity_list: PublicityList):
     """The list's candidates as public rows (name, masked ID number, specialty base), by specialty."""
     values = (
         PublicityEntry.objects.filter(publicity_list=publicity_list)
@@ -117,7 +119,7 @@ def identity_corrected_at(applicant_ref):
     )
 
 
-def publicity_entry(*, publicity_list, entry_id):
+def publicity_entry(*, publicity_list: PublicityList, entry_id):
     entry = (
         PublicityEntry.objects.select_related("publicity_list")
         .filter(publicity_list=publicity_list, pk=entry_id)
@@ -139,7 +141,7 @@ def _admission_rows():
     )
 
 
-def admission_for_notice(pk):
+def admission_for_notice(pk: int):
     admission = _admission_rows().filter(pk=pk).first()
     if admission is None:
         raise Http404
@@ -155,14 +157,14 @@ def verified_admission(*, notice_number, verification_code):
     return _admission_rows().filter(notice_number=notice_number, verification_code=verification_code).first()
 
 
-def offer_campaign(applicant):
+def offer_campaign(applicant: Applicant):
     """The campaign of the applicant's latest choice or invitation, else None."""
     applications = Application.objects.filter(applicant=applicant).values("campaign_id")
     invitations = Invitation.objects.filter(applicant=applicant).values("campaign_id")
     return Campaign.objects.filter(Q(pk__in=applications) | Q(pk__in=invitations)).order_by("-year", "-pk").first()
 
 
-def offers_of(*, applicant, campaign, moment=None):
+def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.datetime | None = None):
     """The applicant's assessments in the campaign with what its page shows: `admitted_now` (by
     the clock), `publicity_last_day` and `publicity_open` of its proposed list, the quota's
     weights, and the admission (notice) once issued."""
@@ -199,7 +201,7 @@ class Offer:
     adjustment_options: list = field(default_factory=list)  # (quota, eligibility decision) pairs
 
 
-def offer_rows(assessments, moment=None):
+def offer_rows(assessments, moment: datetime.datetime | None = None):
     """Each assessment with the state its card shows; `adjustable`: a round-1 first choice not
     admitted, with no adjustment yet, while the round-1 assessment window is open."""
     assessments = list(assessments)
@@ -233,7 +235,7 @@ def offer_rows(assessments, moment=None):
     return rows
 
 
-def adjustment_quotas(assessment):
+def adjustment_quotas(assessment: Assessment):
     """Other specialty bases of the same training base with places left, shortage specialties
     first (调剂, 三(三)2)."""
     campaign_id = assessment.application.campaign_id
@@ -249,7 +251,7 @@ def adjustment_quotas(assessment):
     return [quota for quota in quotas if quota.taken < quota.places]
 
 
-def invitations_of(*, applicant, campaign):
+def invitations_of(*, applicant: Applicant, campaign: Campaign):
     """The applicant's round-2 invitations: shortage specialties first, then those awaiting an
     answer, newest first."""
     return (

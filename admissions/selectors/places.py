@@ -10,7 +10,8 @@ from admissions.models import (
     DirectEntry,
     EntryStatus,
 )
-from bases.models import Quota
+from bases.models import Quota, TrainingBase
+from policy.models import Campaign
 
 
 def _holding(campaign_ref, specialty_base_ref):
@@ -34,13 +35,13 @@ def held_by_quota(quotas):
     return dict(quotas_with_places_taken(quotas.order_by()).values_list("pk", "taken"))
 
 
-def places_taken(quota):
+def places_taken(quota: Quota):
     """Call with the quota row locked when the answer decides a write."""
     entries = DirectEntry.objects.filter(quota=quota, status=EntryStatus.ACTIVE).count()
     return entries + _holding(quota.campaign_id, quota.specialty_base_id).count()
 
 
-def entry_quotas(*, campaign, training_base=None):
+def entry_quotas(*, campaign: Campaign, training_base: TrainingBase | None = None):
     quotas = Quota.objects.filter(campaign=campaign, specialty_base__training_base__province=campaign.province)
     if training_base is not None:
         quotas = quotas.filter(specialty_base__training_base=training_base)
@@ -51,7 +52,7 @@ def entry_quotas(*, campaign, training_base=None):
     )
 
 
-def fill_by_specialty(*, campaign):
+def fill_by_specialty(*, campaign: Campaign):
     """{specialty id: places filled} across the province: proposed or admitted candidates and
     entries outside the rounds."""
     filled = {}

@@ -2,16 +2,13 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from admissions.models import (
-    Objection,
-    ObjectionStatus,
-    PublicityEntry,
-    PublicityList,
-)
+from admissions.models import Objection, ObjectionStatus, PublicityEntry, PublicityList
+from policy.models import Campaign
+from portal.models import User
 from portal.permissions import CHANGE, visible
 
 
-def office_publicity_lists(*, user, campaign):
+def office_publicity_lists(*, user: User, campaign: Campaign):
     """The publicity lists the user may see in the campaign, newest first, with their entries
     and every entry's objections."""
     entries = PublicityEntry.objects.select_related(
@@ -29,7 +26,7 @@ def office_publicity_lists(*, user, campaign):
     )
 
 
-def open_objections_of_entry(*, user, objection):
+def open_objections_of_entry(*, user: User, objection: Objection):
     """The open objections, other than `objection`, about the same listed candidate (on any of its
     lists) that `user` may handle: those that may be closed as its repeats."""
     return list(

@@ -16,7 +16,7 @@ from admissions.models import (
     Stage,
 )
 from admissions.selectors.places import places_taken
-from bases.models import Quota, SpecialtyBase
+from bases.models import Quota, SpecialtyBase, TrainingBase
 from policy.models import Campaign
 from policy.rules.scoring import composite, rank_key
 from policy.selectors import is_shortage
@@ -25,7 +25,7 @@ from policy.selectors import is_shortage
 RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
 
 
-def office_quotas(*, campaign, training_base):
+def office_quotas(*, campaign: Campaign, training_base: TrainingBase):
     """The quotas of a training base in the campaign, shortage specialties first."""
     return (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base=training_base)
@@ -35,7 +35,7 @@ def office_quotas(*, campaign, training_base):
     )
 
 
-def specialty_base_of(pk):
+def specialty_base_of(pk: int):
     return SpecialtyBase.objects.select_related("training_base", "specialty").filter(pk=pk).first()
 
 
@@ -132,7 +132,7 @@ class CandidateSheet:
         return self.places if self.oversubscribed else None
 
 
-def standing(*, stage, interview, exam, interview_weight, exam_weight, chose_at):
+def standing(*, stage, interview, exam, interview_weight: int, exam_weight: int, chose_at):
     """A candidate's place in its specialty base's ranking: (composite score, sort key). The score
     is under the quota's weights; the key (policy.rules.scoring's order and tie-break) is None for
     a candidate out of the ranking: a score missing, or a stage no longer in the competition."""
@@ -142,7 +142,7 @@ def standing(*, stage, interview, exam, interview_weight, exam_weight, chose_at)
     return score, rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
 
 
-def rank(candidates, quota):
+def rank(candidates, quota: Quota):
     """The candidates still in the competition with both scores, best first, each given its
     composite score under the quota's weights (see `standing`)."""
     interview_weight = quota.interview_weight if quota else 50
@@ -167,7 +167,7 @@ def _published():
     return Exists(PublicityEntry.objects.filter(assessment=OuterRef("pk")))
 
 
-def candidate_sheet(*, campaign, specialty_base, round_number):
+def candidate_sheet(*, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int):
     """Every candidate of `specialty_base` in the round — active choices and adjustment
     assessments — with composite score (the quota's weights) and rank (policy.rules.scoring.rank_key);
     a constant number of queries whatever the number of candidates."""
@@ -209,7 +209,7 @@ def candidate_sheet(*, campaign, specialty_base, round_number):
     )
 
 
-def unpublished_proposals(*, campaign, training_base, round_number):
+def unpublished_proposals(*, campaign: Campaign, training_base: TrainingBase, round_number: int):
     """How many candidates the base proposed in the round that no list has published yet."""
     return Assessment.objects.filter(
         application__campaign=campaign,

@@ -2,17 +2,14 @@
 accepted, the candidate is admitted and gets a notice with a verification code. The sweep is
 idempotent: run twice, it admits nobody the second time."""
 
+import datetime
 import secrets
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admissions.models import (
-    Admission,
-    Assessment,
-    Stage,
-)
+from admissions.models import Admission, Assessment, Stage
 from admissions.selectors.clock import due_for_admission
 from admissions.services.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
 from portal.audit import record_event
@@ -26,7 +23,7 @@ def _notice_number(assessment):
     return f"{campaign.year}{assessment.specialty_base.training_base_id:03d}{assessment.pk:07d}"
 
 
-def admit(assessment):
+def admit(assessment: Assessment):
     with transaction.atomic():
         assessment = (
             Assessment.objects.select_for_update(of=("self",))
@@ -87,6 +84,6 @@ def store_notice(*, admission_pk):
     return admission
 
 
-def admit_due(moment=None):
+def admit_due(moment: datetime.datetime | None = None):
     """The sweep Celery beat runs: admit everyone due. Returns how many were admitted."""
     return sum(admit(assessment) is not None for assessment in due_for_admission(moment).only("pk"))

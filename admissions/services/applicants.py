@@ -55,7 +55,7 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
-def require_owner(actor, applicant):
+def require_owner(actor: User, applicant: Applicant):
     if not (actor.is_authenticated and actor.is_active and actor.pk == applicant.user_id):
         raise PermissionDenied
 
@@ -71,7 +71,7 @@ def _masked(values):
     }
 
 
-def register_applicant(*, login, password, full_name):
+def register_applicant(*, login: str, password: str, full_name: str):
     """Open an applicant account whose login is a mobile number or an e-mail address."""
     login = login.strip().lower()
     is_mobile = bool(_MOBILE.match(login))
@@ -106,7 +106,7 @@ IDENTITY_UNAVAILABLE = _l(
 IDENTITY_ATTEMPTS_PER_DAY = 5
 
 
-def normalized_identity(id_type, id_number):
+def normalized_identity(id_type: str, id_number: str):
     """The number as stored and, when it carries them, the birth date and sex; a 400 if invalid."""
     try:
         parsed = parse_identity_document(id_type, id_number)
@@ -117,7 +117,7 @@ def normalized_identity(id_type, id_number):
     return {"id_number": id_number.strip().upper()}
 
 
-def count_identity_attempt(user):
+def count_identity_attempt(user: User):
     key = f"identity-attempts:{user.pk}"
     try:
         cache.add(key, 0, 24 * 3600)
@@ -132,7 +132,7 @@ def count_identity_attempt(user):
         )
 
 
-def require_identity_editable(applicant):
+def require_identity_editable(applicant: Applicant):
     """Once proposed, listed or admitted, the identity on public lists and notices is changed only
     by an approved correction (services/identity.py)."""
     if identity_frozen(applicant):
@@ -145,7 +145,7 @@ def require_identity_editable(applicant):
         )
 
 
-def update_profile(*, actor, applicant, **values):
+def update_profile(*, actor: User, applicant: Applicant, **values):
     """Change the applicant's own facts; the identity document is checked, and a resident ID fixes
     the birth date and sex."""
     require_owner(actor, applicant)
@@ -206,7 +206,9 @@ def update_profile(*, actor, applicant, **values):
     return applicant
 
 
-def add_education(*, actor, applicant, school, major, major_category, degree_level, full_time, graduation_date):
+def add_education(
+    *, actor: User, applicant: Applicant, school: str, major, major_category, degree_level, full_time, graduation_date
+):
     require_owner(actor, applicant)
     record = EducationRecord.objects.create(
         applicant=applicant,
@@ -231,7 +233,7 @@ def add_education(*, actor, applicant, school, major, major_category, degree_lev
     return record
 
 
-def remove_education(*, actor, record):
+def remove_education(*, actor: User, record):
     require_owner(actor, record.applicant)
     record_event(actor=actor, action="applicant.education.remove", obj=record, before={"school": record.school})
     record.delete()
@@ -244,7 +246,7 @@ def _safe_name(name):
     return name.strip(". ")[:100] or "document"
 
 
-def upload_document(*, actor, applicant, kind, file):
+def upload_document(*, actor: User, applicant: Applicant, kind: str, file):
     require_owner(actor, applicant)
     try:
         extension = document_extension(file)
@@ -260,7 +262,7 @@ def upload_document(*, actor, applicant, kind, file):
 
 
 @transaction.atomic
-def delete_document(*, actor, document):
+def delete_document(*, actor: User, document):
     require_owner(actor, document.applicant)
     record_event(actor=actor, action="applicant.document.delete", obj=document, before={"kind": document.kind})
     document.delete()

@@ -12,11 +12,11 @@ from admissions.selectors.facts import check_eligibility, place_refusal
 from admissions.selectors.places import places_taken
 from admissions.services.applicants import require_owner
 from admissions.services.entries import QuotaFull
-from bases.models import Quota
+from bases.models import Quota, SpecialtyBase
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import ASSESSOR_ROLES, Role
+from portal.models import ASSESSOR_ROLES, Role, User
 from portal.notifications import notify
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -64,7 +64,7 @@ def _locked(assessment):
     )
 
 
-def review_qualification(*, actor, application, passed, note=""):
+def review_qualification(*, actor: User, application: Application, passed: bool, note: str = ""):
     """The qualification review (资格审核) of a first choice; the applicant sees the note."""
     require_role(actor, *ASSESSOR_ROLES)
     require(actor, CHANGE, application)
@@ -101,7 +101,9 @@ def review_qualification(*, actor, application, passed, note=""):
     return assessment
 
 
-def record_scores(*, actor, assessment, interview_score, exam_score, interview_mode, opinion="", **evaluations):
+def record_scores(
+    *, actor: User, assessment: Assessment, interview_score, exam_score, interview_mode, opinion="", **evaluations
+):
     """Interview and exam scores (each out of 100, one decimal), the four written evaluations and
     the specialty base's admission opinion (三(三)2)."""
     require_role(actor, *ASSESSOR_ROLES)
@@ -134,7 +136,7 @@ def record_scores(*, actor, assessment, interview_score, exam_score, interview_m
     return assessment
 
 
-def decide_admission(*, actor, assessment, admit, reason=""):
+def decide_admission(*, actor: User, assessment: Assessment, admit: bool, reason: str = ""):
     """The training base proposes the candidate for admission (拟录取) or not; a proposal takes a
     place of the quota, checked under the quota's row lock."""
     require_role(actor, Role.BASE_OFFICE)
@@ -183,7 +185,7 @@ def decide_admission(*, actor, assessment, admit, reason=""):
     return assessment
 
 
-def decision_message(assessment):
+def decision_message(assessment: Assessment):
     """The notification of a decision on `assessment`, as keyword arguments of `notify`."""
     return {
         "recipient": assessment.application.applicant.user,
@@ -199,7 +201,7 @@ def decision_message(assessment):
     }
 
 
-def request_adjustment(*, actor, assessment, specialty_base):
+def request_adjustment(*, actor: User, assessment: Assessment, specialty_base: SpecialtyBase):
     """The applicant, not admitted to its first choice, consents to be assessed for another
     specialty base of the same training base that still has places (调剂, 三(三)2)."""
     applicant = assessment.application.applicant

@@ -47,7 +47,7 @@ def _open_round(campaign):
     return round_number
 
 
-def do_end_choice(application, status, actor, reason=""):
+def do_end_choice(application: Application, status: str, actor: User, reason: str = ""):
     """End an active choice (changed or withdrawn). The caller holds the lock on the applicant's row."""
     advance(application, status)
     application.ended_at = timezone.now()
@@ -133,7 +133,7 @@ def submit_choice(
     return ChoiceSubmitted(application, changed=True)
 
 
-def withdraw_choice(*, actor, application):
+def withdraw_choice(*, actor: User, application: Application):
     require_owner(actor, application.applicant)
     if open_choice_round(application.campaign) != application.round:
         raise WindowClosed(_("第%(round)s批次填报已截止，不能再撤回志愿。") % {"round": application.round})

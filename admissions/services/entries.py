@@ -23,7 +23,7 @@ from policy.identity import InvalidResidentId, parse_resident_id
 from policy.rules.entries import professional_master_decision
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -113,7 +113,16 @@ def _enter(*, actor, quota, kind, person, extra):
 
 
 def enter_professional_master(
-    *, actor, quota, full_name, id_type, id_number, school, school_province, school_city, approval_document=None
+    *,
+    actor: User,
+    quota: Quota,
+    full_name: str,
+    id_type: str,
+    id_number: str,
+    school: str,
+    school_province,
+    school_city,
+    approval_document=None,
 ):
     """A training base enters one of its professional master's students (二(三)2, 四(三))."""
     require_role(actor, Role.BASE_OFFICE)
@@ -147,7 +156,9 @@ def enter_professional_master(
     )
 
 
-def assign_rural_order_graduate(*, actor, quota, full_name, id_type, id_number, school, agreement_region):
+def assign_rural_order_graduate(
+    *, actor: User, quota: Quota, full_name: str, id_type: str, id_number: str, school: str, agreement_region
+):
     """The provincial office places a rural order-oriented graduate near the employment agreement's
     region (二(三)3)."""
     require_role(actor, Role.PROVINCIAL_OFFICE)
@@ -163,7 +174,7 @@ def assign_rural_order_graduate(*, actor, quota, full_name, id_type, id_number, 
     )
 
 
-def cancel_entry(*, actor, entry, reason):
+def cancel_entry(*, actor: User, entry, reason: str):
     """Undo a wrong entry; its place is free again. Bases cancel masters, the province either kind."""
     roles = [Role.PROVINCIAL_OFFICE] + ([Role.BASE_OFFICE] if entry.kind == ApplicantType.PROFESSIONAL_MASTER else [])
     require_role(actor, *roles)

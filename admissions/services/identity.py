@@ -28,9 +28,10 @@ from admissions.models import (
 )
 from admissions.selectors.identity import holding_training_base, identity_frozen
 from admissions.services.applicants import InvalidInput, normalized_identity, require_owner
+from bases.models import TrainingBase
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify, notify_offices
 from portal.permissions import CHANGE, require, require_role
 from portal.privacy import mask_id_number
@@ -58,7 +59,16 @@ def _check_document(document):
 
 
 def request_identity_correction(
-    *, actor, applicant, full_name, id_type, id_number, reason, birth_date=None, sex="", document=None
+    *,
+    actor: User,
+    applicant: Applicant,
+    full_name: str,
+    id_type: str,
+    id_number: str,
+    reason: str,
+    birth_date=None,
+    sex="",
+    document=None,
 ):
     """The applicant asks to correct its name or identity document after selection."""
     require_owner(actor, applicant)
@@ -111,7 +121,7 @@ def _field_names(correction):
     return "、".join(str(Applicant._meta.get_field(field).verbose_name) for field in correction.changed_fields())
 
 
-def review_identity_correction(*, actor, correction, approve, note):
+def review_identity_correction(*, actor: User, correction: IdentityCorrection, approve: bool, note: str):
     """The base office's check (first) or the province's decision (second); a refusal at either
     step ends the request. The province's approval changes the applicant."""
     require_role(actor, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
@@ -197,7 +207,9 @@ def _apply(actor, correction):
 # Numbers held by another account -------------------------------------------------------------------
 
 
-def claim_identity_number(*, actor, applicant, training_base, id_type, id_number, reason):
+def claim_identity_number(
+    *, actor: User, applicant: Applicant, training_base: TrainingBase, id_type: str, id_number: str, reason: str
+):
     """The applicant says another account holds its identity number and names the training base
     whose office will check its document in person."""
     require_owner(actor, applicant)
@@ -230,7 +242,7 @@ def claim_identity_number(*, actor, applicant, training_base, id_type, id_number
     return claim
 
 
-def handle_identity_claim(*, actor, claim, upheld, note):
+def handle_identity_claim(*, actor: User, claim: IdentityClaim, upheld: bool, note: str):
     """The base office has seen the claimant's document. Upheld, the number leaves the account that
     held it and goes to the claimant — unless that account has been selected: then its identity is
     on public lists and a notice, and only the province may change it (a correction)."""

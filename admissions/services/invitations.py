@@ -17,10 +17,12 @@ from admissions.models import (
 from admissions.selectors.facts import check_eligibility
 from admissions.services.applicants import require_owner
 from admissions.services.choices import WindowClosed
+from bases.models import SpecialtyBase
+from policy.models import Campaign
 from policy.timetable import invitation_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -35,7 +37,7 @@ def _require_round2(campaign):
         )
 
 
-def uninvitable_reason(applicant, campaign):
+def uninvitable_reason(applicant: Applicant, campaign: Campaign):
     """Why the applicant cannot be invited, or None."""
     holding = Assessment.objects.filter(
         application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
@@ -51,7 +53,9 @@ def uninvitable_reason(applicant, campaign):
     return None
 
 
-def invite_applicant(*, actor, applicant, campaign, specialty_base, message=""):
+def invite_applicant(
+    *, actor: User, applicant: Applicant, campaign: Campaign, specialty_base: SpecialtyBase, message: str = ""
+):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, specialty_base)
     _require_round2(campaign)
@@ -85,7 +89,7 @@ def invite_applicant(*, actor, applicant, campaign, specialty_base, message=""):
     return invitation
 
 
-def accept_invitation(*, actor, invitation):
+def accept_invitation(*, actor: User, invitation: Invitation):
     """Accepting one invitation declines the others and files it as the round-2 choice."""
     require_owner(actor, invitation.applicant)
     campaign = invitation.campaign
@@ -110,7 +114,7 @@ def accept_invitation(*, actor, invitation):
     return invitation
 
 
-def decline_invitation(*, actor, invitation):
+def decline_invitation(*, actor: User, invitation: Invitation):
     require_owner(actor, invitation.applicant)
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

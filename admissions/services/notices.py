@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from admissions.models import Admission
 from portal.pdf import render_pdf
 
 NOTICE_STYLESHEETS = ["css/publicity.css"]
@@ -19,7 +20,7 @@ NOTICE_RELATIONS = (
 )
 
 
-def render_notice(admission):
+def render_notice(admission: Admission):
     """The notice of `admission` (fetched with `NOTICE_RELATIONS`) as PDF bytes."""
     assessment = admission.assessment
     application = assessment.application
@@ -42,5 +43,5 @@ def render_notice(admission):
         )
 
 
-def notice_is_stored(admission):
+def notice_is_stored(admission: Admission):
     return bool(admission.notice_file) and admission.notice_file.storage.exists(admission.notice_file.name)

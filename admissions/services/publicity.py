@@ -17,7 +17,9 @@ from admissions.models import (
 )
 from admissions.selectors.clock import is_public
 from admissions.services.applicants import require_owner
+from bases.models import TrainingBase
 from policy.calendar import UnknownCalendarYear, publicity_last_day
+from policy.models import Campaign
 from policy.rules.objections import normalized, objection_refusal
 from policy.timetable import local_date, publicity_deadline, start_of_day
 from portal.audit import record_event
@@ -62,7 +64,7 @@ def _open_list(campaign, training_base, round_number, kind, actor, assessments, 
     return publicity_list
 
 
-def publish_list(*, actor, campaign, training_base, round_number, just_proposed=()):
+def publish_list(*, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int, just_proposed=()):
     """Publish the base's proposed admissions not yet published, ending N working days later.
 
     `just_proposed`: assessments the caller proposed in the same transaction (so locked, and loaded
@@ -111,7 +113,7 @@ def publish_list(*, actor, campaign, training_base, round_number, just_proposed=
     return publicity_list
 
 
-def raise_objection(*, actor, entry, contact, text):
+def raise_objection(*, actor: User, entry, contact: str, text: str):
     """Anyone signed in may object to a listed candidate while the list is public, within the
     limits of policy.rules.objections: a few per candidate, a score a day, no identical repeats."""
     if not actor.is_authenticated:
@@ -139,7 +141,7 @@ def raise_objection(*, actor, entry, contact, text):
     return objection
 
 
-def close_duplicate_objections(*, actor, original, duplicates, note):
+def close_duplicate_objections(*, actor: User, original: Objection, duplicates, note: str):
     """The base office closes open objections that repeat one it has handled, with the same
     outcome and one note: one audit event per objection closed."""
     require_role(actor, Role.BASE_OFFICE)
@@ -190,7 +192,7 @@ def close_duplicate_objections(*, actor, original, duplicates, note):
     return locked
 
 
-def handle_objection(*, actor, objection, sustained, note):
+def handle_objection(*, actor: User, objection: Objection, sustained: bool, note: str):
     """The base records how it handled the objection; a sustained one withdraws the proposal and
     the change is published with its own publicity period."""
     require_role(actor, Role.BASE_OFFICE)
@@ -238,7 +240,7 @@ def handle_objection(*, actor, objection, sustained, note):
     return objection
 
 
-def confirm_offer(*, actor, assessment, accept):
+def confirm_offer(*, actor: User, assessment: Assessment, accept: bool):
     """During publicity the applicant accepts the proposed admission or declines it; a decline
     frees the place at once."""
     require_owner(actor, assessment.application.applicant)

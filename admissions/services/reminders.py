@@ -74,7 +74,7 @@ def _applicants_without_choice(campaign, round_number):
             yield applicant
 
 
-def window_reminders(moment=None):
+def window_reminders(moment: datetime.datetime | None = None):
     """On the day a round's choice window opens, and from one day before it closes until it
     closes, remind applicants who could choose and have not."""
     today = local_date(moment)
@@ -118,7 +118,7 @@ def _window_reminder(campaign, round_number, event, opens, closes, applicant):
     )
 
 
-def acceptance_reminders(moment=None):
+def acceptance_reminders(moment: datetime.datetime | None = None):
     """Two days before a proposed-admission list's last day (and until it ends), remind listed
     candidates who have neither accepted nor declined."""
     today = local_date(moment)
@@ -150,7 +150,7 @@ def acceptance_reminders(moment=None):
     return sent
 
 
-def reporting_reminders(moment=None):
+def reporting_reminders(moment: datetime.datetime | None = None):
     """7 days and 1 day before the campaign's reporting date, remind admitted residents who have
     not reported. The 7-day reminder is caught up until the 1-day one takes over."""
     today = local_date(moment)
@@ -188,7 +188,7 @@ def reporting_reminders(moment=None):
     return sent
 
 
-def agreement_reminders(moment=None):
+def agreement_reminders(moment: datetime.datetime | None = None):
     """The day after the agreement was due (reporting date + the campaign's agreement days) and
     until it is recorded, remind the base's admission office once per resident."""
     today = local_date(moment)
@@ -239,6 +239,6 @@ def agreement_reminders(moment=None):
 SWEEPS = (window_reminders, acceptance_reminders, reporting_reminders, agreement_reminders)
 
 
-def send_reminders(moment=None):
+def send_reminders(moment: datetime.datetime | None = None):
     """Every sweep; returns {sweep name: reminders sent}."""
     return {sweep.__name__: sweep(moment) for sweep in SWEEPS}

@@ -1,5 +1,7 @@
 """After admission: reporting and the agreement (三(六)); no-shows, withdrawals and fraud (四(四))."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from policy.rules.reporting import agreement_due, disqualified_from
 from policy.timetable import local_date
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify, notify_offices
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -63,7 +65,7 @@ def _sanction(admission, kind, reason):
     return sanction
 
 
-def record_reporting(*, actor, admission, reported_on):
+def record_reporting(*, actor: User, admission: Admission, reported_on):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
     with transaction.atomic():
@@ -75,7 +77,7 @@ def record_reporting(*, actor, admission, reported_on):
     return admission
 
 
-def record_agreement(*, actor, admission, signed_on):
+def record_agreement(*, actor: User, admission: Admission, signed_on):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
     with transaction.atomic():
@@ -96,7 +98,7 @@ def record_agreement(*, actor, admission, signed_on):
     return admission
 
 
-def allow_late_reporting(*, actor, admission, until, reason):
+def allow_late_reporting(*, actor: User, admission: Admission, until, reason: str):
     """The base accepts a resident's reason for reporting later (四(四): "无故" means without one)."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
@@ -118,7 +120,7 @@ def allow_late_reporting(*, actor, admission, until, reason):
     return admission
 
 
-def disqualify_no_shows(moment=None):
+def disqualify_no_shows(moment: datetime.datetime | None = None):
     """The sweep: residents who have not reported two weeks after the deadline (or after an
     approved later date) lose the place, and the province is asked whether force majeure kept
     them away (四(四)): a no-show must not fare better than a resident who withdraws honestly.
@@ -176,7 +178,7 @@ def _open_case(admission, kind, statement, *, actor=None, document=None):
     return case
 
 
-def withdraw_after_admission(*, actor, admission, reason, force_majeure=False):
+def withdraw_after_admission(*, actor: User, admission: Admission, reason: str, force_majeure: bool = False):
     """The resident gives up the place after admission (or quits) — the resident's own act, never an
     office's. Without force majeure this bars the person for the campaign's ban years (四(四));
     a force-majeure claim waits for the province."""
@@ -195,7 +197,7 @@ def withdraw_after_admission(*, actor, admission, reason, force_majeure=False):
     return admission
 
 
-def record_withdrawal_statement(*, actor, admission, statement, document):
+def record_withdrawal_statement(*, actor: User, admission: Admission, statement, document):
     """The base office files the resident's signed statement of giving up the place. The place is
     not given up by this: the statement goes to the province, which decides."""
     require_role(actor, Role.BASE_OFFICE)
@@ -217,7 +219,9 @@ def record_withdrawal_statement(*, actor, admission, statement, document):
         )
 
 
-def decide_integrity_case(*, actor, admission, force_majeure, reason, statement_upheld=True):
+def decide_integrity_case(
+    *, actor: User, admission: Admission, force_majeure: bool, reason: str, statement_upheld=True
+):
     """The province decides the admission's pending case: force majeure (nothing recorded against
     the person) or a ban. A statement filed by an office is first upheld — the place is then given
     up by the province's decision — or returned, and the admission stands."""
@@ -263,7 +267,7 @@ def decide_integrity_case(*, actor, admission, force_majeure, reason, statement_
     return case
 
 
-def cancel_for_fraud(*, actor, admission, reason):
+def cancel_for_fraud(*, actor: User, admission: Admission, reason: str):
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, admission)
     if not reason.strip():

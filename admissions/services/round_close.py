@@ -17,11 +17,12 @@ from admissions.selectors.places import quotas_with_places_taken
 from admissions.selectors.rounds import Candidate, rank, unpublished_proposals
 from admissions.services.assessments import _require_assessment_window, decision_message
 from admissions.services.publicity import publish_list
-from bases.models import Quota
+from bases.models import Quota, SpecialtyBase, TrainingBase
+from policy.models import Campaign
 from policy.rules.eligibility import CampaignFacts, place_reasons
 from portal.audit import record_events
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify_many
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -52,7 +53,14 @@ class RoundClose:
     publicity_list: PublicityList | None  # the list published now, if anyone was left to publish
 
 
-def propose_ranked(*, actor, campaign, training_base, round_number, specialty_base=None):
+def propose_ranked(
+    *,
+    actor: User,
+    campaign: Campaign,
+    training_base: TrainingBase,
+    round_number: int,
+    specialty_base: SpecialtyBase | None = None,
+):
     """Propose (拟录取) the qualified candidates of each specialty base of `training_base` (or of
     `specialty_base` only) in rank order, while the quota has places left — what deciding "admit"
     one by one from the top of the ranking would do. Candidates without both scores are not
@@ -127,7 +135,7 @@ def propose_ranked(*, actor, campaign, training_base, round_number, specialty_ba
     return proposed
 
 
-def close_round(*, actor, campaign, training_base, round_number):
+def close_round(*, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int):
     """The office's end of a round: `propose_ranked` for all its specialty bases, then `publish_list`
     for every proposal not yet published — all or nothing."""
     with transaction.atomic():

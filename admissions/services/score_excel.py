@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from admissions.models import AssessmentMode, Opinion
 from admissions.selectors.rounds import candidate_sheet
 from admissions.services.assessments import record_scores
+from bases.models import SpecialtyBase
+from policy.models import Campaign
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import ASSESSOR_ROLES
+from portal.models import ASSESSOR_ROLES, User
 from portal.permissions import CHANGE, require, require_role
 from portal.spreadsheets import Column, cell_text, read_rows, xlsx_bytes
 
@@ -80,7 +82,7 @@ def _require_staff(actor, specialty_base):
     require(actor, CHANGE, specialty_base)
 
 
-def file_name(specialty_base, round_number):
+def file_name(specialty_base: SpecialtyBase, round_number: int):
     return f"{specialty_base.training_base.name}-{specialty_base.specialty.name}-第{round_number}批次成绩表.xlsx"
 
 
@@ -97,7 +99,7 @@ def _cell_text(value):
     return "" if value is None else value
 
 
-def export_scores(*, actor, campaign, specialty_base, round_number):
+def export_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int):
     """The round's score sheet of the specialty base as .xlsx bytes, in the ranking's order."""
     _require_staff(actor, specialty_base)
     sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
@@ -173,7 +175,7 @@ def _prefix(number):
     return _("第%(row)s行：") % {"row": number}
 
 
-def import_scores(*, actor, campaign, specialty_base, round_number, file):
+def import_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int, file):
     """Record the file's scores and evaluations, or change nothing at all."""
     _require_staff(actor, specialty_base)
     raw_rows = _raw_rows(file)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from admissions.models import RegistrationRoster
-from admissions.services.roster import PagedRoster, iter_roster_rows, publish_roster, roster_blockers, roster_rows
+from admissions.selectors.roster import PagedRoster, iter_roster_rows, roster_blockers, roster_rows
+from admissions.services.roster import publish_roster
 from bases.selectors.campaigns import provincial_campaign
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number

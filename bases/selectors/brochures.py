@@ -7,19 +7,21 @@ from django.utils import timezone
 
 from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, TrainingBase
 from bases.selectors.plan import plan_rows
+from policy.models import Campaign
 from policy.rules.brochures import campaign_brochure_lateness
+from portal.models import User
 from portal.permissions import visible
 
 # Decisions after which an older return no longer asks the base for anything.
 _SETTLED = {BrochureStatus.APPROVED, BrochureStatus.PUBLISHED, BrochureStatus.SUPERSEDED}
 
 
-def brochure_plan(*, campaign, training_base):
+def brochure_plan(*, campaign: Campaign, training_base: TrainingBase):
     """The base's plan per specialty base, live from the quotas, with the shortage flag."""
     return plan_rows(campaign=campaign).filter(specialty_base__training_base=training_base)
 
 
-def brochure_of(*, campaign, training_base):
+def brochure_of(*, campaign: Campaign, training_base: TrainingBase):
     return (
         Brochure.objects.filter(campaign=campaign, training_base=training_base)
         .select_related("campaign", "training_base")
@@ -57,7 +59,7 @@ def comments_to_address(versions):
     return None, {}
 
 
-def lateness_of(campaign, versions, now=None):
+def lateness_of(campaign: Campaign, versions, now=None):
     submitted = [v.submitted_at for v in versions if v.submitted_at]
     published = [v.published_at for v in versions if v.published_at]
     return campaign_brochure_lateness(
@@ -80,7 +82,7 @@ class ReviewRow:
     lateness: object
 
 
-def province_review_rows(*, user, campaign, now=None):
+def province_review_rows(*, user: User, campaign: Campaign, now=None):
     """Every training base of the campaign's province the user may see, with its brochure's
     latest version, first submission and publication and whether it is late; late ones first.
 
@@ -127,7 +129,7 @@ def province_review_rows(*, user, campaign, now=None):
     return rows
 
 
-def version_for_review(pk):
+def version_for_review(pk: int):
     return (
         BrochureVersion.objects.select_related(
             "brochure__training_base__province", "brochure__campaign", "decided_by", "created_by"
@@ -138,7 +140,7 @@ def version_for_review(pk):
     )
 
 
-def previous_version(version):
+def previous_version(version: BrochureVersion):
     return (
         BrochureVersion.objects.filter(brochure_id=version.brochure_id, number__lt=version.number)
         .prefetch_related("comments")
@@ -147,7 +149,7 @@ def previous_version(version):
     )
 
 
-def published_brochures(*, campaign):
+def published_brochures(*, campaign: Campaign):
     """The published versions of the campaign's brochures, in the directory's order."""
     return (
         BrochureVersion.objects.filter(brochure__campaign=campaign, status=BrochureStatus.PUBLISHED)

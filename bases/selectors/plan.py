@@ -5,10 +5,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
+from policy.models import Campaign
 from policy.selectors import is_shortage
 
 
-def plan_rows(*, campaign, city="", specialty_id=None, shortage_only=False):
+def plan_rows(*, campaign: Campaign, city="", specialty_id=None, shortage_only=False):
     """The plan table (招收计划表): one row per specialty base with its places and capacity."""
     rows = (
         Quota.objects.filter(campaign=campaign)
@@ -29,7 +30,7 @@ def plan_totals(rows):
     return rows.aggregate(places=Sum("places"), capacity=Sum("capacity"))
 
 
-def plan_filter_choices(*, campaign):
+def plan_filter_choices(*, campaign: Campaign):
     cities = (
         TrainingBase.objects.filter(province_id=campaign.province_id)
         .order_by("city")
@@ -40,7 +41,7 @@ def plan_filter_choices(*, campaign):
     return list(cities), specialties
 
 
-def plan_by_specialty(*, campaign):
+def plan_by_specialty(*, campaign: Campaign):
     """Plan totals per specialty across the province, shortage specialties first."""
     return (
         Specialty.objects.filter(specialty_bases__quotas__campaign=campaign)
@@ -54,7 +55,7 @@ def plan_by_specialty(*, campaign):
     )
 
 
-def plan_by_city(*, campaign):
+def plan_by_city(*, campaign: Campaign):
     shortage = Q(specialty_base__specialty__in=campaign.shortage_specialties.values("pk"))
     return (
         Quota.objects.filter(campaign=campaign)
@@ -69,7 +70,7 @@ def plan_by_city(*, campaign):
     )
 
 
-def base_plan(*, campaign, training_base):
+def base_plan(*, campaign: Campaign, training_base: TrainingBase):
     pending = QuotaIncrease.objects.filter(quota=OuterRef("pk"), status=QuotaIncreaseStatus.PENDING)
     return (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base=training_base)

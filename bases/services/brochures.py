@@ -9,12 +9,13 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, Quota
+from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, Quota, TrainingBase
 from policy.choices import ApplicantType
+from policy.models import Campaign
 from policy.rules.brochures import SECTION_KEYS, brochure_gaps
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.notifications import notify_offices
 from portal.permissions import CHANGE, require, require_role
 from portal.states import advance
@@ -35,7 +36,7 @@ def _plan_quotas(brochure):
     ).select_related("specialty_base__specialty")
 
 
-def gaps_of(version):
+def gaps_of(version: BrochureVersion):
     planned = _plan_quotas(version.brochure).aggregate(total=Sum("places"))["total"] or 0
     return brochure_gaps(sections=version.sections, applicant_types=version.applicant_types, planned_places=planned)
 
@@ -48,7 +49,7 @@ def _locked(version):
     )
 
 
-def start_brochure_draft(*, actor, campaign, training_base):
+def start_brochure_draft(*, actor: User, campaign: Campaign, training_base: TrainingBase):
     """The base's draft to work on: the open version if there is one, else a new version that
     starts from the latest text (returned or published)."""
     require_role(actor, Role.BASE_OFFICE)
@@ -76,7 +77,7 @@ def start_brochure_draft(*, actor, campaign, training_base):
     return version
 
 
-def save_brochure_draft(*, actor, version, applicant_types, sections):
+def save_brochure_draft(*, actor: User, version: BrochureVersion, applicant_types, sections):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, version)
     unknown = set(applicant_types) - set(ApplicantType.values)
@@ -101,7 +102,7 @@ def save_brochure_draft(*, actor, version, applicant_types, sections):
     return version
 
 
-def submit_brochure(*, actor, version):
+def submit_brochure(*, actor: User, version: BrochureVersion):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, version)
     with transaction.atomic():
@@ -140,7 +141,7 @@ def _decide(*, actor, version, to, note):
     return version
 
 
-def return_brochure(*, actor, version, comments, note=""):
+def return_brochure(*, actor: User, version: BrochureVersion, comments, note: str = ""):
     """The province sends the version back with comments, keyed by section ("" for the whole)."""
     comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}
     unknown = set(comments) - {*SECTION_KEYS, "", "applicant_types", "plan"}
@@ -162,7 +163,7 @@ def return_brochure(*, actor, version, comments, note=""):
     return version
 
 
-def approve_brochure(*, actor, version, note=""):
+def approve_brochure(*, actor: User, version: BrochureVersion, note: str = ""):
     with transaction.atomic():
         version = _decide(actor=actor, version=version, to=BrochureStatus.APPROVED, note=note)
         notify_offices(
@@ -174,7 +175,7 @@ def approve_brochure(*, actor, version, note=""):
     return version
 
 
-def publish_brochure(*, actor, version):
+def publish_brochure(*, actor: User, version: BrochureVersion):
     """Publish an approved version; the version it replaces stays on record as superseded."""
     require_role(actor, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, version)

@@ -21,7 +21,7 @@ from bases.services.quotas import below_held_message, do_change_capacity, do_set
 from policy.models import Campaign
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.permissions import CHANGE, require, require_role
 from portal.spreadsheets import cell_text, read_rows, xlsx_bytes
 
@@ -65,7 +65,7 @@ class ImportResult:
 # Export ------------------------------------------------------------------------------------------
 
 
-def export_plan(*, campaign):
+def export_plan(*, campaign: Campaign):
     """The campaign's plan as .xlsx bytes, in the order of the public plan table."""
     rows = (
         (
@@ -198,7 +198,7 @@ def _check(raw_rows, catalogue):
 # Writing -----------------------------------------------------------------------------------------
 
 
-def import_plan(*, actor, campaign, file):
+def import_plan(*, actor: User, campaign: Campaign, file):
     """Replace the listed rows of the campaign's plan with the file's, or change nothing at all.
 
     `file` is an uploaded file, a binary file object or bytes.

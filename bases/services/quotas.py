@@ -41,7 +41,7 @@ def held_places(quotas):
     return held
 
 
-def below_held_message(places, held):
+def below_held_message(places: int, held):
     return _("招收计划 %(places)s 人，少于已占用的 %(held)s 人（拟录取、录取及专硕与订单定向录入），不能调减") % {
         "places": places,
         "held": held,
@@ -63,7 +63,7 @@ def set_quota(
     return do_set_quota(actor=actor, campaign=campaign, specialty_base=specialty_base, places=places, reason=reason)
 
 
-def do_set_quota(*, actor, campaign, specialty_base, places, reason=""):
+def do_set_quota(*, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, places: int, reason: str = ""):
     """Fix the planned places, within the capacity and never below the places held. Trusts its
     caller on access (the plan import has checked the campaign; the demo loader and fixtures act
     as the system). Takes the specialty base's row lock, then the quota's, in the caller's
@@ -97,7 +97,7 @@ def do_set_quota(*, actor, campaign, specialty_base, places, reason=""):
     return quota
 
 
-def do_change_capacity(*, actor, specialty_base, capacity, reason=""):
+def do_change_capacity(*, actor: User, specialty_base: SpecialtyBase, capacity: int, reason: str = ""):
     """Change a specialty base's accredited capacity (容量); refused below a plan already fixed.
     Trusts its caller on access (the plan import, the admin). Takes the specialty base's row lock,
     then its quotas', the same order as `do_set_quota`."""
@@ -134,7 +134,7 @@ def _room(quota):
     return quota.capacity - quota.places
 
 
-def request_quota_increase(*, actor, quota, places, reason):
+def request_quota_increase(*, actor: User, quota: Quota, places: int, reason: str):
     """A base office asks for `places` more on one of its specialty bases (三(五))."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, quota)
@@ -210,7 +210,7 @@ def _decide(*, actor, increase, to, granted=None, reason):
     return increase
 
 
-def approve_quota_increase(*, actor, increase, places=None, reason=""):
+def approve_quota_increase(*, actor: User, increase: QuotaIncrease, places: int | None = None, reason: str = ""):
     """The province grants the request, or fewer places than asked (三(五)); never past capacity."""
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, increase)
@@ -238,7 +238,7 @@ def approve_quota_increase(*, actor, increase, places=None, reason=""):
     return increase
 
 
-def reject_quota_increase(*, actor, increase, reason):
+def reject_quota_increase(*, actor: User, increase: QuotaIncrease, reason: str):
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, increase)
     if not reason.strip():
@@ -253,13 +253,13 @@ def reject_quota_increase(*, actor, increase, reason):
     return increase
 
 
-def withdraw_quota_increase(*, actor, increase):
+def withdraw_quota_increase(*, actor: User, increase: QuotaIncrease):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, increase)
     return _decide(actor=actor, increase=increase, to=QuotaIncreaseStatus.WITHDRAWN, reason="")
 
 
-def set_score_weights(*, actor, quota, interview_weight, exam_weight):
+def set_score_weights(*, actor: User, quota: Quota, interview_weight: int, exam_weight: int):
     """A training base weighs the interview and the exam for one specialty base (equal by default)."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, quota)

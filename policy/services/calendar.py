@@ -14,7 +14,7 @@ from policy.calendar import package_knows
 from policy.models import CalendarYear, WorkingDayOverride
 from portal.audit import record_event, record_events
 from portal.errors import DomainError
-from portal.models import Role
+from portal.models import Role, User
 from portal.permissions import require_role
 
 # Weekday holidays every year has at least (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 — most of
@@ -65,7 +65,7 @@ def _require_open(calendar):
         )
 
 
-def enter_calendar_days(*, actor, year: int, days: list[DayEntry]):
+def enter_calendar_days(*, actor: User, year: int, days: list[DayEntry]):
     """Enter (or correct) days of the actor's province's `year`: holidays on weekdays, make-up
     workdays on weekends. Returns the days saved."""
     province_id = _province_of(actor)
@@ -105,7 +105,7 @@ def enter_calendar_days(*, actor, year: int, days: list[DayEntry]):
     return saved
 
 
-def remove_calendar_day(*, actor, day):
+def remove_calendar_day(*, actor: User, day):
     province_id = _province_of(actor)
     with transaction.atomic():
         calendar = CalendarYear.objects.select_for_update().get(pk=day.calendar_year_id)
@@ -121,7 +121,7 @@ def remove_calendar_day(*, actor, day):
         WorkingDayOverride.objects.filter(pk=day.pk).delete()
 
 
-def declare_year_complete(*, actor, year: int):
+def declare_year_complete(*, actor: User, year: int):
     """The office confirms that every holiday and make-up workday of `year` is entered: from now
     on the year is known, and what is not entered follows the week."""
     province_id = _province_of(actor)
@@ -154,7 +154,7 @@ def declare_year_complete(*, actor, year: int):
     return calendar
 
 
-def reopen_year(*, actor, year: int, reason: str):
+def reopen_year(*, actor: User, year: int, reason: str):
     province_id = _province_of(actor)
     if not reason.strip():
         raise CalendarInvalid(_("请写明撤销确认的原因。"))

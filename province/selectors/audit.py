@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from bases.models import TrainingBase
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
 from portal.permissions import visible
 
 # Audit dates are the province's calendar days, whatever the server's clock zone.
@@ -18,7 +18,7 @@ def _start_of(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=SHANGHAI)
 
 
-def kind_filter(kind):
+def kind_filter(kind: str):
     """`quota` is every action of that kind (`quota`, `quota.set`, … but not `quota_increase.…`);
     a kind with a dot (`quota.set`) is that exact action."""
     if "." in kind:
@@ -26,7 +26,15 @@ def kind_filter(kind):
     return Q(action=kind) | Q(action__startswith=f"{kind}.")
 
 
-def audit_events(*, user, actor="", training_base=None, kind="", date_from=None, date_to=None):
+def audit_events(
+    *,
+    user: User,
+    actor: User = "",
+    training_base: TrainingBase | None = None,
+    kind: str = "",
+    date_from=None,
+    date_to=None,
+):
     """The events `user` may see, newest first, with what the list and the export print."""
     events = visible(user, AuditEvent.objects.select_related("content_type", "training_base"))
     if actor:
@@ -42,12 +50,12 @@ def audit_events(*, user, actor="", training_base=None, kind="", date_from=None,
     return events.order_by("-occurred_at", "-id")
 
 
-def audit_actions(*, user):
+def audit_actions(*, user: User):
     """The distinct actions among the events `user` may see, sorted (one query)."""
     return list(visible(user, AuditEvent.objects.all()).order_by("action").values_list("action", flat=True).distinct())
 
 
-def audit_training_bases(*, user):
+def audit_training_bases(*, user: User):
     """The training bases the filter offers: those of the user's province (all of them for a
     superuser without one)."""
     bases = TrainingBase.objects.order_by("sort_order", "name")

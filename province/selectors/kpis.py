@@ -6,11 +6,12 @@ from django.db.models import Count
 
 from admissions.models import Assessment, DirectEntry, EntryStatus, Stage
 from bases.models import Quota
+from policy.models import Campaign
 from policy.rules.kpis import PlanLine
 from policy.selectors import is_shortage
 
 
-def admitted_by_specialty_base(*, campaign):
+def admitted_by_specialty_base(*, campaign: Campaign):
     """{specialty base id: candidates admitted in the campaign's rounds}."""
     rows = (
         Assessment.objects.filter(application__campaign=campaign, stage=Stage.ADMITTED)
@@ -21,7 +22,7 @@ def admitted_by_specialty_base(*, campaign):
     return {row["specialty_base_id"]: row["n"] for row in rows}
 
 
-def entries_by_quota(*, campaign):
+def entries_by_quota(*, campaign: Campaign):
     """{quota id: active entries outside the rounds (professional masters, rural order graduates)}."""
     rows = (
         DirectEntry.objects.filter(campaign=campaign, status=EntryStatus.ACTIVE)
@@ -32,7 +33,7 @@ def entries_by_quota(*, campaign):
     return {row["quota_id"]: row["n"] for row in rows}
 
 
-def plan_lines(*, campaign):
+def plan_lines(*, campaign: Campaign):
     """[PlanLine] for every quota of the campaign in its province, in the plan's order."""
     quotas = (
         Quota.objects.filter(campaign=campaign, specialty_base__training_base__province=campaign.province)

@@ -79,7 +79,7 @@ def choose(rounds, n, base="internal"):
     with at(CHOOSING):
         return submit_choice(
             actor=applicant.user, applicant=applicant, campaign=rounds["campaign"], specialty_base=rounds[base]
-        )
+        ).application
 
 
 def proposed(rounds, n, base="internal"):

@@ -71,7 +71,7 @@ def choose(applicant, plan, which, at=ROUND1):
     with time_machine.travel(at, tick=False):
         return submit_choice(
             actor=applicant.user, applicant=applicant, campaign=plan["campaign"], specialty_base=plan[which]
-        )
+        ).application
 
 
 # Registration

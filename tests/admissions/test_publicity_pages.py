@@ -61,7 +61,9 @@ def build_round1(world, people, *, places=2, candidates=2, publish=True):
     applicants = [complete_applicant(n) for n in range(1, candidates + 1)]
     with at(2026, 4, 10, 9):
         choices = [
-            submit_choice(actor=a.user, applicant=a, campaign=campaign, specialty_base=world["xiehe_internal"])
+            submit_choice(
+                actor=a.user, applicant=a, campaign=campaign, specialty_base=world["xiehe_internal"]
+            ).application
             for a in applicants
         ]
     with at(2026, 4, 27, 10):

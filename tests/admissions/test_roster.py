@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from admissions.models import Admission, AdmissionStatus, RegistrationRoster
+from admissions.selectors.roster import roster_blockers, roster_rows
 from admissions.services.entries import assign_rural_order_graduate
 from admissions.services.reporting import disqualify_no_shows, record_reporting
-from admissions.services.roster import publish_roster, roster_blockers, roster_rows
+from admissions.services.roster import publish_roster
 from bases.models import Quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError

@@ -65,7 +65,7 @@ def choose(rounds, *numbers, specialty_base=None):
                 applicant=a,
                 campaign=rounds["campaign"],
                 specialty_base=specialty_base or rounds["internal"],
-            )
+            ).application
             for a in applicants
         ]
 

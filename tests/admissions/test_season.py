@@ -61,7 +61,7 @@ def test_a_whole_season(season):
     wang, li = complete_applicant(1), complete_applicant(2)
     with at(2026, 4, 10, 9):
         choices = [
-            submit_choice(actor=a.user, applicant=a, campaign=campaign, specialty_base=season["internal"])
+            submit_choice(actor=a.user, applicant=a, campaign=campaign, specialty_base=season["internal"]).application
             for a in (wang, li)
         ]
     with at(2026, 4, 27, 10):
