@@ -30,11 +30,9 @@ TEXTABLE = Q(recipient__applicant__mobile__gt="")
 
 
 def _send_copies(notification):
-    from portal.tasks import email_notification, sms_notification
-
-    enqueue_on_commit(email_notification, notification.pk)
+    enqueue_on_commit("portal.tasks.email_notification", notification.pk)
     if mobile_of(notification.recipient):
-        enqueue_on_commit(sms_notification, notification.pk)
+        enqueue_on_commit("portal.tasks.sms_notification", notification.pk)
 
 
 def notify(*, recipient, kind, subject, body):
@@ -46,12 +44,10 @@ def notify(*, recipient, kind, subject, body):
 def notify_many(messages):
     """`notify` for many messages at once, in one insert: `messages` is a list of `notify`'s keyword
     arguments. The copies are queued by one task per thousand notifications (`queue_copies`)."""
-    from portal.tasks import queue_copies
-
     notifications = Notification.objects.bulk_create([Notification(**message) for message in messages], batch_size=1000)
     ids = [notification.pk for notification in notifications]
     for start in range(0, len(ids), 1000):
-        enqueue_on_commit(queue_copies, ids[start : start + 1000])
+        enqueue_on_commit("portal.tasks.queue_copies", ids[start : start + 1000])
     return notifications
 
 

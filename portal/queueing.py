@@ -4,6 +4,7 @@ or hides that change: the row that says what is still to be done stays, and a sw
 import logging
 from functools import partial
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -11,12 +12,16 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task, *args):
-    """Queue `task(*args)` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(partial(_enqueue, task, args))
+def enqueue_on_commit(task_name: str, *args):
+    """Queue the task registered as `task_name` (e.g. "portal.tasks.email_notification") with
+    `args` once the current transaction commits (at once outside a transaction). By name, so a
+    service never imports its task module: the task imports the service, not the reverse."""
+    transaction.on_commit(partial(_enqueue, task_name, args))
 
 
 def _enqueue(task, args):
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     # The change is already committed: an error page now would tell the user it failed. The log
     # line names the task and its row ids only, never the person or the message.
     try:

@@ -54,9 +54,7 @@ def admit(assessment: Assessment):
             body=_("您已被%(base)s录取。录取通知书编号 %(number)s，请登录平台下载录取通知书。")
             % {"base": assessment.specialty_base, "number": admission.notice_number},
         )
-        from admissions.tasks import store_admission_notice
-
-        enqueue_on_commit(store_admission_notice, admission.pk)
+        enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
     return admission
 
 

@@ -196,12 +196,10 @@ def _apply(actor, correction):
         after=_masked(correction.after),
         reason=_("身份信息更正申请第%(number)s号") % {"number": correction.pk},
     )
-    from admissions.tasks import store_admission_notice
-
     for admission in Admission.objects.filter(assessment__applicant=applicant).exclude(notice_file=""):
         admission.notice_file = ""
         admission.save(update_fields=["notice_file"])
-        enqueue_on_commit(store_admission_notice, admission.pk)
+        enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
 
 
 # Numbers held by another account -------------------------------------------------------------------
