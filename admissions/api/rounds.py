@@ -7,10 +7,10 @@ write is one service call that checks the role and scope again, locks, audits an
 DomainError becomes {detail, code} with its status in portal.api.api_exception_handler. The stage
 shown is the one the clock gives (admissions.selectors.clock)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,11 +22,18 @@ from admissions.api.serializers.rounds import (
     ScoresInputSerializer,
 )
 from admissions.models import (
-    Application,
     Assessment,
     Stage,
 )
-from admissions.selectors.assessments import assessment_rows, ranked_order, staff_assessment, staff_assessments
+from admissions.selectors.assessments import (
+    application_by_pk,
+    assessment_by_pk,
+    assessment_rows,
+    ranked_order,
+    staff_assessment,
+    staff_assessments,
+)
+from admissions.selectors.rounds import specialty_base_of
 from admissions.services.assessments import (
     EVALUATIONS,
     decide_admission,
@@ -34,12 +41,11 @@ from admissions.services.assessments import (
     review_qualification,
 )
 from admissions.services.round_close import propose_ranked
-from bases.models import SpecialtyBase
 from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
 from portal.api import ERRORS, LIST_ERRORS, READ_ERRORS, choice_param, int_param, is_schema_generation, validated
-from portal.models import STAFF_ROLES, Role
-from portal.permissions import VIEW, require, require_role
+from portal.models import STAFF_ROLES
+from portal.permissions import require_role
 
 ASSESSMENT_TAGS = ["考核与录取"]
 
@@ -121,8 +127,7 @@ class ApplicationQualification(APIView):
         responses={200: AssessmentSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        application = get_object_or_404(Application.objects.select_related("campaign", "applicant"), pk=pk)
-        require(request.user, VIEW, application)
+        application = application_by_pk(pk)
         data = validated(QualificationInputSerializer, request)
         assessment = review_qualification(
             actor=request.user, application=application, passed=data["passed"], note=data["note"]
@@ -140,7 +145,7 @@ class AssessmentScores(APIView):
         responses={200: AssessmentSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        assessment = staff_assessment(user=request.user, pk=pk)
+        assessment = assessment_by_pk(pk)
         data = validated(ScoresInputSerializer, request)
         assessment = record_scores(
             actor=request.user,
@@ -164,7 +169,7 @@ class AssessmentDecision(APIView):
         responses={200: AssessmentSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        assessment = staff_assessment(user=request.user, pk=pk)
+        assessment = assessment_by_pk(pk)
         data = validated(DecisionInputSerializer, request)
         assessment = decide_admission(
             actor=request.user, assessment=assessment, admit=data["admit"], reason=data["reason"]
@@ -184,9 +189,9 @@ class SpecialtyBaseProposeRanked(APIView):
     )
     def post(self, request, pk):
         user = request.user
-        require_role(user, Role.BASE_OFFICE)
-        specialty_base = get_object_or_404(SpecialtyBase.objects.select_related("training_base"), pk=pk)
-        require(user, VIEW, specialty_base)
+        specialty_base = specialty_base_of(pk)
+        if specialty_base is None:
+            raise NotFound
         data = validated(PublishInputSerializer, request)
         campaign = campaign_or_404(province=specialty_base.training_base.province_id)
         proposed = propose_ranked(

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from admissions.models import Applicant, Assessment, PublicityEntry, PublicityKind, Stage
+from admissions.models import Applicant, Application, Assessment, PublicityEntry, PublicityKind, Stage
 from admissions.selectors.clock import admitted_by_clock, flag
 from admissions.selectors.rounds import standing
 from bases.models import Quota
@@ -97,14 +97,24 @@ def ranked_order(rows: QuerySet[Assessment]) -> tuple[list[int], dict[int, int]]
     return [row[1] for row in ordered], ranks
 
 
-def staff_assessment(*, user: User, pk: int) -> Assessment:
-    """One assessment `user` may see (404 when there is none, 403 out of scope)."""
-    assessment = get_object_or_404(
+def assessment_by_pk(pk: int) -> Assessment:
+    """One assessment (404 when there is none); the write services check who may change it."""
+    return get_object_or_404(
         Assessment.objects.select_related(
             "application__campaign", "application__applicant", "specialty_base__training_base"
         ),
         pk=pk,
     )
+
+
+def application_by_pk(pk: int) -> Application:
+    """One application (404 when there is none); the write services check who may change it."""
+    return get_object_or_404(Application.objects.select_related("campaign", "applicant"), pk=pk)
+
+
+def staff_assessment(*, user: User, pk: int) -> Assessment:
+    """One assessment `user` may see (404 when there is none, 403 out of scope)."""
+    assessment = assessment_by_pk(pk)
     require(user, VIEW, assessment)
     return assessment
 

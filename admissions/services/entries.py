@@ -43,10 +43,11 @@ def _check_identity(id_type, id_number):
     return id_number.strip().upper()
 
 
-def _take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
+def do_take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
     """A person entered outside the rounds takes no part in them (二(三)2-3): refused if already
-    holding a place there, and any choice filed meanwhile is withdrawn. Locks the applicant's row
-    first, in `submit_choice`'s order before any quota."""
+    holding a place there, and any choice filed meanwhile is withdrawn. Trusts its caller on
+    access; runs in the caller's transaction and locks the applicant's row first, in
+    `submit_choice`'s order before any quota."""
     applicant = Applicant.objects.select_for_update().filter(id_type=id_type, id_number=id_number).first()
     if applicant is None:
         return
@@ -73,10 +74,13 @@ def _take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
         )
 
 
-def _enter(*, actor, quota, kind, person, extra):
+def do_enter(*, actor, quota, kind, person, extra):
+    """Record a direct entry on `quota`. Trusts its caller, which has checked the role and the
+    quota's scope; takes the applicant's row lock (`do_take_out_of_the_rounds`), then the quota's,
+    and counts the places under it."""
     id_number = _check_identity(person["id_type"], person["id_number"])
     with transaction.atomic():
-        _take_out_of_the_rounds(
+        do_take_out_of_the_rounds(
             actor=actor, campaign=quota.campaign, id_type=person["id_type"], id_number=id_number, kind=kind
         )
         quota = (
@@ -142,7 +146,7 @@ def enter_professional_master(
             document_extension(approval_document)
         except ValidationError as error:
             raise DomainError(error.messages[0], status=400, code="invalid_document") from None
-    return _enter(
+    return do_enter(
         actor=actor,
         quota=quota,
         kind=ApplicantType.PROFESSIONAL_MASTER,
@@ -165,7 +169,7 @@ def assign_rural_order_graduate(
     require(actor, CHANGE, quota)
     if not agreement_region.strip():
         raise DomainError(_("请填写就业协议所属地。"), status=400, code="invalid")
-    return _enter(
+    return do_enter(
         actor=actor,
         quota=quota,
         kind=ApplicantType.RURAL_ORDER,

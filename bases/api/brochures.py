@@ -2,8 +2,6 @@
 gaps, submission, and the province's audit (approve, return, publish), with the same services as
 the pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -20,12 +18,9 @@ from bases.api.serializers import (
     BrochureVersionSerializer,
 )
 from bases.models import (
-    OPEN_STATUSES,
-    Brochure,
-    BrochureComment,
     BrochureStatus,
-    BrochureVersion,
 )
+from bases.selectors.brochures import brochure_details, brochure_rows, version_by_pk, version_rows, visible_version
 from bases.services.brochures import (
     approve_brochure,
     gaps_of,
@@ -38,41 +33,11 @@ from bases.services.brochures import (
 from policy.selectors import campaign_or_404
 from portal.api import ERRORS, LIST_ERRORS, READ_ERRORS, GapSerializer, choice_param, validated
 from portal.models import Role
-from portal.permissions import VIEW, require, require_role, visible
-
-
-def _brochure_rows(user, status=""):
-    versions = BrochureVersion.objects.filter(brochure=OuterRef("pk"))
-    latest = versions.order_by("-number")
-    rows = (
-        visible(user, Brochure.objects.all())
-        .select_related("training_base", "campaign")
-        .annotate(
-            latest_version_id=Subquery(latest.values("pk")[:1]),
-            latest_version_number=Subquery(latest.values("number")[:1]),
-            latest_status=Subquery(latest.values("status")[:1]),
-            published_at=Subquery(versions.filter(status=BrochureStatus.PUBLISHED).values("published_at")[:1]),
-            has_open_version=Exists(versions.filter(status__in=OPEN_STATUSES)),
-        )
-        .order_by("-campaign__year", "training_base__sort_order", "training_base_id")
-    )
-    return rows.filter(latest_status=status) if status else rows
-
-
-def _versions():
-    return BrochureVersion.objects.select_related("brochure").prefetch_related(
-        Prefetch("comments", queryset=BrochureComment.objects.select_related("author"))
-    )
-
-
-def _version(user, pk):
-    version = get_object_or_404(_versions(), pk=pk)
-    require(user, VIEW, version)
-    return version
+from portal.permissions import VIEW, require, require_role
 
 
 def _version_response(version):
-    return Response(BrochureVersionSerializer(_versions().get(pk=version.pk)).data)
+    return Response(BrochureVersionSerializer(version_rows().get(pk=version.pk)).data)
 
 
 @extend_schema(
@@ -85,7 +50,9 @@ class BrochureList(generics.ListAPIView):
     serializer_class = BrochureListSerializer
 
     def get_queryset(self):
-        return _brochure_rows(self.request.user, choice_param(self.request, "status", BrochureStatus, label=_("状态")))
+        return brochure_rows(
+            user=self.request.user, status=choice_param(self.request, "status", BrochureStatus, label=_("状态"))
+        )
 
 
 @extend_schema(
@@ -95,9 +62,7 @@ class BrochureList(generics.ListAPIView):
 )
 class BrochureDetail(generics.RetrieveAPIView):
     serializer_class = BrochureDetailSerializer
-    queryset = Brochure.objects.select_related("training_base", "campaign").prefetch_related(
-        Prefetch("versions", queryset=_versions().order_by("-number"))
-    )
+    queryset = brochure_details()
 
     def get_object(self):
         brochure = super().get_object()
@@ -130,10 +95,10 @@ class BrochureVersionDetail(APIView):
         tags=["招生简章"], summary="招生简章的一个版本", responses={200: BrochureVersionSerializer, **READ_ERRORS}
     )
     def get(self, request, pk):
-        return _version_response(_version(request.user, pk))
+        return _version_response(visible_version(user=request.user, pk=pk))
 
     def _save(self, request, pk, *, partial):
-        version = _version(request.user, pk)
+        version = version_by_pk(pk)
         data = validated(BrochureDraftInputSerializer, request, partial=partial)
         sections = data.get("sections", {})
         if partial:
@@ -175,7 +140,7 @@ class BrochureVersionGaps(APIView):
         responses={200: GapSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request, pk):
-        return Response(GapSerializer(gaps_of(_version(request.user, pk)), many=True).data)
+        return Response(GapSerializer(gaps_of(visible_version(user=request.user, pk=pk)), many=True).data)
 
 
 class BrochureVersionSubmit(APIView):
@@ -187,7 +152,7 @@ class BrochureVersionSubmit(APIView):
         responses={200: BrochureVersionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        return _version_response(submit_brochure(actor=request.user, version=_version(request.user, pk)))
+        return _version_response(submit_brochure(actor=request.user, version=version_by_pk(pk)))
 
 
 class BrochureVersionApprove(APIView):
@@ -198,7 +163,7 @@ class BrochureVersionApprove(APIView):
         responses={200: BrochureVersionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        version = _version(request.user, pk)
+        version = version_by_pk(pk)
         data = validated(BrochureApproveInputSerializer, request)
         return _version_response(approve_brochure(actor=request.user, version=version, note=data["note"]))
 
@@ -212,7 +177,7 @@ class BrochureVersionReturn(APIView):
         responses={200: BrochureVersionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        version = _version(request.user, pk)
+        version = version_by_pk(pk)
         data = validated(BrochureReturnInputSerializer, request)
         version = return_brochure(actor=request.user, version=version, comments=data["comments"], note=data["note"])
         return _version_response(version)
@@ -227,4 +192,4 @@ class BrochureVersionPublish(APIView):
         responses={200: BrochureVersionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        return _version_response(publish_brochure(actor=request.user, version=_version(request.user, pk)))
+        return _version_response(publish_brochure(actor=request.user, version=version_by_pk(pk)))

@@ -16,9 +16,9 @@ from bases.api.serializers import (
 )
 from bases.models import (
     Quota,
-    QuotaIncrease,
     QuotaIncreaseStatus,
 )
+from bases.selectors.quotas import increase_rows, visible_increases
 from bases.services.quotas import (
     approve_quota_increase,
     reject_quota_increase,
@@ -27,36 +27,21 @@ from bases.services.quotas import (
 )
 from portal.api import ERRORS, LIST_ERRORS, choice_param, validated
 from portal.models import Role
-from portal.permissions import CHANGE, VIEW, require, require_role, visible
-
-
-def _increases():
-    return QuotaIncrease.objects.select_related(
-        "quota__campaign",
-        "quota__specialty_base__training_base",
-        "quota__specialty_base__specialty",
-        "requested_by",
-        "decided_by",
-    )
-
-
-def _increase(user, pk):
-    increase = get_object_or_404(_increases(), pk=pk)
-    require(user, VIEW, increase)
-    return increase
+from portal.permissions import CHANGE, require_role, visible
 
 
 def _increase_response(increase, status=200):
-    return Response(QuotaIncreaseSerializer(_increases().get(pk=increase.pk)).data, status=status)
+    return Response(QuotaIncreaseSerializer(increase_rows().get(pk=increase.pk)).data, status=status)
 
 
 class QuotaIncreaseList(generics.ListAPIView):
     serializer_class = QuotaIncreaseSerializer
 
     def get_queryset(self):
-        rows = visible(self.request.user, _increases()).order_by("-requested_at", "-id")
-        status = choice_param(self.request, "status", QuotaIncreaseStatus, label=_("状态"))
-        return rows.filter(status=status) if status else rows
+        return visible_increases(
+            user=self.request.user,
+            status=choice_param(self.request, "status", QuotaIncreaseStatus, label=_("状态")),
+        )
 
     @extend_schema(
         tags=["招收计划"],
@@ -91,7 +76,7 @@ class QuotaIncreaseApprove(APIView):
         responses={200: QuotaIncreaseSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        increase = _increase(request.user, pk)
+        increase = get_object_or_404(increase_rows(), pk=pk)
         data = validated(QuotaIncreaseApproveSerializer, request)
         increase = approve_quota_increase(
             actor=request.user, increase=increase, places=data["places"], reason=data["reason"]
@@ -107,7 +92,7 @@ class QuotaIncreaseReject(APIView):
         responses={200: QuotaIncreaseSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        increase = _increase(request.user, pk)
+        increase = get_object_or_404(increase_rows(), pk=pk)
         data = validated(QuotaIncreaseRejectSerializer, request)
         return _increase_response(reject_quota_increase(actor=request.user, increase=increase, reason=data["reason"]))
 
@@ -120,5 +105,5 @@ class QuotaIncreaseWithdraw(APIView):
         responses={200: QuotaIncreaseSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        increase = _increase(request.user, pk)
+        increase = get_object_or_404(increase_rows(), pk=pk)
         return _increase_response(withdraw_quota_increase(actor=request.user, increase=increase))

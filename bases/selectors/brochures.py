@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bases.models import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion, TrainingBase
@@ -10,7 +11,7 @@ from bases.selectors.plan import plan_rows
 from policy.models import Campaign
 from policy.rules.brochures import campaign_brochure_lateness
 from portal.models import User
-from portal.permissions import visible
+from portal.permissions import VIEW, require, visible
 
 # Decisions after which an older return no longer asks the base for anything.
 _SETTLED = {BrochureStatus.APPROVED, BrochureStatus.PUBLISHED, BrochureStatus.SUPERSEDED}
@@ -163,4 +164,50 @@ def published_version(*, brochure_pk):
         BrochureVersion.objects.filter(brochure_id=brochure_pk, status=BrochureStatus.PUBLISHED)
         .select_related("brochure__training_base__province", "brochure__campaign")
         .first()
+    )
+
+
+def brochure_rows(*, user: User, status: str = "") -> QuerySet[Brochure]:
+    """The brochures `user` may see, with their latest version's number and status (filtered by
+    `status` if given), newest campaign first."""
+    versions = BrochureVersion.objects.filter(brochure=OuterRef("pk"))
+    latest = versions.order_by("-number")
+    rows = (
+        visible(user, Brochure.objects.all())
+        .select_related("training_base", "campaign")
+        .annotate(
+            latest_version_id=Subquery(latest.values("pk")[:1]),
+            latest_version_number=Subquery(latest.values("number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            published_at=Subquery(versions.filter(status=BrochureStatus.PUBLISHED).values("published_at")[:1]),
+            has_open_version=Exists(versions.filter(status__in=OPEN_STATUSES)),
+        )
+        .order_by("-campaign__year", "training_base__sort_order", "training_base_id")
+    )
+    return rows.filter(latest_status=status) if status else rows
+
+
+def version_rows() -> QuerySet[BrochureVersion]:
+    """Brochure versions with their comments and the comments' authors."""
+    return BrochureVersion.objects.select_related("brochure").prefetch_related(
+        Prefetch("comments", queryset=BrochureComment.objects.select_related("author"))
+    )
+
+
+def version_by_pk(pk: int) -> BrochureVersion:
+    """One version (404 when there is none); the write services check who may change it."""
+    return get_object_or_404(version_rows(), pk=pk)
+
+
+def visible_version(*, user: User, pk: int) -> BrochureVersion:
+    """One version `user` may see (404 when there is none, 403 out of scope)."""
+    version = version_by_pk(pk)
+    require(user, VIEW, version)
+    return version
+
+
+def brochure_details() -> QuerySet[Brochure]:
+    """Brochures with every version (newest first) and their comments."""
+    return Brochure.objects.select_related("training_base", "campaign").prefetch_related(
+        Prefetch("versions", queryset=version_rows().order_by("-number"))
     )

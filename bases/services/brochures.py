@@ -127,9 +127,15 @@ def submit_brochure(*, actor: User, version: BrochureVersion):
     return version
 
 
-def _decide(*, actor, version, to, note):
+def _require_auditor(actor, version):
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, version)
+
+
+def do_decide_brochure(*, actor, version, to, note):
+    """Move the version to `to` with the province's note. Trusts its caller, which has checked the
+    actor with `_require_auditor`; runs in the caller's transaction and takes the version's row
+    lock, so two decisions on one version queue up and the second meets the new status."""
     version = _locked(version)
     before = version.status
     advance(version, to)
@@ -143,6 +149,7 @@ def _decide(*, actor, version, to, note):
 
 def return_brochure(*, actor: User, version: BrochureVersion, comments, note: str = ""):
     """The province sends the version back with comments, keyed by section ("" for the whole)."""
+    _require_auditor(actor, version)
     comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}
     unknown = set(comments) - {*SECTION_KEYS, "", "applicant_types", "plan"}
     if unknown:
@@ -150,7 +157,7 @@ def return_brochure(*, actor: User, version: BrochureVersion, comments, note: st
     if not comments and not note.strip():
         raise DomainError(_("退回修改时请至少填写一条意见。"), status=400, code="invalid")
     with transaction.atomic():
-        version = _decide(actor=actor, version=version, to=BrochureStatus.RETURNED, note=note)
+        version = do_decide_brochure(actor=actor, version=version, to=BrochureStatus.RETURNED, note=note)
         BrochureComment.objects.bulk_create(
             [BrochureComment(version=version, section=key, text=text, author=actor) for key, text in comments.items()]
         )
@@ -164,8 +171,9 @@ def return_brochure(*, actor: User, version: BrochureVersion, comments, note: st
 
 
 def approve_brochure(*, actor: User, version: BrochureVersion, note: str = ""):
+    _require_auditor(actor, version)
     with transaction.atomic():
-        version = _decide(actor=actor, version=version, to=BrochureStatus.APPROVED, note=note)
+        version = do_decide_brochure(actor=actor, version=version, to=BrochureStatus.APPROVED, note=note)
         notify_offices(
             training_base=version.brochure.training_base,
             kind="brochure.approved",

@@ -216,7 +216,7 @@ def import_plan(*, actor: User, campaign: Campaign, file):
             rows, errors = _check(raw_rows, catalogue)
             if errors:
                 raise PlanImportError.of_rows(errors)
-            result = _write(actor=actor, campaign=campaign, rows=rows, catalogue=catalogue)
+            result = do_write_plan(actor=actor, campaign=campaign, rows=rows, catalogue=catalogue)
             if result.created_specialty_bases or result.changed_quotas or result.changed_capacities:
                 record_event(
                     actor=actor,
@@ -236,7 +236,10 @@ def import_plan(*, actor: User, campaign: Campaign, file):
     return result
 
 
-def _write(*, actor, campaign, rows, catalogue):
+def do_write_plan(*, actor, campaign, rows, catalogue):
+    """Write the checked rows. Trusts `import_plan`, which has checked the provincial office and
+    holds the campaign's row lock in its transaction; each quota and capacity change takes the
+    specialty base's and the quota's row locks (`do_set_quota`, `do_change_capacity`)."""
     created = changed_quotas = changed_capacities = 0
     for row in rows:
         try:

@@ -167,7 +167,9 @@ def request_quota_increase(*, actor: User, quota: Quota, places: int, reason: st
     return increase
 
 
-def _decide(*, actor, increase, to, granted=None, reason):
+def do_decide_increase(*, actor, increase, to, granted=None, reason):
+    """Move the request to `to`, granting `granted` places. Trusts its caller, which has checked
+    the actor; takes the quota's row lock, then the request's."""
     with transaction.atomic():
         # The quota row is locked first: two decisions on the same quota queue up here, so the
         # second sees the places the first granted.
@@ -222,7 +224,9 @@ def approve_quota_increase(*, actor: User, increase: QuotaIncrease, places: int 
             status=400,
             code="invalid",
         )
-    increase = _decide(actor=actor, increase=increase, to=QuotaIncreaseStatus.APPROVED, granted=granted, reason=reason)
+    increase = do_decide_increase(
+        actor=actor, increase=increase, to=QuotaIncreaseStatus.APPROVED, granted=granted, reason=reason
+    )
     notify_offices(
         training_base=increase.quota.specialty_base.training_base,
         kind="quota_increase.approved",
@@ -243,7 +247,7 @@ def reject_quota_increase(*, actor: User, increase: QuotaIncrease, reason: str):
     require(actor, CHANGE, increase)
     if not reason.strip():
         raise DomainError(_("不予批准时请填写理由。"), status=400, code="invalid")
-    increase = _decide(actor=actor, increase=increase, to=QuotaIncreaseStatus.REJECTED, reason=reason)
+    increase = do_decide_increase(actor=actor, increase=increase, to=QuotaIncreaseStatus.REJECTED, reason=reason)
     notify_offices(
         training_base=increase.quota.specialty_base.training_base,
         kind="quota_increase.rejected",
@@ -256,7 +260,7 @@ def reject_quota_increase(*, actor: User, increase: QuotaIncrease, reason: str):
 def withdraw_quota_increase(*, actor: User, increase: QuotaIncrease):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, increase)
-    return _decide(actor=actor, increase=increase, to=QuotaIncreaseStatus.WITHDRAWN, reason="")
+    return do_decide_increase(actor=actor, increase=increase, to=QuotaIncreaseStatus.WITHDRAWN, reason="")
 
 
 def set_score_weights(*, actor: User, quota: Quota, interview_weight: int, exam_weight: int):
