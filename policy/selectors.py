@@ -3,10 +3,11 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from policy.calendar import package_knows, state_council_days, year_is_known
-from policy.models import CalendarYear, Campaign
+from policy.models import CalendarYear, Campaign, WorkingDayOverride
 from policy.timetable import local_date
 
 
@@ -84,3 +85,8 @@ def next_year_unknown(*, province_id, today=None):
     if today.month != 12 or year_is_known(today.year + 1, province_id=province_id):
         return None
     return today.year + 1
+
+
+def calendar_day_by_pk(pk: int) -> WorkingDayOverride:
+    """One entered day with its year (404 when there is none); the services check who may change it."""
+    return get_object_or_404(WorkingDayOverride.objects.select_related("calendar_year"), pk=pk)

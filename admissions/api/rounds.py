@@ -2,9 +2,10 @@
 qualification review, scores, the decision and proposing by rank.
 
 Session-authenticated and scoped like the pages: lists come from admissions.selectors (narrowed by
-`visible`), single objects are checked with `require(user, VIEW, obj)` (403 out of scope), and every
-write is one service call that checks the role and scope again, locks, audits and notifies. A
-DomainError becomes {detail, code} with its status in portal.api.api_exception_handler. The stage
+`visible`), a single object read is checked with `require(user, VIEW, obj)` (403 out of scope), and
+a write is one service call that checks the role and the scope once (CHANGE), locks, audits and
+notifies. A DomainError becomes {detail, code} with its status in
+portal.api.api_exception_handler. The stage
 shown is the one the clock gives (admissions.selectors.clock)."""
 
 from django.utils.translation import gettext as _
@@ -25,8 +26,8 @@ from admissions.models import (
     Assessment,
     Stage,
 )
+from admissions.selectors.applicants import application_by_pk
 from admissions.selectors.assessments import (
-    application_by_pk,
     assessment_by_pk,
     assessment_rows,
     ranked_order,

@@ -1,6 +1,8 @@
-"""Reads of an applicant's account: its applicant record and its applications."""
+"""Reads of an applicant's account: its applicant record, education, documents and applications."""
 
-from admissions.models import Applicant
+from django.shortcuts import get_object_or_404
+
+from admissions.models import Applicant, ApplicantDocument, Application, EducationRecord
 from portal.models import User
 
 
@@ -18,3 +20,16 @@ def applications_of(applicant: Applicant):
     return applicant.applications.select_related(
         "campaign", "specialty_base__training_base", "specialty_base__specialty"
     ).order_by("-submitted_at", "-id")
+
+
+def application_by_pk(pk: int) -> Application:
+    """One application (404 when there is none); the write services check who may change it."""
+    return get_object_or_404(Application.objects.select_related("campaign", "applicant", "specialty_base"), pk=pk)
+
+
+def education_record_by_pk(pk: int) -> EducationRecord:
+    return get_object_or_404(EducationRecord.objects.select_related("applicant"), pk=pk)
+
+
+def document_by_pk(pk: int) -> ApplicantDocument:
+    return get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)

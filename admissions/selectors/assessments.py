@@ -6,7 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from admissions.models import Applicant, Application, Assessment, PublicityEntry, PublicityKind, Stage
+from admissions.models import Applicant, Assessment, PublicityEntry, PublicityKind, Stage
 from admissions.selectors.clock import admitted_by_clock, flag
 from admissions.selectors.rounds import standing
 from bases.models import Quota
@@ -101,15 +101,13 @@ def assessment_by_pk(pk: int) -> Assessment:
     """One assessment (404 when there is none); the write services check who may change it."""
     return get_object_or_404(
         Assessment.objects.select_related(
-            "application__campaign", "application__applicant", "specialty_base__training_base"
+            "application__campaign",
+            "application__applicant",
+            "specialty_base__training_base",
+            "specialty_base__specialty",
         ),
         pk=pk,
     )
-
-
-def application_by_pk(pk: int) -> Application:
-    """One application (404 when there is none); the write services check who may change it."""
-    return get_object_or_404(Application.objects.select_related("campaign", "applicant"), pk=pk)
 
 
 def staff_assessment(*, user: User, pk: int) -> Assessment:

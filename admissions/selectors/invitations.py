@@ -4,6 +4,7 @@ eligibility of one page of them, and the invitations sent."""
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from admissions.models import (
@@ -111,3 +112,8 @@ def visible_invitations(*, user: User, status: str = "") -> QuerySet[Invitation]
 def own_invitations(*, user: User, applicant: Applicant) -> QuerySet[Invitation]:
     """The applicant's own invitations, as its account sees them."""
     return visible(user, invitation_rows().filter(applicant=applicant))
+
+
+def invitation_by_pk(pk: int) -> Invitation:
+    """One invitation (404 when there is none); the services check who may answer it."""
+    return get_object_or_404(Invitation.objects.select_related("applicant", "campaign", "specialty_base"), pk=pk)

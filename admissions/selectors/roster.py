@@ -20,6 +20,7 @@ from admissions.models import (
     Application,
     DirectEntry,
     EntryStatus,
+    RegistrationRoster,
 )
 from admissions.models.people import IdentityDocumentType
 from policy.choices import ApplicantType
@@ -211,3 +212,8 @@ def roster_blockers(campaign: Campaign):
         )
         .order_by("assessment__specialty_base__training_base__name", "pk")
     )
+
+
+def published_roster(campaign: Campaign) -> RegistrationRoster | None:
+    """The campaign's published roster, with who published it, or None."""
+    return RegistrationRoster.objects.filter(campaign=campaign).select_related("published_by").first()

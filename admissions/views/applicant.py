@@ -10,7 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,8 +23,14 @@ from admissions.forms.applicant import (
     RegisterForm,
     WithdrawForm,
 )
-from admissions.models import ApplicantDocument, Application, ApplicationStatus, DocumentKind, EducationRecord
-from admissions.selectors.applicants import applicant_of, applications_of
+from admissions.models import ApplicationStatus, DocumentKind
+from admissions.selectors.applicants import (
+    applicant_of,
+    application_by_pk,
+    applications_of,
+    document_by_pk,
+    education_record_by_pk,
+)
 from admissions.selectors.checklist import missing_items
 from admissions.selectors.facts import eligibility_by_quota
 from admissions.selectors.identity import identity_frozen
@@ -38,13 +44,12 @@ from admissions.services.applicants import (
 )
 from admissions.services.choices import submit_choice, withdraw_choice
 from bases.forms.plan import PlanFilterForm
-from bases.models import Quota
 from bases.selectors.brochures import published_brochures
 from bases.selectors.directory import public_campaign
-from bases.selectors.plan import plan_filter_choices, plan_rows
+from bases.selectors.plan import plan_filter_choices, plan_rows, quota_by_pk
 from policy.timetable import open_choice_round, phase_at
 from portal.models import Role
-from portal.permissions import CHANGE, VIEW, require
+from portal.permissions import VIEW, require
 from portal.uploads import document_response
 from portal.web import perform
 
@@ -173,8 +178,7 @@ def applicant_education(request, applicant):
 @applicant_required
 @require_POST
 def applicant_education_remove(request, applicant, pk):
-    record = get_object_or_404(EducationRecord.objects.select_related("applicant"), pk=pk)
-    require(request.user, CHANGE, record)
+    record = education_record_by_pk(pk)
     perform(request, lambda: remove_education(actor=request.user, record=record), success=_("学历已删除。"))
     return redirect("applicant-education")
 
@@ -209,8 +213,7 @@ def applicant_documents(request, applicant):
 @applicant_required
 @require_POST
 def applicant_document_delete(request, applicant, pk):
-    document = get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
-    require(request.user, CHANGE, document)
+    document = document_by_pk(pk)
     perform(request, lambda: delete_document(actor=request.user, document=document), success=_("材料已删除。"))
     return redirect("applicant-documents")
 
@@ -218,7 +221,7 @@ def applicant_document_delete(request, applicant, pk):
 @login_required
 def applicant_document(request, pk):
     """The file itself, for the applicant, the offices of the bases it chose and their province."""
-    document = get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
+    document = document_by_pk(pk)
     require(request.user, VIEW, document)
     stem = os.path.splitext(document.original_name)[0]
     return document_response(
@@ -282,11 +285,7 @@ def _choose(request, applicant):
     form = ChoiceForm(request.POST)
     quota = None
     if form.is_valid():
-        quota = (
-            Quota.objects.select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
-            .filter(pk=form.cleaned_data["quota"])
-            .first()
-        )
+        quota = quota_by_pk(form.cleaned_data["quota"])
     if quota is None:
         messages.error(request, _("请从招收计划表中选择一个专业基地。"))
     else:
@@ -307,10 +306,7 @@ def applicant_withdraw(request, applicant):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return redirect("applicant-choose")
-    application = get_object_or_404(
-        Application.objects.select_related("applicant", "campaign"), pk=form.cleaned_data["application"]
-    )
-    require(request.user, CHANGE, application)
+    application = application_by_pk(form.cleaned_data["application"])
     perform(
         request,
         lambda: withdraw_choice(actor=request.user, application=application),

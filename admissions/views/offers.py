@@ -4,12 +4,13 @@ admission notice PDF (also for the offices that may see the admission)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from admissions.models import Assessment, Invitation
+from admissions.selectors.assessments import assessment_by_pk
 from admissions.selectors.facts import eligibility_by_quota
+from admissions.selectors.invitations import invitation_by_pk
 from admissions.selectors.offers import (
     adjustment_quotas,
     admission_for_notice,
@@ -26,7 +27,7 @@ from admissions.services.notices import notice_is_stored
 from admissions.services.publicity import confirm_offer
 from admissions.views.applicant import applicant_required
 from policy.timetable import invitation_window, window_is_open
-from portal.permissions import CHANGE, VIEW, require
+from portal.permissions import VIEW, require
 from portal.web import download_response, parse_id, perform
 
 
@@ -49,16 +50,10 @@ def offers(request, applicant):
     return render(request, "admissions/offer/offers.html", context)
 
 
-def _own(request, queryset, pk):
-    obj = get_object_or_404(queryset, pk=pk)
-    require(request.user, CHANGE, obj)
-    return obj
-
-
 @applicant_required
 @require_POST
 def offer_confirm(request, applicant, pk):
-    assessment = _own(request, Assessment.objects.select_related("application__applicant"), pk)
+    assessment = assessment_by_pk(pk)
     decision = request.POST.get("decision")
     if decision == "accept":
         perform(
@@ -82,11 +77,7 @@ def offer_confirm(request, applicant, pk):
 @applicant_required
 @require_POST
 def offer_adjust(request, applicant, pk):
-    assessment = _own(
-        request,
-        Assessment.objects.select_related("application__applicant", "application__campaign", "specialty_base"),
-        pk,
-    )
+    assessment = assessment_by_pk(pk)
     target_id = parse_id(request.POST.get("specialty_base", ""))
     target = specialty_base_of(target_id) if target_id is not None else None
     if target is None:
@@ -100,14 +91,10 @@ def offer_adjust(request, applicant, pk):
     return redirect("offers")
 
 
-def _invitation(request, pk):
-    return _own(request, Invitation.objects.select_related("applicant", "campaign", "specialty_base"), pk)
-
-
 @applicant_required
 @require_POST
 def invitation_accept(request, applicant, pk):
-    invitation = _invitation(request, pk)
+    invitation = invitation_by_pk(pk)
     perform(
         request,
         lambda: accept_invitation(actor=request.user, invitation=invitation),
@@ -120,7 +107,7 @@ def invitation_accept(request, applicant, pk):
 @applicant_required
 @require_POST
 def invitation_decline(request, applicant, pk):
-    invitation = _invitation(request, pk)
+    invitation = invitation_by_pk(pk)
     perform(
         request,
         lambda: decline_invitation(actor=request.user, invitation=invitation),

@@ -3,14 +3,13 @@ objection form, and the check of an admission notice by its number and verificat
 
 Nobody but the applicant and the offices sees a full ID number: these pages get masked rows only."""
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from admissions.forms.public import ObjectionForm, VerifyForm
 from admissions.selectors.offers import (
     public_publicity_list,
     public_publicity_lists,
@@ -30,28 +29,6 @@ LIST_PAGE_SIZE = 50
 # A list's PDF is written once per content (about a second of font subsetting); any change of the
 # list (a candidate removed, the period over) changes the HTML and so the cache key.
 PDF_CACHE_SECONDS = 24 * 3600
-
-
-class ObjectionForm(forms.Form):
-    entry = forms.TypedChoiceField(label=gettext_lazy("异议对象"), coerce=int)
-    contact = forms.CharField(
-        label=gettext_lazy("联系方式"), max_length=100, help_text=gettext_lazy("手机号码或电子邮箱，便于基地核实后回复")
-    )
-    text = forms.CharField(
-        label=gettext_lazy("异议内容"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("请写明具体事实，并尽量提供可核实的线索。"),
-    )
-
-    def __init__(self, *args, rows, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["entry"].choices = [("", _("请选择")), *((row.entry_id, row.label) for row in rows)]
-
-
-class VerifyForm(forms.Form):
-    notice = forms.CharField(label=gettext_lazy("录取通知书编号"), max_length=32)
-    code = forms.CharField(label=gettext_lazy("验证码"), max_length=16)
 
 
 def publicity_list_public(request):

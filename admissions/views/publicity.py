@@ -14,7 +14,7 @@ from admissions.forms.rounds import (
 )
 from admissions.models import Objection, ObjectionStatus
 from admissions.selectors.clock import is_public
-from admissions.selectors.publicity import office_publicity_lists, open_objections_of_entry
+from admissions.selectors.publicity import objection_rows, office_publicity_lists, open_objections_of_entry
 from admissions.services.publicity import close_duplicate_objections, handle_objection
 from admissions.views.rounds import _first_error
 from policy.selectors import campaign_or_404
@@ -43,9 +43,7 @@ def publicity_manage(request):
 @login_required
 @require_POST
 def objection_handle(request, pk):
-    require_role(request.user, Role.BASE_OFFICE)
-    objection = get_object_or_404(Objection.objects.select_related("entry__publicity_list"), pk=pk)
-    require(request.user, CHANGE, objection)
+    objection = get_object_or_404(objection_rows(), pk=pk)
     form = ObjectionHandlingForm(request.POST)
     if form.is_valid():
         sustained = form.cleaned_data["outcome"] == "sustain"

@@ -1,15 +1,20 @@
 """The training-base office records reporting (报到) and agreements, and allows late reporting."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from admissions.models import Admission, AdmissionStatus, IntegrityCase, IntegrityCaseKind, IntegrityCaseStatus
+from admissions.forms.reporting import DateForm, DecisionForm, FraudForm, StatementForm
+from admissions.models import AdmissionStatus, IntegrityCaseKind
+from admissions.selectors.reporting import (
+    admission_by_pk,
+    integrity_case_by_pk,
+    office_admissions,
+    pending_integrity_cases,
+    visible_admission_by_notice,
+)
 from admissions.services.reporting import (
     allow_late_reporting,
     cancel_for_fraud,
@@ -22,30 +27,15 @@ from admissions.services.reporting import (
 from policy.rules.reporting import agreement_due, agreement_kind
 from policy.timetable import local_date
 from portal.models import Role
-from portal.permissions import VIEW, require, require_role, visible
+from portal.permissions import VIEW, require, require_role
 from portal.uploads import document_response
 from portal.web import perform
-
-
-class DateForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("日期"))
-    reason = forms.CharField(label=gettext_lazy("理由"), required=False, max_length=500)
 
 
 @login_required
 def reporting_list(request):
     require_role(request.user, Role.BASE_OFFICE)
-    pending = IntegrityCase.objects.filter(admission=OuterRef("pk"), status=IntegrityCaseStatus.PENDING)
-    admissions = (
-        visible(request.user, Admission.objects.all())
-        .annotate(case_pending=Exists(pending))
-        .select_related(
-            "assessment__application__applicant",
-            "assessment__application__campaign",
-            "assessment__specialty_base__specialty",
-        )
-        .order_by("status", "assessment__specialty_base__specialty__code", "pk")
-    )
+    admissions = office_admissions(user=request.user)
     today = local_date()
     rows = []
     for admission in admissions:
@@ -68,18 +58,11 @@ def reporting_list(request):
     )
 
 
-class StatementForm(forms.Form):
-    statement = forms.CharField(
-        label=gettext_lazy("放弃原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    document = forms.FileField(label=gettext_lazy("本人签字的书面放弃声明（PDF、JPEG 或 PNG）"))
-
-
 @login_required
 @require_POST
 def reporting_statement(request, pk):
     """The office files a resident's signed statement of giving up the place, for the province."""
-    admission = get_object_or_404(Admission, pk=pk)
+    admission = admission_by_pk(pk)
     form = StatementForm(request.POST, request.FILES)
     data = form.cleaned_data if form.is_valid() else {}
     perform(
@@ -96,7 +79,7 @@ def reporting_statement(request, pk):
 
 
 def _act(request, pk, action, success):
-    admission = get_object_or_404(Admission, pk=pk)
+    admission = admission_by_pk(pk)
     form = DateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写有效的日期。"))
@@ -140,32 +123,15 @@ def reporting_late(request, pk):
     )
 
 
-class DecisionForm(forms.Form):
-    accepted = forms.BooleanField(label=gettext_lazy("认定为不可抗力"), required=False)
-    returned = forms.BooleanField(label=gettext_lazy("书面声明不予认可（录取不变）"), required=False)
-    reason = forms.CharField(label=gettext_lazy("认定理由"), max_length=1000)
-
-
-class FraudForm(forms.Form):
-    notice_number = forms.CharField(label=gettext_lazy("录取通知书编号"), max_length=32)
-    reason = forms.CharField(label=gettext_lazy("弄虚作假的事实"), max_length=1000)
-
-
 @login_required
 def integrity(request):
     """The provincial office decides pending integrity cases and cancels admissions for fraud (四(四))."""
     require_role(request.user, Role.PROVINCIAL_OFFICE)
-    cases = visible(request.user, IntegrityCase.objects.filter(status=IntegrityCaseStatus.PENDING)).select_related(
-        "admission__assessment__application__applicant",
-        "admission__assessment__specialty_base__training_base",
-        "admission__assessment__specialty_base__specialty",
-    )
+    cases = pending_integrity_cases(user=request.user)
     fraud_form = FraudForm(request.POST or None)
     if request.method == "POST" and fraud_form.is_valid():
-        admission = (
-            visible(request.user, Admission.objects.all())
-            .filter(notice_number=fraud_form.cleaned_data["notice_number"].strip())
-            .first()
+        admission = visible_admission_by_notice(
+            user=request.user, notice_number=fraud_form.cleaned_data["notice_number"]
         )
         if admission is None:
             messages.error(request, _("本省没有该录取通知书编号。"))
@@ -193,7 +159,7 @@ def integrity(request):
 @login_required
 @require_POST
 def integrity_decide(request, pk):
-    admission = get_object_or_404(Admission, pk=pk)
+    admission = admission_by_pk(pk)
     form = DecisionForm(request.POST)
     # An incomplete form is refused by the service with its message ("请写明认定理由").
     data = form.cleaned_data if form.is_valid() else {}
@@ -216,7 +182,7 @@ def integrity_decide(request, pk):
 def admission_withdraw(request, pk):
     """The resident gives up the place (or quits); the rules decide whether a ban follows. Only the
     resident may: an office files the resident's signed statement instead (reporting_statement)."""
-    admission = get_object_or_404(Admission.objects.select_related("assessment__application__applicant"), pk=pk)
+    admission = admission_by_pk(pk)
     perform(
         request,
         lambda: withdraw_after_admission(
@@ -234,6 +200,6 @@ def admission_withdraw(request, pk):
 def integrity_document(request, pk):
     """A statement an office filed, for that office and the province that decides on it."""
     require_role(request.user, Role.BASE_OFFICE, Role.PROVINCIAL_OFFICE)
-    case = get_object_or_404(IntegrityCase.objects.select_related("admission"), pk=pk)
+    case = integrity_case_by_pk(pk)
     require(request.user, VIEW, case)
     return document_response(case.document, download_name=f"{case.admission.notice_number}-{case.pk}")

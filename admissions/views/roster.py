@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from admissions.models import RegistrationRoster
-from admissions.selectors.roster import PagedRoster, iter_roster_rows, roster_blockers, roster_rows
+from admissions.selectors.roster import PagedRoster, iter_roster_rows, published_roster, roster_blockers, roster_rows
 from admissions.services.roster import publish_roster
 from bases.selectors.campaigns import provincial_campaign
 from portal.pdf import render_pdf
@@ -36,7 +35,7 @@ def roster(request):
             "page": Paginator(PagedRoster(campaign), ROWS_PER_PAGE).get_page(request.GET.get("page")),
             "blocker_count": blockers.count(),
             "blockers": blockers[:BLOCKERS_SHOWN],
-            "published": RegistrationRoster.objects.filter(campaign=campaign).select_related("published_by").first(),
+            "published": published_roster(campaign),
         },
     )
 
@@ -80,7 +79,7 @@ def roster_pdf_export(request):
     content = roster_pdf(
         campaign=campaign,
         rows=roster_rows(campaign),
-        roster=RegistrationRoster.objects.filter(campaign=campaign).first(),
+        roster=published_roster(campaign),
     )
     return download_response(content, filename=_filename(campaign, "pdf"), content_type="application/pdf")
 

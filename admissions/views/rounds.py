@@ -6,7 +6,7 @@ input, call the services and selectors, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,7 +18,8 @@ from admissions.forms.rounds import (
     ScoreForm,
     ScoreImportForm,
 )
-from admissions.models import Application, Assessment
+from admissions.selectors.applicants import application_by_pk
+from admissions.selectors.assessments import assessment_by_pk
 from admissions.selectors.rounds import candidate_sheet, office_quotas, specialty_base_of, unpublished_proposals
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.publicity import publish_list
@@ -148,15 +149,9 @@ def round_candidates(request, round_number):
 
 
 def _assessment(request, pk):
-    assessment = get_object_or_404(
-        Assessment.objects.select_related(
-            "application__applicant",
-            "application__campaign",
-            "specialty_base__training_base",
-            "specialty_base__specialty",
-        ),
-        pk=pk,
-    )
+    # The page re-renders this base's candidates when the form is refused, so it needs the scope
+    # before the service is reached.
+    assessment = assessment_by_pk(pk)
     require(request.user, CHANGE, assessment)
     return assessment
 
@@ -165,9 +160,7 @@ def _assessment(request, pk):
 @require_POST
 def round_qualification(request, pk):
     require_role(request.user, *ASSESSOR_ROLES)
-    application = get_object_or_404(
-        Application.objects.select_related("applicant", "campaign", "specialty_base"), pk=pk
-    )
+    application = application_by_pk(pk)
     require(request.user, CHANGE, application)
     form = QualificationForm(request.POST, prefix=f"q-{request.POST.get('key', '')}")
     anchor = f"candidate-{request.POST.get('key', '')}"

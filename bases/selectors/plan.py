@@ -81,3 +81,12 @@ def base_plan(*, campaign: Campaign, training_base: TrainingBase):
         )
         .order_by("specialty_base__specialty__code")
     )
+
+
+def quota_by_pk(pk: int) -> Quota | None:
+    """One quota with its campaign and specialty base, or None."""
+    return (
+        Quota.objects.select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
+        .filter(pk=pk)
+        .first()
+    )

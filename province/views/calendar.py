@@ -2,13 +2,12 @@
 the State Council's list as the default, and the declaration that a year is complete."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from policy.models import WorkingDayOverride
-from policy.selectors import calendar_year_view
+from policy.selectors import calendar_day_by_pk, calendar_year_view
 from policy.services.calendar import declare_year_complete, enter_calendar_days, remove_calendar_day, reopen_year
 from policy.timetable import local_date
 from portal.models import Role
@@ -61,7 +60,7 @@ def calendar(request):
 @login_required
 @require_POST
 def calendar_day_remove(request, pk):
-    day = get_object_or_404(WorkingDayOverride.objects.select_related("calendar_year"), pk=pk)
+    day = calendar_day_by_pk(pk)
     perform(request, lambda: remove_calendar_day(actor=request.user, day=day), success=_("已删除。"))
     return _back(day.calendar_year.year)
 
