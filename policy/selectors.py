@@ -90,3 +90,7 @@ def next_year_unknown(*, province_id, today=None):
 def calendar_day_by_pk(pk: int) -> WorkingDayOverride:
     """One entered day with its year (404 when there is none); the services check who may change it."""
     return get_object_or_404(WorkingDayOverride.objects.select_related("calendar_year"), pk=pk)
+
+
+def campaign_by_pk(pk: int) -> Campaign | None:
+    return Campaign.objects.filter(pk=pk).first()

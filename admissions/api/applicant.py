@@ -30,8 +30,14 @@ from admissions.api.serializers.applicant import (
     ProfileSerializer,
     RegisterSerializer,
 )
-from admissions.models import ApplicantDocument, Application, EducationRecord
-from admissions.selectors.applicants import applicant_of, applications_of
+from admissions.models import Application
+from admissions.selectors.applicants import (
+    applicant_documents,
+    applicant_of,
+    application_rows,
+    applications_of,
+    education_records,
+)
 from admissions.selectors.facts import eligibility_by_quota
 from admissions.services.applicants import (
     add_education,
@@ -44,8 +50,7 @@ from admissions.services.applicants import (
 from admissions.services.choices import submit_choice, withdraw_choice
 from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_rows
-from policy.models import Campaign
-from policy.selectors import campaign_or_404
+from policy.selectors import campaign_by_pk, campaign_or_404
 from portal.api import (
     READ_ERRORS,
     ApiErrorSerializer,
@@ -162,7 +167,7 @@ class MyEducations(OwnDataMixin, generics.ListAPIView):
     serializer_class = EducationSerializer
 
     def get_queryset(self):
-        return self.own(EducationRecord.objects.all()).order_by("graduation_date", "id")
+        return self.own(education_records())
 
     @extend_schema(tags=TAGS, summary="本人的学历", responses={200: EducationSerializer(many=True), 403: ERRORS[403]})
     def get(self, request, *args, **kwargs):
@@ -183,7 +188,7 @@ class MyEducations(OwnDataMixin, generics.ListAPIView):
 class MyEducation(OwnDataMixin, APIView):
     @extend_schema(tags=TAGS, summary="删除一条学历", responses={204: None, **READ_ERRORS})
     def delete(self, request, pk):
-        record = self.own_object(EducationRecord.objects.select_related("applicant"), pk, CHANGE)
+        record = self.own_object(education_records(), pk, CHANGE)
         remove_education(actor=request.user, record=record)
         return Response(status=204)
 
@@ -193,7 +198,7 @@ class MyDocuments(OwnDataMixin, generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
-        return self.own(ApplicantDocument.objects.all()).order_by("kind", "-uploaded_at", "-id")
+        return self.own(applicant_documents())
 
     @extend_schema(
         tags=TAGS, summary="本人上传的材料", responses={200: DocumentSerializer(many=True), 403: ERRORS[403]}
@@ -218,7 +223,7 @@ class MyDocuments(OwnDataMixin, generics.ListAPIView):
 class MyDocument(OwnDataMixin, APIView):
     @extend_schema(tags=TAGS, summary="删除一份材料", responses={204: None, **READ_ERRORS})
     def delete(self, request, pk):
-        document = self.own_object(ApplicantDocument.objects.select_related("applicant"), pk, CHANGE)
+        document = self.own_object(applicant_documents(), pk, CHANGE)
         delete_document(actor=request.user, document=document)
         return Response(status=204)
 
@@ -239,7 +244,7 @@ class MyDocumentFile(OwnDataMixin, APIView):
         },
     )
     def get(self, request, pk):
-        document = self.own_object(ApplicantDocument.objects.all(), pk)
+        document = self.own_object(applicant_documents(), pk)
         return document_response(
             document.file, download_name=f"{document.get_kind_display()}-{self.applicant.full_name}"
         )
@@ -250,7 +255,7 @@ def _plan_campaign(request):
     deployment's default province)."""
     campaign_id = int_param(request, "campaign", _("年度招录编号应为整数。"))
     if campaign_id is not None:
-        campaign = Campaign.objects.filter(pk=campaign_id).first()
+        campaign = campaign_by_pk(campaign_id)
     else:
         campaign = public_campaign(request.query_params.get("province"))
     if campaign is None:
@@ -355,5 +360,5 @@ class MyApplicationWithdraw(OwnDataMixin, APIView):
         responses={200: ApplicationSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        application = self.own_object(Application.objects.select_related("applicant", "campaign"), pk, CHANGE)
+        application = self.own_object(application_rows(), pk, CHANGE)
         return _application_response(withdraw_choice(actor=request.user, application=application))

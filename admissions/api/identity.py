@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from admissions.api.applicant import OwnDataMixin
 from admissions.models import IDENTITY_FIELDS, IdentityCorrection, IdentityDocumentType
+from admissions.selectors.identity import correction_rows
 from admissions.services.identity import request_identity_correction, review_identity_correction
 from portal.api import ERRORS, validated
 from portal.permissions import visible
@@ -66,10 +67,6 @@ class ReviewInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, help_text="审核意见")
 
 
-def _rows():
-    return IdentityCorrection.objects.select_related("applicant", "training_base")
-
-
 class IdentityCorrectionList(generics.ListAPIView):
     serializer_class = IdentityCorrectionSerializer
 
@@ -83,7 +80,7 @@ class IdentityCorrectionList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return visible(self.request.user, _rows()).order_by("-requested_at", "-pk")
+        return visible(self.request.user, correction_rows()).order_by("-requested_at", "-pk")
 
 
 class MyIdentityCorrections(OwnDataMixin, APIView):
@@ -98,7 +95,7 @@ class MyIdentityCorrections(OwnDataMixin, APIView):
     def post(self, request):
         data = validated(CorrectionInputSerializer, request)
         correction = request_identity_correction(actor=request.user, applicant=self.applicant, **data)
-        return Response(IdentityCorrectionSerializer(_rows().get(pk=correction.pk)).data, status=201)
+        return Response(IdentityCorrectionSerializer(correction_rows().get(pk=correction.pk)).data, status=201)
 
 
 class IdentityCorrectionReview(APIView):
@@ -110,9 +107,9 @@ class IdentityCorrectionReview(APIView):
         responses={200: IdentityCorrectionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        correction = get_object_or_404(visible(request.user, _rows()), pk=pk)
+        correction = get_object_or_404(visible(request.user, correction_rows()), pk=pk)
         data = validated(ReviewInputSerializer, request)
         review_identity_correction(
             actor=request.user, correction=correction, approve=data["approve"], note=data["note"]
         )
-        return Response(IdentityCorrectionSerializer(_rows().get(pk=correction.pk)).data)
+        return Response(IdentityCorrectionSerializer(correction_rows().get(pk=correction.pk)).data)

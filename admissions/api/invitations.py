@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from admissions.api.rounds import INVITATION_TAGS
 from admissions.api.serializers.offers import InvitationInputSerializer, InvitationSerializer
 from admissions.models import (
-    Applicant,
     InvitationStatus,
 )
+from admissions.selectors.applicants import applicant_by_pk
 from admissions.selectors.invitations import invitation_rows, visible_invitations
 from admissions.services.invitations import invite_applicant
 from policy.selectors import campaign_or_404
@@ -52,7 +52,7 @@ class InvitationList(generics.ListAPIView):
         user = request.user
         require_role(user, Role.BASE_OFFICE)
         data = validated(InvitationInputSerializer, request)
-        applicant = Applicant.objects.filter(pk=data["applicant"]).first()
+        applicant = applicant_by_pk(data["applicant"])
         if applicant is None:
             raise ValidationError({"applicant": _("学员 %(pk)s 不存在。") % {"pk": data["applicant"]}})
         specialty_base = data["specialty_base"]

@@ -23,9 +23,13 @@ from admissions.api.serializers.publicity import (
 )
 from admissions.models import (
     ObjectionStatus,
-    PublicityEntry,
 )
-from admissions.selectors.publicity import objection_rows, publicity_list_details, publicity_list_rows
+from admissions.selectors.publicity import (
+    objection_rows,
+    publicity_entry_by_pk,
+    publicity_list_details,
+    publicity_list_rows,
+)
 from admissions.services.publicity import (
     close_duplicate_objections,
     handle_objection,
@@ -112,7 +116,7 @@ class EntryObjections(APIView):
         responses={201: ObjectionSerializer, **ERRORS},
     )
     def post(self, request, pk):
-        entry = get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)
+        entry = publicity_entry_by_pk(pk)
         data = validated(ObjectionInputSerializer, request)
         objection = raise_objection(actor=request.user, entry=entry, contact=data["contact"], text=data["text"])
         return Response(ObjectionSerializer(objection_rows().get(pk=objection.pk)).data, status=201)

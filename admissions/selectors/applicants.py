@@ -1,5 +1,6 @@
 """Reads of an applicant's account: its applicant record, education, documents and applications."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from admissions.models import Applicant, ApplicantDocument, Application, EducationRecord
@@ -33,3 +34,21 @@ def education_record_by_pk(pk: int) -> EducationRecord:
 
 def document_by_pk(pk: int) -> ApplicantDocument:
     return get_object_or_404(ApplicantDocument.objects.select_related("applicant"), pk=pk)
+
+
+def applicant_by_pk(pk: int) -> Applicant | None:
+    return Applicant.objects.filter(pk=pk).first()
+
+
+def education_records() -> QuerySet[EducationRecord]:
+    """Education records in the order of graduation."""
+    return EducationRecord.objects.select_related("applicant").order_by("graduation_date", "id")
+
+
+def applicant_documents() -> QuerySet[ApplicantDocument]:
+    """Documents by kind, the newest of each first."""
+    return ApplicantDocument.objects.select_related("applicant").order_by("kind", "-uploaded_at", "-id")
+
+
+def application_rows() -> QuerySet[Application]:
+    return Application.objects.select_related("applicant", "campaign", "specialty_base")

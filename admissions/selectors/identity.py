@@ -1,7 +1,7 @@
 """Reads of identity after selection: whether an applicant's identity is frozen, and the
 correction and claim requests an applicant or an office sees."""
 
-from django.db.models import Case, Q, When
+from django.db.models import Case, Q, QuerySet, When
 
 from admissions.models import (
     HOLDING_STAGES,
@@ -55,3 +55,8 @@ def identity_queue(*, user: User):
         Case(When(status=ClaimStatus.PENDING, then=0), default=1), "-claimed_at"
     )[:200]
     return list(corrections), list(claims)
+
+
+def correction_rows() -> QuerySet[IdentityCorrection]:
+    """Identity corrections with the applicant and the training base that checks them."""
+    return IdentityCorrection.objects.select_related("applicant", "training_base")

@@ -1,6 +1,7 @@
 """Reads of publicity lists (拟录取名单公示) and their objections for the offices and the API."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from admissions.models import Objection, ObjectionStatus, PublicityEntry, PublicityList
 from policy.models import Campaign
@@ -60,3 +61,8 @@ def objection_rows() -> QuerySet[Objection]:
         "entry__assessment__application__applicant",
         "entry__assessment__specialty_base__specialty",
     )
+
+
+def publicity_entry_by_pk(pk: int) -> PublicityEntry:
+    """One entry of a publicity list (404 when there is none)."""
+    return get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)

@@ -1,7 +1,6 @@
 """The public directory and plan table through the API (the same selectors as the pages), and the
 staff's own plan."""
 
-from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
@@ -10,14 +9,13 @@ from rest_framework.permissions import AllowAny
 from bases.api.serializers import MyQuotaSerializer, PlanRowSerializer, TrainingBaseSerializer
 from bases.models import (
     Quota,
-    QuotaIncreaseStatus,
 )
 from bases.selectors.directory import public_province, training_base_directory
-from bases.selectors.plan import plan_rows
+from bases.selectors.plan import plan_rows, staff_plan
 from policy.selectors import campaign_or_404, current_campaign
 from portal.api import ERRORS, READ_ERRORS, ApiErrorSerializer, int_param, is_schema_generation, text_param
 from portal.models import STAFF_ROLES
-from portal.permissions import require_role, visible
+from portal.permissions import require_role
 
 PROVINCE = OpenApiParameter("province", str, description="省级行政区划代码，如 420000；缺省为本平台默认省份")
 
@@ -85,10 +83,4 @@ class MyPlan(generics.ListAPIView):
         if is_schema_generation(self):
             return Quota.objects.none()
         require_role(user, *STAFF_ROLES)
-        pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))
-        return (
-            visible(user, Quota.objects.filter(campaign=campaign_or_404(province=user.province_id)))
-            .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
-            .annotate(pending_increases=pending)
-            .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code", "id")
-        )
+        return staff_plan(user=user, campaign=campaign_or_404(province=user.province_id))

@@ -15,9 +15,9 @@ from bases.api.serializers import (
     QuotaIncreaseSerializer,
 )
 from bases.models import (
-    Quota,
     QuotaIncreaseStatus,
 )
+from bases.selectors.plan import changeable_quotas
 from bases.selectors.quotas import increase_rows, visible_increases
 from bases.services.quotas import (
     approve_quota_increase,
@@ -27,7 +27,7 @@ from bases.services.quotas import (
 )
 from portal.api import ERRORS, LIST_ERRORS, choice_param, validated
 from portal.models import Role
-from portal.permissions import CHANGE, require_role, visible
+from portal.permissions import require_role
 
 
 def _increase_response(increase, status=200):
@@ -62,7 +62,7 @@ class QuotaIncreaseList(generics.ListAPIView):
     def post(self, request):
         user = request.user
         require_role(user, Role.BASE_OFFICE)
-        data = validated(QuotaIncreaseRequestSerializer, request, quotas=visible(user, Quota.objects.all(), CHANGE))
+        data = validated(QuotaIncreaseRequestSerializer, request, quotas=changeable_quotas(user=user))
         increase = request_quota_increase(actor=user, quota=data["quota"], places=data["places"], reason=data["reason"])
         return _increase_response(increase, status=201)
 

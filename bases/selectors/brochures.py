@@ -211,3 +211,12 @@ def brochure_details() -> QuerySet[Brochure]:
     return Brochure.objects.select_related("training_base", "campaign").prefetch_related(
         Prefetch("versions", queryset=version_rows().order_by("-number"))
     )
+
+
+def campaign_version(*, campaign: Campaign, pk: int) -> BrochureVersion | None:
+    """One version of a brochure of `campaign`, or None."""
+    return (
+        BrochureVersion.objects.select_related("brochure__training_base")
+        .filter(pk=pk, brochure__campaign=campaign)
+        .first()
+    )

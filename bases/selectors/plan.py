@@ -1,12 +1,14 @@
 """Reads of the annual plan (招收计划): the plan table with its filters and totals, the plan by
 specialty and by city for the dashboard, and a training base's own plan."""
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from bases.models import Quota, QuotaIncrease, QuotaIncreaseStatus, Specialty, TrainingBase
 from policy.models import Campaign
 from policy.selectors import is_shortage
+from portal.models import User
+from portal.permissions import CHANGE, visible
 
 
 def plan_rows(*, campaign: Campaign, city="", specialty_id=None, shortage_only=False):
@@ -90,3 +92,19 @@ def quota_by_pk(pk: int) -> Quota | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def staff_plan(*, user: User, campaign: Campaign) -> QuerySet[Quota]:
+    """The quotas of `campaign` that `user` may see, with their pending increase requests."""
+    pending = Count("increases", filter=Q(increases__status=QuotaIncreaseStatus.PENDING))
+    return (
+        visible(user, Quota.objects.filter(campaign=campaign))
+        .select_related("campaign", "specialty_base__training_base", "specialty_base__specialty")
+        .annotate(pending_increases=pending)
+        .order_by("specialty_base__training_base__sort_order", "specialty_base__specialty__code", "id")
+    )
+
+
+def changeable_quotas(*, user: User) -> QuerySet[Quota]:
+    """The quotas `user` may change (an office: its own)."""
+    return visible(user, Quota.objects.all(), CHANGE)

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bases.forms.brochures import REVIEW_EXTRA_TARGETS, BrochureForm, BrochureReviewForm, comment_field_name
-from bases.models import OPEN_STATUSES, BrochureStatus, BrochureVersion
+from bases.models import OPEN_STATUSES, BrochureStatus
 from bases.selectors.brochures import (
     brochure_of,
     brochure_plan,
+    campaign_version,
     comments_to_address,
     lateness_of,
     open_version,
@@ -65,11 +66,7 @@ def _posted_pk(request, name):
 
 def _office_version(request, campaign):
     """The version a POST acts on: one of this campaign's, and the user's to change (else 403)."""
-    version = (
-        BrochureVersion.objects.select_related("brochure__training_base")
-        .filter(pk=_posted_pk(request, "version"), brochure__campaign=campaign)
-        .first()
-    )
+    version = campaign_version(campaign=campaign, pk=_posted_pk(request, "version"))
     if version is None:
         raise Http404
     require(request.user, CHANGE, version)
