@@ -28,7 +28,8 @@ from admissions.selectors.publicity import (
     objection_rows,
     publicity_entry_by_pk,
     publicity_list_details,
-    publicity_list_rows,
+    published_lists,
+    visible_objections,
 )
 from admissions.services.publicity import (
     close_duplicate_objections,
@@ -49,14 +50,10 @@ class PublicityLists(generics.ListAPIView):
         return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAuthenticated()]
 
     def get_queryset(self):
-        rows = publicity_list_rows().order_by("-published_at", "-id")
-        training_base = int_param(self.request, "training_base", _("培训基地编号应为整数。"))
-        if training_base:
-            rows = rows.filter(training_base_id=training_base)
-        round_number = int_param(self.request, "round", _("批次应为 1 或 2。"), choices=(1, 2))
-        if round_number:
-            rows = rows.filter(round=round_number)
-        return rows
+        return published_lists(
+            training_base_id=int_param(self.request, "training_base", _("培训基地编号应为整数。")),
+            round_number=int_param(self.request, "round", _("批次应为 1 或 2。"), choices=(1, 2)),
+        )
 
     @extend_schema(
         tags=PUBLICITY_TAGS,
@@ -133,9 +130,7 @@ class ObjectionList(generics.ListAPIView):
     serializer_class = ObjectionSerializer
 
     def get_queryset(self):
-        rows = visible(self.request.user, objection_rows()).order_by("-raised_at", "-id")
-        status = choice_param(self.request, "status", ObjectionStatus)
-        return rows.filter(status=status) if status else rows
+        return visible_objections(user=self.request.user, status=choice_param(self.request, "status", ObjectionStatus))
 
 
 class ObjectionHandle(APIView):

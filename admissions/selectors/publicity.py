@@ -66,3 +66,19 @@ def objection_rows() -> QuerySet[Objection]:
 def publicity_entry_by_pk(pk: int) -> PublicityEntry:
     """One entry of a publicity list (404 when there is none)."""
     return get_object_or_404(PublicityEntry.objects.select_related("publicity_list"), pk=pk)
+
+
+def published_lists(*, training_base_id: int | None = None, round_number: int | None = None) -> QuerySet[PublicityList]:
+    """Every publicity list, newest first, of one training base or round if given."""
+    rows = publicity_list_rows().order_by("-published_at", "-id")
+    if training_base_id:
+        rows = rows.filter(training_base_id=training_base_id)
+    if round_number:
+        rows = rows.filter(round=round_number)
+    return rows
+
+
+def visible_objections(*, user: User, status: str = "") -> QuerySet[Objection]:
+    """The objections `user` may see, newest first, with `status` if given."""
+    rows = visible(user, objection_rows()).order_by("-raised_at", "-id")
+    return rows.filter(status=status) if status else rows
