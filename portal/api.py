@@ -104,17 +104,14 @@ def int_param(request, name, message, choices=None):
     return number
 
 
-def choice_param(request, name, choices, label=None):
+def choice_param(request, name, choices, invalid=None):
     """A query parameter that must be one of `choices` (a TextChoices), "" when absent; anything
-    else is a 400 naming the allowed values."""
+    else is a 400 naming the allowed values, in `invalid`'s words if given (a translated string
+    with %(value)s and %(values)s)."""
     value = request.query_params.get(name, "")
     if value and value not in choices.values:
-        raise ValidationError(
-            {
-                name: _("无效的%(label)s“%(value)s”，可选：%(values)s")
-                % {"label": label or _("值"), "value": value, "values": "、".join(choices.values)}
-            }
-        )
+        message = invalid or _("无效的值“%(value)s”，可选：%(values)s")
+        raise ValidationError({name: message % {"value": value, "values": "、".join(choices.values)}})
     return value
 
 

@@ -46,7 +46,7 @@ from admissions.services.choices import submit_choice, withdraw_choice
 from bases.forms.plan import PlanFilterForm
 from bases.selectors.brochures import published_brochures
 from bases.selectors.directory import public_campaign
-from bases.selectors.plan import plan_filter_choices, plan_rows, quota_by_pk
+from bases.selectors.plan import plan_rows, quota_by_pk
 from policy.timetable import open_choice_round, phase_at
 from portal.models import Role
 from portal.permissions import VIEW, require
@@ -237,15 +237,8 @@ def applicant_choose(request, applicant):
     context = {"applicant": applicant, "campaign": campaign}
     if campaign is None:
         return render(request, "admissions/applicant/choose.html", context)
-    cities, specialties = plan_filter_choices(campaign=campaign)
-    filters_form = PlanFilterForm(request.GET or None, cities=cities, specialties=specialties)
-    filters = filters_form.cleaned_data if filters_form.is_valid() else {}
-    rows = plan_rows(
-        campaign=campaign,
-        city=filters.get("city", ""),
-        specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
-        shortage_only=filters.get("shortage", False),
-    )
+    filters_form = PlanFilterForm.for_campaign(campaign, request.GET)
+    rows = plan_rows(campaign=campaign, **filters_form.filters())
     page = Paginator(rows, CHOICE_PAGE_SIZE).get_page(request.GET.get("page"))
     quotas = list(page.object_list)
     decisions = eligibility_by_quota(applicant=applicant, campaign=campaign, quotas=quotas)

@@ -51,7 +51,10 @@ class BrochureList(generics.ListAPIView):
 
     def get_queryset(self):
         return brochure_rows(
-            user=self.request.user, status=choice_param(self.request, "status", BrochureStatus, label=_("状态"))
+            user=self.request.user,
+            status=choice_param(
+                self.request, "status", BrochureStatus, invalid=_("无效的状态“%(value)s”，可选：%(values)s")
+            ),
         )
 
 

@@ -40,7 +40,9 @@ class QuotaIncreaseList(generics.ListAPIView):
     def get_queryset(self):
         return visible_increases(
             user=self.request.user,
-            status=choice_param(self.request, "status", QuotaIncreaseStatus, label=_("状态")),
+            status=choice_param(
+                self.request, "status", QuotaIncreaseStatus, invalid=_("无效的状态“%(value)s”，可选：%(values)s")
+            ),
         )
 
     @extend_schema(

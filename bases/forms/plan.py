@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bases.models import Specialty
+from bases.selectors.plan import plan_filter_choices
 
 
 class PlanFilterForm(forms.Form):
@@ -17,3 +18,20 @@ class PlanFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("全部市州"))] + [(city, city) for city in cities]
         self.fields["specialty"].queryset = specialties
+
+    @classmethod
+    def for_campaign(cls, campaign, data):
+        """The form for `campaign`'s plan, its choices the cities and specialties that plan has."""
+        cities, specialties = plan_filter_choices(campaign=campaign)
+        return cls(data or None, cities=cities, specialties=specialties)
+
+    def filters(self):
+        """`plan_rows`' keyword arguments for what was asked; none when nothing (valid) was."""
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        data = self.cleaned_data
+        return {
+            "city": data.get("city", ""),
+            "specialty_id": data["specialty"].pk if data.get("specialty") else None,
+            "shortage_only": data.get("shortage", False),
+        }

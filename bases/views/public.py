@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from bases.forms.plan import PlanFilterForm
 from bases.selectors.directory import public_province, training_base_directory
-from bases.selectors.plan import plan_filter_choices, plan_rows, plan_totals
+from bases.selectors.plan import plan_rows, plan_totals
 from policy.selectors import current_campaign
 from policy.timetable import phase_at, steps
 
@@ -19,15 +19,8 @@ def plan_table(request):
     campaign = current_campaign(province=province) if province else None
     context = {"province": province, "campaign": campaign}
     if campaign:
-        cities, specialties = plan_filter_choices(campaign=campaign)
-        form = PlanFilterForm(request.GET or None, cities=cities, specialties=specialties)
-        filters = form.cleaned_data if form.is_valid() else {}
-        rows = plan_rows(
-            campaign=campaign,
-            city=filters.get("city", ""),
-            specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
-            shortage_only=filters.get("shortage", False),
-        )
+        form = PlanFilterForm.for_campaign(campaign, request.GET)
+        rows = plan_rows(campaign=campaign, **form.filters())
         context.update(
             form=form,
             page=Paginator(rows, 200).get_page(request.GET.get("page")),
@@ -42,4 +35,4 @@ def home(request):
     context = {"province": province, "campaign": campaign}
     if campaign:
         context.update(phase=phase_at(campaign), steps=steps(campaign))
-    return render(request, "portal/home.html", context)
+    return render(request, "bases/home.html", context)

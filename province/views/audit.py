@@ -74,7 +74,7 @@ def audit_event_list(request):
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.changes = compact_changes(event.before, event.after)
-    return render(request, "portal/audit/events.html", {"form": form, "page": page})
+    return render(request, "province/audit.html", {"form": form, "page": page})
 
 
 class _Echo:

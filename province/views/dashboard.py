@@ -26,7 +26,7 @@ def province_dashboard(request):
         row.fill_rate = round(100 * row.filled / row.total_places) if row.total_places else 0
     return render(
         request,
-        "bases/province_dashboard.html",
+        "province/dashboard.html",
         {
             "campaign": campaign,
             "phase": phase_at(campaign),

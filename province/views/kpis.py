@@ -33,7 +33,7 @@ def kpi_dashboard(request):
     )
     return render(
         request,
-        "portal/kpis/dashboard.html",
+        "province/kpis.html",
         {
             "campaign": campaign,
             "overall": overall,
