@@ -6,12 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from bases.models import Province
 from policy.calendar import package_knows, state_council_days, year_is_known
 from policy.models import CalendarYear, Campaign, WorkingDayOverride
 from policy.timetable import local_date
 
 
-def current_campaign(*, province) -> Campaign | None:
+def current_campaign(*, province: Province) -> Campaign | None:
     """This year's campaign of the province (an instance or an id), else its most recent one, else
     None."""
     campaigns = Campaign.objects.filter(province=province)
@@ -19,7 +20,7 @@ def current_campaign(*, province) -> Campaign | None:
     return campaigns.filter(year__lte=this_year).order_by("-year").first() or campaigns.order_by("-year").first()
 
 
-def campaign_or_404(*, province) -> Campaign:
+def campaign_or_404(*, province: Province) -> Campaign:
     """The province's current campaign; a 404 in one wording, on pages and in the API alike, when it
     has none (or when there is no province: a user outside every province)."""
     campaign = current_campaign(province=province) if province else None
@@ -55,7 +56,7 @@ class CalendarYearView:
     days: list  # CalendarDay, by date; a province's own entry replaces the default for its day
 
 
-def calendar_year_view(*, province_id, year: int):
+def calendar_year_view(*, province_id: int, year: int):
     """What the provincial office sees of `year`: whether it is known and from where, the State
     Council's days (when the package has them) and what was entered, nationally and by it."""
     entered = {
@@ -79,7 +80,7 @@ def calendar_year_view(*, province_id, year: int):
     return CalendarYearView(year=year, source=source, declared=own, days=sorted(days.values(), key=lambda d: d.date))
 
 
-def next_year_unknown(*, province_id, today=None):
+def next_year_unknown(*, province_id: int, today: datetime.date | None = None):
     """From 1 December, the coming year if nobody has made it known yet (else None)."""
     today = today or local_date()
     if today.month != 12 or year_is_known(today.year + 1, province_id=province_id):

@@ -1,7 +1,9 @@
 """The facts the eligibility rules (policy/rules/eligibility.py) read, gathered from the database: one
 builder for one applicant and for a page of applicants, so both answer alike."""
 
-from django.db.models import CharField, F, IntegerField, Prefetch, Value, prefetch_related_objects
+from collections.abc import Iterable
+
+from django.db.models import CharField, F, IntegerField, Prefetch, QuerySet, Value, prefetch_related_objects
 
 from admissions.models import (
     HOLDING_STAGES,
@@ -12,7 +14,7 @@ from admissions.models import (
     DocumentKind,
     EntryStatus,
 )
-from bases.models import BaseLevel, SpecialtyBase, SpecialtyCategory
+from bases.models import BaseLevel, Quota, SpecialtyBase, SpecialtyCategory
 from policy.models import Campaign, Sanction
 from policy.rules.eligibility import (
     ApplicantFacts,
@@ -126,7 +128,7 @@ def applicant_facts(applicant: Applicant, campaign: Campaign):
     return _facts(applicant, person, has_letter)
 
 
-def page_facts(applicants, campaign: Campaign):
+def page_facts(applicants: Iterable[Applicant], campaign: Campaign):
     """{applicant id: ApplicantFacts} for one page of applicants, in a fixed number of queries."""
     applicants = list(applicants)
     letters = ApplicantDocument.objects.filter(kind=DocumentKind.DISPATCH_LETTER).only("pk", "applicant_id")
@@ -140,7 +142,7 @@ def page_facts(applicants, campaign: Campaign):
     return {a.pk: _facts(a, people[a.pk], bool(a.dispatch_letters)) for a in applicants}
 
 
-def place_facts(applicants, campaign: Campaign):
+def place_facts(applicants: Iterable[Applicant], campaign: Campaign):
     """{applicant id: ApplicantFacts} with only what `policy.rules.eligibility.place_reasons` reads, for
     the candidates a base proposes at once (a whole round close reads no educations)."""
     applicants = list(applicants)
@@ -163,7 +165,7 @@ def place_refusal(applicant: Applicant, campaign: Campaign):
     return "；".join(str(reason) for reason in place_reasons(facts, context))
 
 
-def campaign_facts(campaign: Campaign, *, specialty_code=None):
+def campaign_facts(campaign: Campaign, *, specialty_code: str | None = None):
     """The campaign's facts; with `specialty_code`, the national bases' offers of that specialty only
     — all a decision about one specialty base reads, where the whole province has hundreds."""
     offers = SpecialtyBase.objects.filter(
@@ -193,7 +195,7 @@ def check_eligibility(*, applicant: Applicant, specialty_base: SpecialtyBase, ca
     )
 
 
-def eligibility_by_quota(*, applicant: Applicant, campaign: Campaign, quotas):
+def eligibility_by_quota(*, applicant: Applicant, campaign: Campaign, quotas: QuerySet[Quota]):
     """{quota id: Decision} for a list of quotas (with specialty_base, its specialty and training
     base selected), gathering the applicant's and the campaign's facts once."""
     facts, context = applicant_facts(applicant, campaign), campaign_facts(campaign)

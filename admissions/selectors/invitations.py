@@ -1,6 +1,7 @@
 """Reads of round-2 invitations (第二批次邀请): the applicants an office may invite, with the
 eligibility of one page of them, and the invitations sent."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,7 +27,9 @@ from portal.models import User
 from portal.permissions import visible
 
 
-def invitable_applicants(*, campaign: Campaign, degree_level=None, graduation_year=None, employer_city=""):
+def invitable_applicants(
+    *, campaign: Campaign, degree_level: str | None = None, graduation_year: int | None = None, employer_city: str = ""
+):
     """Applicants of the campaign's round 1 who may be invited: not proposed or admitted in the
     campaign, no active round-2 choice, no accepted invitation (as `uninvitable_reason` says)."""
     applicant = OuterRef("pk")
@@ -63,7 +66,9 @@ class InviteRow:
         return max(educations, key=lambda e: (e.graduation_date, e.degree_level)) if educations else None
 
 
-def invite_rows(*, applicants, campaign: Campaign, specialty_base: SpecialtyBase, training_base: TrainingBase):
+def invite_rows(
+    *, applicants: Iterable[Applicant], campaign: Campaign, specialty_base: SpecialtyBase, training_base: TrainingBase
+):
     """The rows of one page of the search: each applicant's eligibility for `specialty_base`
     (evaluated for these rows only) and the base's pending invitation, if any."""
     applicants = list(applicants)

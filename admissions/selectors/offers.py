@@ -6,7 +6,7 @@ page is right even before the admission sweep has run."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from admissions.models import (
@@ -26,7 +26,7 @@ from admissions.models import (
 from admissions.selectors.assessments import quota_field
 from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
 from admissions.selectors.places import quotas_with_places_taken
-from bases.models import Quota
+from bases.models import Province, Quota
 from policy.models import Campaign
 from policy.rules.scoring import composite
 from policy.selectors import is_shortage
@@ -37,7 +37,7 @@ from portal.privacy import mask_id_number
 DECIDED_STAGES = {Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.DECLINED, Stage.REMOVED, Stage.ADMITTED}
 
 
-def public_publicity_lists(*, province, moment: datetime.datetime | None = None):
+def public_publicity_lists(*, province: Province, moment: datetime.datetime | None = None):
     """Every publicity list of the province's training bases, newest first, with `is_open` and
     `entry_count`."""
     return (
@@ -119,7 +119,7 @@ def identity_corrected_at(applicant_ref):
     )
 
 
-def publicity_entry(*, publicity_list: PublicityList, entry_id):
+def publicity_entry(*, publicity_list: PublicityList, entry_id: int):
     entry = (
         PublicityEntry.objects.select_related("publicity_list")
         .filter(publicity_list=publicity_list, pk=entry_id)
@@ -148,7 +148,7 @@ def admission_for_notice(pk: int):
     return admission
 
 
-def verified_admission(*, notice_number, verification_code):
+def verified_admission(*, notice_number: str, verification_code: str):
     """The admission matching both the notice number and its verification code, else None: the
     caller cannot tell which of the two did not match."""
     notice_number, verification_code = notice_number.strip(), verification_code.strip().upper()
@@ -201,7 +201,7 @@ class Offer:
     adjustment_options: list = field(default_factory=list)  # (quota, eligibility decision) pairs
 
 
-def offer_rows(assessments, moment: datetime.datetime | None = None):
+def offer_rows(assessments: QuerySet[Assessment], moment: datetime.datetime | None = None):
     """Each assessment with the state its card shows; `adjustable`: a round-1 first choice not
     admitted, with no adjustment yet, while the round-1 assessment window is open."""
     assessments = list(assessments)

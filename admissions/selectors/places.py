@@ -1,7 +1,7 @@
 """Places held in a quota (proposals, admissions, direct entries) and the fill of the plan: the
 one count the quota rules, the plan pages and the dashboard share."""
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from admissions.models import (
@@ -20,7 +20,7 @@ def _holding(campaign_ref, specialty_base_ref):
     )
 
 
-def quotas_with_places_taken(quotas):
+def quotas_with_places_taken(quotas: QuerySet[Quota]):
     """`quotas` annotated with `taken`: places held by entries outside the rounds and by proposed or
     admitted candidates."""
     held = _holding(OuterRef("campaign_id"), OuterRef("specialty_base_id")).values("specialty_base")
@@ -30,7 +30,7 @@ def quotas_with_places_taken(quotas):
     ).annotate(taken=F("entries_taken") + F("held_taken"))
 
 
-def held_by_quota(quotas):
+def held_by_quota(quotas: QuerySet[Quota]):
     """{quota id: places taken} for a queryset of quotas (registered with bases.services.quotas)."""
     return dict(quotas_with_places_taken(quotas.order_by()).values_list("pk", "taken"))
 

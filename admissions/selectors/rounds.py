@@ -2,7 +2,9 @@
 and cut line (`standing` and `rank`, the one ranking the pages, the API and proposing by rank use),
 and the office's quotas."""
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from operator import itemgetter
 
 from django.db.models import Exists, OuterRef, Prefetch
@@ -132,7 +134,15 @@ class CandidateSheet:
         return self.places if self.oversubscribed else None
 
 
-def standing(*, stage, interview, exam, interview_weight: int, exam_weight: int, chose_at):
+def standing(
+    *,
+    stage: str,
+    interview: Decimal | None,
+    exam: Decimal | None,
+    interview_weight: int,
+    exam_weight: int,
+    chose_at: datetime.datetime,
+):
     """A candidate's place in its specialty base's ranking: (composite score, sort key). The score
     is under the quota's weights; the key (policy.rules.scoring's order and tie-break) is None for
     a candidate out of the ranking: a score missing, or a stage no longer in the competition."""
@@ -142,7 +152,7 @@ def standing(*, stage, interview, exam, interview_weight: int, exam_weight: int,
     return score, rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
 
 
-def rank(candidates, quota: Quota):
+def rank(candidates: list[Candidate], quota: Quota):
     """The candidates still in the competition with both scores, best first, each given its
     composite score under the quota's weights (see `standing`)."""
     interview_weight = quota.interview_weight if quota else 50

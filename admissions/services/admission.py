@@ -58,7 +58,7 @@ def admit(assessment: Assessment):
     return admission
 
 
-def store_notice(*, admission_pk):
+def store_notice(*, admission_pk: int):
     """Render and keep the admission's notice unless it is kept already; returns the admission, or
     None when there is no such admission.
 

@@ -1,11 +1,13 @@
 """An applicant's own account, profile, education records and documents."""
 
+import datetime
 import os
 import re
 
 from django.contrib.auth import password_validation
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -207,7 +209,15 @@ def update_profile(*, actor: User, applicant: Applicant, **values):
 
 
 def add_education(
-    *, actor: User, applicant: Applicant, school: str, major, major_category, degree_level, full_time, graduation_date
+    *,
+    actor: User,
+    applicant: Applicant,
+    school: str,
+    major: str,
+    major_category: str,
+    degree_level: str,
+    full_time: bool,
+    graduation_date: datetime.date,
 ):
     require_owner(actor, applicant)
     record = EducationRecord.objects.create(
@@ -233,7 +243,7 @@ def add_education(
     return record
 
 
-def remove_education(*, actor: User, record):
+def remove_education(*, actor: User, record: EducationRecord):
     require_owner(actor, record.applicant)
     record_event(actor=actor, action="applicant.education.remove", obj=record, before={"school": record.school})
     record.delete()
@@ -246,7 +256,7 @@ def _safe_name(name):
     return name.strip(". ")[:100] or "document"
 
 
-def upload_document(*, actor: User, applicant: Applicant, kind: str, file):
+def upload_document(*, actor: User, applicant: Applicant, kind: str, file: File | bytes):
     require_owner(actor, applicant)
     try:
         extension = document_extension(file)
@@ -262,7 +272,7 @@ def upload_document(*, actor: User, applicant: Applicant, kind: str, file):
 
 
 @transaction.atomic
-def delete_document(*, actor: User, document):
+def delete_document(*, actor: User, document: File):
     require_owner(actor, document.applicant)
     record_event(actor=actor, action="applicant.document.delete", obj=document, before={"kind": document.kind})
     document.delete()

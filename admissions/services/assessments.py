@@ -102,7 +102,14 @@ def review_qualification(*, actor: User, application: Application, passed: bool,
 
 
 def record_scores(
-    *, actor: User, assessment: Assessment, interview_score, exam_score, interview_mode, opinion="", **evaluations
+    *,
+    actor: User,
+    assessment: Assessment,
+    interview_score: Decimal | None,
+    exam_score: Decimal | None,
+    interview_mode: str,
+    opinion: str = "",
+    **evaluations,
 ):
     """Interview and exam scores (each out of 100, one decimal), the four written evaluations and
     the specialty base's admission opinion (三(三)2)."""

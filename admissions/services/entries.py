@@ -2,6 +2,7 @@
 each taking a place of the quota, checked under the quota's row lock like any admission."""
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from admissions.services.choices import do_end_choice
 from bases.models import Quota
 from policy.choices import ApplicantType
 from policy.identity import InvalidResidentId, parse_resident_id
+from policy.models import Campaign
 from policy.rules.entries import professional_master_decision
 from portal.audit import record_event
 from portal.errors import DomainError
@@ -43,7 +45,7 @@ def _check_identity(id_type, id_number):
     return id_number.strip().upper()
 
 
-def do_take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
+def do_take_out_of_the_rounds(*, actor: User, campaign: Campaign, id_type: str, id_number: str, kind: str):
     """A person entered outside the rounds takes no part in them (二(三)2-3): refused if already
     holding a place there, and any choice filed meanwhile is withdrawn. Trusts its caller on
     access; runs in the caller's transaction and locks the applicant's row first, in
@@ -74,7 +76,7 @@ def do_take_out_of_the_rounds(*, actor, campaign, id_type, id_number, kind):
         )
 
 
-def do_enter(*, actor, quota, kind, person, extra):
+def do_enter(*, actor: User, quota: Quota, kind: str, person, extra):
     """Record a direct entry on `quota`. Trusts its caller, which has checked the role and the
     quota's scope; takes the applicant's row lock (`do_take_out_of_the_rounds`), then the quota's,
     and counts the places under it."""
@@ -124,9 +126,9 @@ def enter_professional_master(
     id_type: str,
     id_number: str,
     school: str,
-    school_province,
-    school_city,
-    approval_document=None,
+    school_province: str,
+    school_city: str,
+    approval_document: File | None = None,
 ):
     """A training base enters one of its professional master's students (二(三)2, 四(三))."""
     require_role(actor, Role.BASE_OFFICE)
@@ -161,7 +163,7 @@ def enter_professional_master(
 
 
 def assign_rural_order_graduate(
-    *, actor: User, quota: Quota, full_name: str, id_type: str, id_number: str, school: str, agreement_region
+    *, actor: User, quota: Quota, full_name: str, id_type: str, id_number: str, school: str, agreement_region: str
 ):
     """The provincial office places a rural order-oriented graduate near the employment agreement's
     region (二(三)3)."""
@@ -178,7 +180,7 @@ def assign_rural_order_graduate(
     )
 
 
-def cancel_entry(*, actor: User, entry, reason: str):
+def cancel_entry(*, actor: User, entry: DirectEntry, reason: str):
     """Undo a wrong entry; its place is free again. Bases cancel masters, the province either kind."""
     roles = [Role.PROVINCIAL_OFFICE] + ([Role.BASE_OFFICE] if entry.kind == ApplicantType.PROFESSIONAL_MASTER else [])
     require_role(actor, *roles)

@@ -12,6 +12,7 @@ which checks the document in person; upheld, the number moves to the claimant.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -66,9 +67,9 @@ def request_identity_correction(
     id_type: str,
     id_number: str,
     reason: str,
-    birth_date=None,
-    sex="",
-    document=None,
+    birth_date: datetime.date | None = None,
+    sex: str = "",
+    document: File | None = None,
 ):
     """The applicant asks to correct its name or identity document after selection."""
     require_owner(actor, applicant)

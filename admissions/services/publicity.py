@@ -1,6 +1,8 @@
 """Publicity of proposed admissions (三(三)3, 三(四)3): at least N working days, objections and
 their handling, and the applicant's acceptance or refusal during publicity."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +66,14 @@ def _open_list(campaign, training_base, round_number, kind, actor, assessments, 
     return publicity_list
 
 
-def publish_list(*, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int, just_proposed=()):
+def publish_list(
+    *,
+    actor: User,
+    campaign: Campaign,
+    training_base: TrainingBase,
+    round_number: int,
+    just_proposed: Sequence[Assessment] = (),
+):
     """Publish the base's proposed admissions not yet published, ending N working days later.
 
     `just_proposed`: assessments the caller proposed in the same transaction (so locked, and loaded
@@ -113,7 +122,7 @@ def publish_list(*, actor: User, campaign: Campaign, training_base: TrainingBase
     return publicity_list
 
 
-def raise_objection(*, actor: User, entry, contact: str, text: str):
+def raise_objection(*, actor: User, entry: PublicityEntry, contact: str, text: str):
     """Anyone signed in may object to a listed candidate while the list is public, within the
     limits of policy.rules.objections: a few per candidate, a score a day, no identical repeats."""
     if not actor.is_authenticated:
@@ -141,7 +150,7 @@ def raise_objection(*, actor: User, entry, contact: str, text: str):
     return objection
 
 
-def close_duplicate_objections(*, actor: User, original: Objection, duplicates, note: str):
+def close_duplicate_objections(*, actor: User, original: Objection, duplicates: list[Objection], note: str):
     """The base office closes open objections that repeat one it has handled, with the same
     outcome and one note: one audit event per objection closed."""
     require_role(actor, Role.BASE_OFFICE)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def _sanction(admission, kind, reason):
     return sanction
 
 
-def record_reporting(*, actor: User, admission: Admission, reported_on):
+def record_reporting(*, actor: User, admission: Admission, reported_on: datetime.date):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
     with transaction.atomic():
@@ -77,7 +78,7 @@ def record_reporting(*, actor: User, admission: Admission, reported_on):
     return admission
 
 
-def record_agreement(*, actor: User, admission: Admission, signed_on):
+def record_agreement(*, actor: User, admission: Admission, signed_on: datetime.date):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
     with transaction.atomic():
@@ -98,7 +99,7 @@ def record_agreement(*, actor: User, admission: Admission, signed_on):
     return admission
 
 
-def allow_late_reporting(*, actor: User, admission: Admission, until, reason: str):
+def allow_late_reporting(*, actor: User, admission: Admission, until: datetime.date, reason: str):
     """The base accepts a resident's reason for reporting later (四(四): "无故" means without one)."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, admission)
@@ -197,7 +198,7 @@ def withdraw_after_admission(*, actor: User, admission: Admission, reason: str, 
     return admission
 
 
-def record_withdrawal_statement(*, actor: User, admission: Admission, statement, document):
+def record_withdrawal_statement(*, actor: User, admission: Admission, statement: str, document: File):
     """The base office files the resident's signed statement of giving up the place. The place is
     not given up by this: the statement goes to the province, which decides."""
     require_role(actor, Role.BASE_OFFICE)
@@ -220,7 +221,7 @@ def record_withdrawal_statement(*, actor: User, admission: Admission, statement,
 
 
 def decide_integrity_case(
-    *, actor: User, admission: Admission, force_majeure: bool, reason: str, statement_upheld=True
+    *, actor: User, admission: Admission, force_majeure: bool, reason: str, statement_upheld: bool = True
 ):
     """The province decides the admission's pending case: force majeure (nothing recorded against
     the person) or a ban. A statement filed by an office is first upheld — the place is then given

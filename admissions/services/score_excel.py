@@ -12,6 +12,7 @@ file exported after some candidates were decided comes back without complaint.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -175,7 +176,9 @@ def _prefix(number):
     return _("第%(row)s行：") % {"row": number}
 
 
-def import_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int, file):
+def import_scores(
+    *, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int, file: File | bytes
+):
     """Record the file's scores and evaluations, or change nothing at all."""
     _require_staff(actor, specialty_base)
     raw_rows = _raw_rows(file)

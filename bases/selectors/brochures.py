@@ -1,5 +1,6 @@
 """Reads for the brochure pages: the office's versions, the province's review list, the public pages."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -30,7 +31,7 @@ def brochure_of(*, campaign: Campaign, training_base: TrainingBase):
     )
 
 
-def versions_of(brochure):
+def versions_of(brochure: Brochure | None):
     """Every version of a brochure, newest first, with its deciding user and its comments."""
     if brochure is None:
         return []
@@ -41,11 +42,11 @@ def versions_of(brochure):
     )
 
 
-def open_version(versions):
+def open_version(versions: list[BrochureVersion]):
     return next((v for v in versions if v.status in OPEN_STATUSES), None)
 
 
-def comments_to_address(versions):
+def comments_to_address(versions: list[BrochureVersion]):
     """The latest returned version the base still has to answer, and its comments by section key.
 
     A later approval or publication settles it; a later draft or submission does not."""
@@ -60,7 +61,7 @@ def comments_to_address(versions):
     return None, {}
 
 
-def lateness_of(campaign: Campaign, versions, now=None):
+def lateness_of(campaign: Campaign, versions: list[BrochureVersion], now: datetime.datetime | None = None):
     submitted = [v.submitted_at for v in versions if v.submitted_at]
     published = [v.published_at for v in versions if v.published_at]
     return campaign_brochure_lateness(
@@ -83,7 +84,7 @@ class ReviewRow:
     lateness: object
 
 
-def province_review_rows(*, user: User, campaign: Campaign, now=None):
+def province_review_rows(*, user: User, campaign: Campaign, now: datetime.datetime | None = None):
     """Every training base of the campaign's province the user may see, with its brochure's
     latest version, first submission and publication and whether it is late; late ones first.
 
@@ -159,7 +160,7 @@ def published_brochures(*, campaign: Campaign):
     )
 
 
-def published_version(*, brochure_pk):
+def published_version(*, brochure_pk: int):
     return (
         BrochureVersion.objects.filter(brochure_id=brochure_pk, status=BrochureStatus.PUBLISHED)
         .select_related("brochure__training_base__province", "brochure__campaign")

@@ -8,7 +8,9 @@ from portal.models import Role, User
 from portal.permissions import VIEW, require, require_role
 
 
-def provincial_campaign(*, user: User, campaign_id: str = "", action=VIEW, required: bool = True) -> Campaign | None:
+def provincial_campaign(
+    *, user: User, campaign_id: str = "", action: str = VIEW, required: bool = True
+) -> Campaign | None:
     """The campaign a provincial office works on: the one asked for by id (which it must be
     allowed to `action`), else the current one of its province. When its province has none, the
     404 of `campaign_or_404`, or None if not `required` (a page that says so itself)."""

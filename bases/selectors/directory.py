@@ -6,7 +6,7 @@ from bases.models import Province, TrainingBase
 from policy.selectors import current_campaign
 
 
-def public_province(code=None):
+def public_province(code: str | None = None):
     """The province a public page shows: the one asked for, else the deployment's default."""
     provinces = Province.objects.all()
     return (
@@ -16,11 +16,11 @@ def public_province(code=None):
     )
 
 
-def training_base_directory(*, province):
+def training_base_directory(*, province: Province):
     return TrainingBase.objects.filter(province=province).order_by("sort_order", "id")
 
 
-def public_campaign(code=None):
+def public_campaign(code: str | None = None):
     """The current campaign of the province a public page shows (see `public_province`), or None."""
     province = public_province(code)
     return current_campaign(province=province) if province else None

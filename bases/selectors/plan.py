@@ -11,7 +11,7 @@ from portal.models import User
 from portal.permissions import CHANGE, visible
 
 
-def plan_rows(*, campaign: Campaign, city="", specialty_id=None, shortage_only=False):
+def plan_rows(*, campaign: Campaign, city: str = "", specialty_id: int | None = None, shortage_only: bool = False):
     """The plan table (招收计划表): one row per specialty base with its places and capacity."""
     rows = (
         Quota.objects.filter(campaign=campaign)
@@ -28,7 +28,7 @@ def plan_rows(*, campaign: Campaign, city="", specialty_id=None, shortage_only=F
     return rows
 
 
-def plan_totals(rows):
+def plan_totals(rows: QuerySet[Quota]):
     return rows.aggregate(places=Sum("places"), capacity=Sum("capacity"))
 
 

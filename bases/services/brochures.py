@@ -77,7 +77,7 @@ def start_brochure_draft(*, actor: User, campaign: Campaign, training_base: Trai
     return version
 
 
-def save_brochure_draft(*, actor: User, version: BrochureVersion, applicant_types, sections):
+def save_brochure_draft(*, actor: User, version: BrochureVersion, applicant_types: list[str], sections: dict[str, str]):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, version)
     unknown = set(applicant_types) - set(ApplicantType.values)
@@ -132,7 +132,7 @@ def _require_auditor(actor, version):
     require(actor, CHANGE, version)
 
 
-def do_decide_brochure(*, actor, version, to, note):
+def do_decide_brochure(*, actor: User, version: BrochureVersion, to, note: str):
     """Move the version to `to` with the province's note. Trusts its caller, which has checked the
     actor with `_require_auditor`; runs in the caller's transaction and takes the version's row
     lock, so two decisions on one version queue up and the second meets the new status."""
@@ -147,7 +147,7 @@ def do_decide_brochure(*, actor, version, to, note):
     return version
 
 
-def return_brochure(*, actor: User, version: BrochureVersion, comments, note: str = ""):
+def return_brochure(*, actor: User, version: BrochureVersion, comments: dict[str, str], note: str = ""):
     """The province sends the version back with comments, keyed by section ("" for the whole)."""
     _require_auditor(actor, version)
     comments = {key: text.strip() for key, text in comments.items() if text and text.strip()}

@@ -11,8 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
@@ -198,7 +199,7 @@ def _check(raw_rows, catalogue):
 # Writing -----------------------------------------------------------------------------------------
 
 
-def import_plan(*, actor: User, campaign: Campaign, file):
+def import_plan(*, actor: User, campaign: Campaign, file: File | bytes):
     """Replace the listed rows of the campaign's plan with the file's, or change nothing at all.
 
     `file` is an uploaded file, a binary file object or bytes.
@@ -236,7 +237,7 @@ def import_plan(*, actor: User, campaign: Campaign, file):
     return result
 
 
-def do_write_plan(*, actor, campaign, rows, catalogue):
+def do_write_plan(*, actor: User, campaign: Campaign, rows: QuerySet[Quota], catalogue):
     """Write the checked rows. Trusts `import_plan`, which has checked the provincial office and
     holds the campaign's row lock in its transaction; each quota and capacity change takes the
     specialty base's and the quota's row locks (`do_set_quota`, `do_change_capacity`)."""

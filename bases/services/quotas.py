@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ def register_held_places(counter):
     _held_counters.append(counter)
 
 
-def held_places(quotas):
+def held_places(quotas: QuerySet[Quota]):
     """{quota id: places held} for a queryset of quotas. Lock the quotas first when the answer
     decides a write: whatever takes a place counts under the same lock."""
     held = {}
@@ -41,7 +42,7 @@ def held_places(quotas):
     return held
 
 
-def below_held_message(places: int, held):
+def below_held_message(places: int, held: int):
     return _("招收计划 %(places)s 人，少于已占用的 %(held)s 人（拟录取、录取及专硕与订单定向录入），不能调减") % {
         "places": places,
         "held": held,
@@ -167,7 +168,7 @@ def request_quota_increase(*, actor: User, quota: Quota, places: int, reason: st
     return increase
 
 
-def do_decide_increase(*, actor, increase, to, granted=None, reason):
+def do_decide_increase(*, actor: User, increase: QuotaIncrease, to, granted=None, reason: str):
     """Move the request to `to`, granting `granted` places. Trusts its caller, which has checked
     the actor; takes the quota's row lock, then the request's."""
     with transaction.atomic():

@@ -105,7 +105,7 @@ def enter_calendar_days(*, actor: User, year: int, days: list[DayEntry]):
     return saved
 
 
-def remove_calendar_day(*, actor: User, day):
+def remove_calendar_day(*, actor: User, day: WorkingDayOverride):
     province_id = _province_of(actor)
     with transaction.atomic():
         calendar = CalendarYear.objects.select_for_update().get(pk=day.calendar_year_id)

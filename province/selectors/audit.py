@@ -32,8 +32,8 @@ def audit_events(
     actor: User = "",
     training_base: TrainingBase | None = None,
     kind: str = "",
-    date_from=None,
-    date_to=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ):
     """The events `user` may see, newest first, with what the list and the export print."""
     events = visible(user, AuditEvent.objects.select_related("content_type", "training_base"))
