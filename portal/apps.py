@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("平台")
 
+    def ready(self):
+        from portal import checks  # noqa: F401 - registers the deployment checks
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+PLATFORM_NAME = _("住院医师规范化培训招录平台")
+
 
 def site(request):
-    return {"site_name": _("住院医师规范化培训招录平台")}
+    return {"site_name": PLATFORM_NAME}

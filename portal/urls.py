@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
+from portal.context_processors import PLATFORM_NAME
 from portal.forms import LoginForm
 
 urlpatterns = [
@@ -12,7 +13,12 @@ urlpatterns = [
     path("", include("province.urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
-    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # Django's view would name the site after the request's host ("localhost").
+    path(
+        "accounts/login/",
+        LoginView.as_view(authentication_form=LoginForm, extra_context={"site_name": PLATFORM_NAME}),
+        name="login",
+    ),
     path("accounts/password/sms/", views.password_reset_sms, name="password-reset-sms"),
     path("accounts/password/sms/code/", views.password_reset_sms_code, name="password-reset-sms-code"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -13,6 +13,7 @@ from admissions.models import Admission, Assessment, Stage
 from admissions.selectors.clock import due_for_admission
 from admissions.services.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
 from portal.audit import record_event
+from portal.links import absolute_url
 from portal.notifications import notify
 from portal.queueing import enqueue_on_commit
 from portal.states import advance
@@ -52,7 +53,8 @@ def admit(assessment: Assessment):
             kind="admission.admitted",
             subject=_("录取通知：%(base)s") % {"base": assessment.specialty_base},
             body=_("您已被%(base)s录取。录取通知书编号 %(number)s，请登录平台下载录取通知书。")
-            % {"base": assessment.specialty_base, "number": admission.notice_number},
+            % {"base": assessment.specialty_base, "number": admission.notice_number}
+            + f"\n{absolute_url('offers')}",
         )
         enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
     return admission

@@ -1,11 +1,13 @@
 """The admission notice (录取通知书) as a PDF. It is an issued document: rendered once, in the
 site's language and with the site's public address, when the candidate is admitted, then kept."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
 from admissions.models import Admission
+from portal.links import absolute_url
 from portal.pdf import render_pdf
 
 NOTICE_STYLESHEETS = ["css/publicity.css"]
@@ -24,7 +26,6 @@ def render_notice(admission: Admission):
     """The notice of `admission` (fetched with `NOTICE_RELATIONS`) as PDF bytes."""
     assessment = admission.assessment
     application = assessment.application
-    verify_url = settings.SITE_URL + reverse("admission-verify")
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(
             "admissions/offer/notice_pdf.html",
@@ -36,8 +37,8 @@ def render_notice(admission: Admission):
                 "application": application,
                 "training_base": assessment.specialty_base.training_base,
                 "specialty": assessment.specialty_base.specialty,
-                "verify_url": verify_url,
-                "verify_link": f"{verify_url}?notice={admission.notice_number}",
+                "verify_url": absolute_url("admission-verify"),
+                "verify_link": absolute_url("admission-verify", query=urlencode({"notice": admission.notice_number})),
             },
             stylesheets=NOTICE_STYLESHEETS,
         )

@@ -28,6 +28,7 @@ from admissions.selectors.checklist import missing_items
 from policy.models import Campaign
 from policy.rules.reporting import agreement_due, agreement_kind
 from policy.timetable import ONE_DAY, local_date
+from portal.links import absolute_url
 from portal.models import Role, User
 from portal.notifications import notify_once
 
@@ -113,7 +114,7 @@ def _window_reminder(campaign, round_number, event, opens, closes, applicant):
             key=f"window-{event}:{campaign.pk}:{round_number}:{applicant.user_id}",
             kind=f"window.{event}",
             subject=subject,
-            body=body,
+            body=f"{body}\n{absolute_url('applicant-choose')}",
         )
     )
 
@@ -144,7 +145,8 @@ def acceptance_reminders(moment: datetime.datetime | None = None):
                 kind="publicity.acceptance_needed",
                 subject=_("请确认是否接受拟录取：%(base)s") % values,
                 body=_("您已列入%(base)s拟录取名单，公示期至%(last_day)s 24时。请在此之前登录平台确认接受或放弃。")
-                % values,
+                % values
+                + f"\n{absolute_url('offers')}",
             )
         )
     return sent
@@ -182,7 +184,8 @@ def reporting_reminders(moment: datetime.datetime | None = None):
                 body=_(
                     "您已被%(base)s录取（通知书编号 %(number)s），请于%(date)s前报到；无故逾期2周未报到将取消培训资格。"
                 )
-                % values,
+                % values
+                + f"\n{absolute_url('offers')}",
             )
         )
     return sent
@@ -230,7 +233,8 @@ def agreement_reminders(moment: datetime.datetime | None = None):
                     kind="admission.agreement_reminder",
                     subject=_("待签订协议：%(name)s") % values,
                     body=_("%(name)s（录取通知书编号 %(number)s）已报到，%(kind)s应于%(due)s前签订，尚未登记。")
-                    % values,
+                    % values
+                    + f"\n{absolute_url('reporting')}",
                 )
             )
     return sent

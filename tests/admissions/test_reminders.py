@@ -134,6 +134,18 @@ def test_reporting_reminders_seven_days_and_one_day_before(admitted):
     assert kinds(user) == ["admission.reporting_reminder"] * 2
 
 
+def test_the_reminder_mail_links_to_the_public_address(admitted, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://zhupei.example.gov.cn"
+    user = admitted.assessment.application.applicant.user
+    user.email = "resident@example.com"
+    user.save()
+    with at(2026, 8, 25, 9), django_capture_on_commit_callbacks(execute=True):
+        assert reporting_reminders() == 1
+    [message] = [m for m in mail.outbox if m.subject.startswith("报到提醒")]
+    assert "https://zhupei.example.gov.cn/me/offers/" in message.body
+    assert "localhost" not in message.body and "testserver" not in message.body
+
+
 def test_no_reporting_reminder_once_reported(admitted, people):
     with at(2026, 8, 20, 9):
         record_reporting(actor=people["xiehe_office"], admission=admitted, reported_on=datetime.date(2026, 8, 20))

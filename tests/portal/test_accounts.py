@@ -18,6 +18,8 @@ def office(world):
 def test_login_and_logout(client, office):
     page = client.get(reverse("login")).content.decode()
     assert "忘记密码" in page
+    assert 'data-testid="platform-name"><strong>住院医师规范化培训招录平台</strong>' in page
+    assert "<title>登录 · 住院医师规范化培训招录平台</title>" in page and "testserver" not in page
     response = client.post(reverse("login"), {"username": "xiehe", "password": "Correct-horse-9"})
     assert response.status_code == 302 and response.url == reverse("workspace")
     assert "退出（xiehe）" in client.get(reverse("home")).content.decode()
@@ -51,12 +53,13 @@ def test_password_change_requires_the_old_one_and_a_strong_new_one(client, offic
     assert office.check_password("Wuhan-residency-2026")
 
 
-def test_password_reset_by_email_link(client, office):
+def test_password_reset_by_email_link(client, settings, office):
+    settings.SITE_URL = "https://zhupei.example.gov.cn"
     office.email = "xiehe@example.com"
     office.save()
     client.post(reverse("password_reset"), {"email": "xiehe@example.com"})
     assert len(mail.outbox) == 1 and "重设" in mail.outbox[0].subject
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"https://zhupei\.example\.gov\.cn(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
     client.post(form_url, {"new_password1": "Hankou-residency-77", "new_password2": "Hankou-residency-77"})
     office.refresh_from_db()

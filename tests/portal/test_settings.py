@@ -16,6 +16,7 @@ def test_check_deploy_is_clean_with_production_variables():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="zhupei.example.cn",
         EMAIL_HOST="smtp.example.cn",
+        SITE_URL="https://zhupei.example.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
