@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from admissions.models import (
@@ -26,6 +27,10 @@ from policy.selectors import is_shortage
 # Stages of candidates still in the competition: they are ranked once both scores are in.
 RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
 
+# Stages of candidates who wait for the assessors: the qualification review, then the scores and
+# the office's decision. Every other stage is an outcome (proposed, not admitted, disqualified …).
+WAITING_STAGES = (Stage.PENDING_REVIEW, Stage.QUALIFIED)
+
 
 def office_quotas(*, campaign: Campaign, training_base: TrainingBase):
     """The quotas of a training base in the campaign, shortage specialties first."""
@@ -35,6 +40,51 @@ def office_quotas(*, campaign: Campaign, training_base: TrainingBase):
         .annotate(is_shortage=is_shortage(campaign=campaign, specialty="specialty_base__specialty_id"))
         .order_by("-is_shortage", "specialty_base__specialty__code")
     )
+
+
+def waiting_choices(*, campaign: Campaign, round_number: int) -> QuerySet[Application]:
+    """The round's active choices still waiting at their specialty base: never reviewed, or
+    reviewed into a stage of WAITING_STAGES (qualified, with scores to enter or a decision to make)."""
+    decided = Assessment.objects.filter(application=OuterRef("pk"), is_adjustment=False).exclude(
+        stage__in=WAITING_STAGES
+    )
+    return Application.objects.filter(campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE).filter(
+        ~Exists(decided)
+    )
+
+
+def waiting_adjustments(*, campaign: Campaign, round_number: int) -> QuerySet[Assessment]:
+    """The round's adjustment assessments (调剂) still waiting for scores or a decision."""
+    return Assessment.objects.filter(
+        campaign=campaign, application__round=round_number, is_adjustment=True, stage__in=WAITING_STAGES
+    )
+
+
+def _count_per_specialty_base(rows: QuerySet):
+    """The number of `rows`, narrowed to the outer query's specialty base, as a subquery."""
+    counted = rows.order_by().values("specialty_base").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def round_quotas(*, campaign: Campaign, training_base: TrainingBase, round_number: int) -> QuerySet[Quota]:
+    """The office's quotas (as `office_quotas` orders them), each with `waiting`: how many of its
+    specialty base's candidates in the round wait for the assessors — the candidate sheet's rows in
+    WAITING_STAGES, i.e. a first choice not yet reviewed, or a first choice or adjustment qualified
+    and not yet decided. One query, whatever the number of specialty bases and candidates."""
+    here = OuterRef("specialty_base_id")
+    choices = waiting_choices(campaign=campaign, round_number=round_number).filter(specialty_base=here)
+    adjustments = waiting_adjustments(campaign=campaign, round_number=round_number).filter(specialty_base=here)
+    return office_quotas(campaign=campaign, training_base=training_base).annotate(
+        waiting=_count_per_specialty_base(choices) + _count_per_specialty_base(adjustments)
+    )
+
+
+def opening_specialty_base(quotas: list[Quota]) -> SpecialtyBase | None:
+    """The specialty base the office's round page opens on when none is asked for: the first of
+    `round_quotas` with candidates waiting, else the first; None without a plan."""
+    waiting = next((quota for quota in quotas if quota.waiting), None)
+    first = waiting or (quotas[0] if quotas else None)
+    return first.specialty_base if first else None
 
 
 def specialty_base_of(pk: int):

@@ -20,7 +20,13 @@ from admissions.forms.rounds import (
 )
 from admissions.selectors.applicants import application_by_pk
 from admissions.selectors.assessments import assessment_by_pk
-from admissions.selectors.rounds import candidate_sheet, office_quotas, specialty_base_of, unpublished_proposals
+from admissions.selectors.rounds import (
+    candidate_sheet,
+    opening_specialty_base,
+    round_quotas,
+    specialty_base_of,
+    unpublished_proposals,
+)
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.publicity import publish_list
 from admissions.services.round_close import propose_ranked
@@ -52,10 +58,11 @@ def _is_office(user):
     return user.is_superuser or user.role == Role.BASE_OFFICE
 
 
-def _chosen_specialty_base(request, campaign):
+def _chosen_specialty_base(request, campaign, round_number):
     """The specialty base a page is about: the one asked for with `?specialty_base=` (which the
     user must be allowed to work on), else the staff member's own, else the office's first
-    specialty base with a plan (shortage specialties first); None when there is none."""
+    specialty base with candidates waiting in the round, else its first with a plan (shortage
+    specialties first); None when there is none."""
     user = request.user
     raw = request.GET.get("specialty_base", "")
     if raw:
@@ -66,8 +73,8 @@ def _chosen_specialty_base(request, campaign):
     elif user.role == Role.SPECIALTY_BASE_STAFF and user.specialty_base_id:
         specialty_base = specialty_base_of(user.specialty_base_id)
     elif user.training_base_id:
-        quota = office_quotas(campaign=campaign, training_base=user.training_base_id).first()
-        specialty_base = quota.specialty_base if quota else None
+        quotas = round_quotas(campaign=campaign, training_base=user.training_base_id, round_number=round_number)
+        specialty_base = opening_specialty_base(list(quotas))
     else:
         specialty_base = None
     if specialty_base is not None:
@@ -85,7 +92,7 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
     user, bound = request.user, bound or {}
     office = _is_office(user)
     quotas = (
-        list(office_quotas(campaign=campaign, training_base=specialty_base.training_base_id))
+        list(round_quotas(campaign=campaign, training_base=specialty_base.training_base_id, round_number=round_number))
         if office and specialty_base is not None
         else []
     )
@@ -144,7 +151,7 @@ def round_candidates(request, round_number):
         request,
         campaign=campaign,
         round_number=round_number,
-        specialty_base=_chosen_specialty_base(request, campaign),
+        specialty_base=_chosen_specialty_base(request, campaign, round_number),
     )
 
 
@@ -302,7 +309,7 @@ def _excel_target(request, round_number):
     require_role(request.user, *ASSESSOR_ROLES)
     _check_round(round_number)
     campaign = campaign_or_404(province=request.user.province_id)
-    specialty_base = _chosen_specialty_base(request, campaign)
+    specialty_base = _chosen_specialty_base(request, campaign, round_number)
     if specialty_base is None:
         raise Http404
     return campaign, specialty_base
