@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from admissions.services import reporting
-from admissions.services.admission import admit_due, store_notice
+from admissions.services.admission import admit_due, reissue_changed_notices, store_notice
 from portal.queueing import run_sweep
 
 
@@ -27,5 +27,11 @@ def send_reminders(self):
 
 @shared_task(acks_late=True)
 def store_admission_notice(admission_id):
-    """Idempotent: a second delivery finds the notice kept and renders nothing."""
+    """Idempotent: a second delivery finds the notice kept with the same facts and renders nothing."""
     store_notice(admission_pk=admission_id)
+
+
+@shared_task(bind=True, acks_late=True)
+def reissue_admission_notices(self):
+    """Idempotent: it only queues `store_admission_notice`, which issues one version per change of facts."""
+    return run_sweep(self, reissue_changed_notices)

@@ -162,7 +162,10 @@ class AdmissionVerify(APIView):
     @extend_schema(
         tags=ASSESSMENT_TAGS,
         summary="核验录取通知书（公开）",
-        description="按录取通知书编号和验证码核验；无需登录。不对应时只返回 {valid: false}。",
+        description=(
+            "按录取通知书编号和验证码核验；无需登录。不对应时只返回 {valid: false}；"
+            "此前版本通知书的验证码返回 valid: false 和被新版本取代的时间 superseded_at。"
+        ),
         parameters=[
             OpenApiParameter("notice_number", str, required=True, description="录取通知书编号"),
             OpenApiParameter("code", str, required=True, description="通知书上的验证码（不区分大小写）"),
@@ -181,11 +184,13 @@ class AdmissionVerify(APIView):
             return Response(VerificationSerializer({"valid": False}).data)
         assessment = admission.assessment
         result = {
-            "valid": True,
+            "valid": admission.superseded_at is None,
             "name": assessment.application.applicant.full_name,
             "specialty_base": str(assessment.specialty_base),
             "admitted_at": admission.admitted_at,
         }
+        if admission.superseded_at:
+            result["superseded_at"] = admission.superseded_at
         if admission.identity_corrected_at:
             result["identity_corrected_at"] = admission.identity_corrected_at
         return Response(VerificationSerializer(result).data)

@@ -15,6 +15,7 @@ from admissions.models.assessments import (
     PublicityKind,
     PublicityList,
     Stage,
+    SupersededNotice,
 )
 from admissions.models.corrections import (
     IDENTITY_FIELDS,
@@ -70,4 +71,5 @@ __all__ = [
     "RegistrationRoster",
     "Sex",
     "Stage",
+    "SupersededNotice",
 ]

@@ -264,6 +264,10 @@ class Admission(models.Model):
     notice_file = models.FileField(
         _("录取通知书文件"), storage=private_storage, upload_to="admission/", blank=True, editable=False
     )
+    # The kept notice is version `notice_version`; `notice_fingerprint` is the digest of the facts it
+    # prints (empty until it is first kept). Earlier versions are SupersededNotice rows.
+    notice_version = models.PositiveSmallIntegerField(_("录取通知书版本"), default=1, editable=False)
+    notice_fingerprint = models.CharField(_("录取通知书所载信息摘要"), max_length=64, blank=True, editable=False)
 
     scope_paths = {"owner": "assessment__application__applicant__user_id", **scope_via("assessment", Assessment)}
 
@@ -273,6 +277,36 @@ class Admission(models.Model):
 
     def __str__(self):
         return self.notice_number
+
+
+class SupersededNotice(models.Model):
+    """An earlier version of an admission's notice, replaced by a new one when a fact it prints
+    changed (the reporting deadline, the base's contact, a corrected name). Its file stays on record
+    and its verification code answers "superseded" rather than "not found"."""
+
+    admission = models.ForeignKey(Admission, models.PROTECT, related_name="superseded_notices", verbose_name=_("录取"))
+    version = models.PositiveSmallIntegerField(_("版本"))
+    verification_code = models.CharField(_("验证码"), max_length=16)
+    fingerprint = models.CharField(_("所载信息摘要"), max_length=64)
+    file = models.FileField(_("通知书文件"), storage=private_storage, upload_to="admission/", blank=True)
+    superseded_at = models.DateTimeField(_("被取代时间"), default=timezone.now)
+
+    scope_paths = {
+        "owner": "admission__assessment__application__applicant__user_id",
+        **scope_via("admission", Admission),
+    }
+
+    class Meta:
+        verbose_name = _("已被取代的录取通知书")
+        verbose_name_plural = _("已被取代的录取通知书")
+        ordering = ["admission", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["admission", "version"], name="one_notice_per_version"),
+            models.UniqueConstraint(fields=["admission", "verification_code"], name="one_notice_per_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.admission} v{self.version}"
 
 
 class InvitationStatus(models.TextChoices):

@@ -22,6 +22,7 @@ from admissions.models import (
     PublicityKind,
     PublicityList,
     Stage,
+    SupersededNotice,
 )
 from admissions.selectors.assessments import quota_field
 from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
@@ -149,12 +150,20 @@ def admission_for_notice(pk: int):
 
 
 def verified_admission(*, notice_number: str, verification_code: str):
-    """The admission matching both the notice number and its verification code, else None: the
-    caller cannot tell which of the two did not match."""
+    """The admission matching both the notice number and the verification code of its notice, else
+    None: the caller cannot tell which of the two did not match. The code of an earlier version of
+    the notice matches too, with `superseded_at` set (None for the current one)."""
     notice_number, verification_code = notice_number.strip(), verification_code.strip().upper()
     if not notice_number or not verification_code:
         return None
-    return _admission_rows().filter(notice_number=notice_number, verification_code=verification_code).first()
+    superseded = SupersededNotice.objects.filter(admission=OuterRef("pk"), verification_code=verification_code)
+    return (
+        _admission_rows()
+        .filter(notice_number=notice_number)
+        .annotate(superseded_at=Subquery(superseded.values("superseded_at")[:1]))
+        .filter(Q(verification_code=verification_code) | Q(superseded_at__isnull=False))
+        .first()
+    )
 
 
 def offer_campaign(applicant: Applicant):

@@ -1,6 +1,7 @@
 """Admission (录取, 三(三)3): once publicity has ended with no open objection and the applicant
-accepted, the candidate is admitted and gets a notice with a verification code. The sweep is
-idempotent: run twice, it admits nobody the second time."""
+accepted, the candidate is admitted and gets a notice with a verification code, issued again as a
+new version when a fact it prints changes. The sweeps are idempotent: run twice, they admit or
+reissue nothing the second time."""
 
 import datetime
 import secrets
@@ -9,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admissions.models import Admission, Assessment, Stage
+from admissions.models import Admission, AdmissionStatus, Assessment, Stage, SupersededNotice
 from admissions.selectors.clock import due_for_admission
-from admissions.services.notices import NOTICE_RELATIONS, notice_is_stored, render_notice
+from admissions.services.notices import NOTICE_RELATIONS, notice_fingerprint, notice_is_stored, render_notice
 from portal.audit import record_event
 from portal.links import absolute_url
 from portal.notifications import notify
@@ -22,6 +23,10 @@ from portal.states import advance
 def _notice_number(assessment):
     campaign = assessment.application.campaign
     return f"{campaign.year}{assessment.specialty_base.training_base_id:03d}{assessment.pk:07d}"
+
+
+def _verification_code():
+    return secrets.token_hex(6).upper()
 
 
 def admit(assessment: Assessment):
@@ -43,7 +48,7 @@ def admit(assessment: Assessment):
         admission = Admission.objects.create(
             assessment=assessment,
             notice_number=_notice_number(assessment),
-            verification_code=secrets.token_hex(6).upper(),
+            verification_code=_verification_code(),
         )
         record_event(
             actor=None, action="assessment.admitted", obj=assessment, after={"notice": admission.notice_number}
@@ -61,12 +66,17 @@ def admit(assessment: Assessment):
 
 
 def store_notice(*, admission_pk: int):
-    """Render and keep the admission's notice unless it is kept already; returns the admission, or
-    None when there is no such admission.
+    """Keep the admission's notice as it prints now; returns the admission, or None when there is
+    no such admission.
 
-    Idempotent under redelivery: the row lock makes a second run wait and then find the file. A
-    run killed after writing the file but before its commit left a file no row names; it is
-    replaced, never trusted.
+    A notice kept with the same facts (`notice_fingerprint`) is left alone. When a printed fact
+    has changed since the kept version (a later reporting date, the base's contact, a corrected
+    name), that version, its file and its code go on record as a `SupersededNotice`, and a new
+    version with a new verification code is rendered to a file of its own.
+
+    Idempotent under redelivery: the row lock makes a second run wait and then find the notice
+    current. A run killed after writing the file but before its commit left a file no row names;
+    it is replaced, never trusted.
     """
     with transaction.atomic():
         admission = (
@@ -75,13 +85,72 @@ def store_notice(*, admission_pk: int):
             .filter(pk=admission_pk)
             .first()
         )
-        if admission is None or notice_is_stored(admission):
+        if admission is None:
+            return None
+        fingerprint = notice_fingerprint(admission)
+        if fingerprint == admission.notice_fingerprint and notice_is_stored(admission):
             return admission
-        name = f"notice-{admission.pk}.pdf"
+        if admission.notice_fingerprint and fingerprint != admission.notice_fingerprint:
+            _supersede(admission)
+        admission.notice_fingerprint = fingerprint
+        suffix = f"-v{admission.notice_version}" if admission.notice_version > 1 else ""
+        name = f"notice-{admission.pk}{suffix}.pdf"
         admission.notice_file.storage.delete(admission.notice_file.field.generate_filename(admission, name))
         admission.notice_file.save(name, ContentFile(render_notice(admission)), save=False)
-        admission.save(update_fields=["notice_file"])
+        admission.save(update_fields=["notice_file", "notice_fingerprint", "notice_version", "verification_code"])
     return admission
+
+
+def _supersede(admission):
+    """Put the kept version of the notice on record and make `admission` the next version (its row
+    locked by the caller, which saves it)."""
+    SupersededNotice.objects.create(
+        admission=admission,
+        version=admission.notice_version,
+        verification_code=admission.verification_code,
+        fingerprint=admission.notice_fingerprint,
+        file=admission.notice_file.name,
+    )
+    admission.notice_version += 1
+    admission.verification_code = _verification_code()
+    record_event(
+        actor=None,
+        action="admission.notice_reissued",
+        obj=admission,
+        before={"version": admission.notice_version - 1},
+        after={"version": admission.notice_version},
+        reason=_("录取通知书所载信息变更"),
+    )
+    values = {"number": admission.notice_number, "version": admission.notice_version}
+    notify(
+        recipient=admission.assessment.application.applicant.user,
+        kind="admission.notice_reissued",
+        subject=_("录取通知书已更新（第%(version)s版）") % values,
+        body=_(
+            "您的录取通知书（编号 %(number)s）所载信息有变更，已换发第%(version)s版；"
+            "原通知书及其验证码不再有效，请下载新版录取通知书。"
+        )
+        % values
+        + f"\n{absolute_url('offers')}",
+    )
+
+
+def reissue_changed_notices():
+    """The sweep: queue the notice task of every admission awaiting reporting whose printed facts
+    changed since its notice was kept, however they changed (a campaign's reporting date or a
+    base's contact edited in the admin). Returns how many were queued."""
+    admissions = (
+        Admission.objects.filter(status=AdmissionStatus.ADMITTED)
+        .exclude(notice_fingerprint="")
+        .select_related(*NOTICE_RELATIONS)
+        .order_by("pk")
+    )
+    queued = 0
+    for admission in admissions.iterator(chunk_size=500):
+        if notice_fingerprint(admission) != admission.notice_fingerprint:
+            enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
+            queued += 1
+    return queued
 
 
 def admit_due(moment: datetime.datetime | None = None):

@@ -174,8 +174,8 @@ def review_identity_correction(*, actor: User, correction: IdentityCorrection, a
 
 
 def _apply(actor, correction):
-    """Change the applicant as approved (the correction locked by the caller); its kept admission
-    notices are rendered again with the corrected name."""
+    """Change the applicant as approved (the correction locked by the caller); its admission
+    notices are issued again with the corrected name, a new version each."""
     applicant = Applicant.objects.select_for_update().get(pk=correction.applicant_id)
     for field in IDENTITY_FIELDS:
         value = correction.after[field]
@@ -197,10 +197,8 @@ def _apply(actor, correction):
         after=_masked(correction.after),
         reason=_("身份信息更正申请第%(number)s号") % {"number": correction.pk},
     )
-    for admission in Admission.objects.filter(assessment__applicant=applicant).exclude(notice_file=""):
-        admission.notice_file = ""
-        admission.save(update_fields=["notice_file"])
-        enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
+    for admission_pk in Admission.objects.filter(assessment__applicant=applicant).values_list("pk", flat=True):
+        enqueue_on_commit("admissions.tasks.store_admission_notice", admission_pk)
 
 
 # Numbers held by another account -------------------------------------------------------------------

@@ -1,12 +1,17 @@
-"""The admission notice (录取通知书) as a PDF. It is an issued document: rendered once, in the
-site's language and with the site's public address, when the candidate is admitted, then kept."""
+"""The admission notice (录取通知书) as a PDF. It is an issued document, in the site's language and
+with the site's public address: rendered when the candidate is admitted and kept, and issued again
+as a new version, with a new verification code, only when a fact it prints changes."""
 
+import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import translation
 
 from admissions.models import Admission
+from policy.rules.reporting import reporting_deadline
+from policy.timetable import local_date
 from portal.links import absolute_url
 from portal.pdf import render_pdf
 
@@ -22,21 +27,49 @@ NOTICE_RELATIONS = (
 )
 
 
-def render_notice(admission: Admission):
-    """The notice of `admission` (fetched with `NOTICE_RELATIONS`) as PDF bytes."""
+def notice_facts(admission: Admission):
+    """What the notice of `admission` (fetched with `NOTICE_RELATIONS`) prints, but for its
+    verification code and version. The template prints these and nothing else of the admission,
+    so that a change of any printed fact changes `notice_fingerprint`."""
     assessment = admission.assessment
     application = assessment.application
+    campaign = application.campaign
+    training_base = assessment.specialty_base.training_base
+    reporting_by = reporting_deadline(campaign.reporting_by, admission.late_reporting_allowed_until)
+    return {
+        "notice_number": admission.notice_number,
+        "full_name": application.applicant.full_name,
+        "id_number": application.applicant.id_number,
+        "training_base": training_base.name,
+        "specialty": assessment.specialty_base.specialty.name,
+        "year": campaign.year,
+        "round": application.round,
+        "is_adjustment": assessment.is_adjustment,
+        "admitted_on": local_date(admission.admitted_at),
+        "reporting_by": reporting_by,
+        "reporting_extended": reporting_by > campaign.reporting_by,
+        "contact_person": training_base.contact_person,
+        "phone_numbers": training_base.phone_numbers,
+        "qq_groups": training_base.qq_groups,
+    }
+
+
+def notice_fingerprint(admission: Admission):
+    """The digest of `notice_facts`, kept with each version of the notice."""
+    facts = json.dumps(notice_facts(admission), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+def render_notice(admission: Admission):
+    """The notice of `admission` (fetched with `NOTICE_RELATIONS`) as PDF bytes: its current
+    version and verification code."""
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(
             "admissions/offer/notice_pdf.html",
             {
                 "admission": admission,
-                "assessment": assessment,
-                "applicant": application.applicant,
-                "campaign": application.campaign,
-                "application": application,
-                "training_base": assessment.specialty_base.training_base,
-                "specialty": assessment.specialty_base.specialty,
+                "facts": notice_facts(admission),
+                "round_label": admission.assessment.application.get_round_display(),
                 "verify_url": absolute_url("admission-verify"),
                 "verify_link": absolute_url("admission-verify", query=urlencode({"notice": admission.notice_number})),
             },

@@ -19,6 +19,7 @@ from portal.errors import DomainError
 from portal.models import Role, User
 from portal.notifications import notify, notify_offices
 from portal.permissions import CHANGE, require, require_role
+from portal.queueing import enqueue_on_commit
 from portal.states import advance
 from portal.uploads import document_extension
 
@@ -118,6 +119,7 @@ def allow_late_reporting(*, actor: User, admission: Admission, until: datetime.d
             after={"until": until.isoformat()},
             reason=reason,
         )
+        enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)  # the notice prints the deadline
     return admission
 
 

@@ -23,7 +23,6 @@ from admissions.selectors.rounds import specialty_base_of
 from admissions.services.admission import store_notice
 from admissions.services.assessments import request_adjustment
 from admissions.services.invitations import accept_invitation, decline_invitation
-from admissions.services.notices import notice_is_stored
 from admissions.services.publicity import confirm_offer
 from admissions.views.applicant import applicant_required
 from policy.timetable import invitation_window, window_is_open
@@ -119,12 +118,12 @@ def invitation_decline(request, applicant, pk):
 @login_required
 def admission_notice(request, admission_pk):
     """The notice PDF: for the applicant (its full ID number is its own), the offices of the base
-    and the province — whoever may see the assessment it admits. The file is the one rendered at
-    admission; one still missing (its task not run yet) is rendered and kept now."""
+    and the province — whoever may see the assessment it admits. The file is the kept version of
+    the notice; one still missing, or printing a fact that has changed since (its task not run
+    yet), is rendered and kept now."""
     admission = admission_for_notice(admission_pk)
     require(request.user, VIEW, admission.assessment)
-    if not notice_is_stored(admission):
-        admission = store_notice(admission_pk=admission.pk)
+    admission = store_notice(admission_pk=admission.pk)
     with admission.notice_file.open("rb") as file:
         content = file.read()
     filename = _("录取通知书-%(name)s-%(number)s.pdf") % {

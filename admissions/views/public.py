@@ -94,7 +94,7 @@ def publicity_pdf(request, pk):
 
 def admission_verify(request):
     """Anyone may check a notice: both its number and its verification code must match, and a
-    miss says only that nothing was found."""
+    miss says only that nothing was found. The code of an earlier version says when it was superseded."""
     if "code" in request.GET:
         form = VerifyForm(request.GET)
     else:  # the link printed on the notice brings its number only
@@ -118,5 +118,6 @@ def admission_verify(request):
                 "admitted_at": admission.admitted_at,
                 "notice_number": admission.notice_number,
                 "corrected_at": admission.identity_corrected_at,
+                "superseded_at": admission.superseded_at,
             }
     return render(request, "admissions/public/verify.html", context)

@@ -24,6 +24,11 @@ def agreement_due(reported_on, agreement_days):
     return reported_on + datetime.timedelta(days=agreement_days)
 
 
+def reporting_deadline(reporting_by, allowed_until=None):
+    """The last day a resident may report: the campaign's date, or a later one the base allowed."""
+    return max(reporting_by, allowed_until or reporting_by)
+
+
 def disqualified_from(reporting_by, grace_days=14, allowed_until=None):
     """The first day a resident who has not reported loses the training place: 2 weeks after the
     reporting deadline (day 15), or the day after an approved later date."""

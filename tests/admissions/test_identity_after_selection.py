@@ -157,11 +157,18 @@ def test_the_public_list_and_the_notice_check_say_that_the_name_was_corrected(
         {"notice_number": admission.notice_number, "code": admission.verification_code},
     ).json()
     assert api["name"] == "申请人壹" and api["identity_corrected_at"]
+    assert api["valid"] is False and api["superseded_at"], "the notice with the old name is superseded"
     admission.refresh_from_db()
-    with admission.notice_file.open("rb") as notice:  # rendered again with the corrected name
+    assert admission.notice_version == 2
+    with admission.notice_file.open("rb") as notice:  # issued again with the corrected name
         from tests.admissions.test_publicity_pages import pdf_text
 
         assert "申请人壹" in pdf_text(notice.read())
+    current = client.get(
+        reverse("api-admission-verify"),
+        {"notice_number": admission.notice_number, "code": admission.verification_code},
+    ).json()
+    assert current["valid"] is True and current["name"] == "申请人壹"
 
 
 def test_the_applicant_files_a_correction_on_its_page(listed, client):

@@ -130,3 +130,6 @@ class VerificationSerializer(serializers.Serializer):
     identity_corrected_at = serializers.DateTimeField(
         required=False, help_text="姓名或证件号码经审核更正的时间（从未更正时没有此项）"
     )
+    superseded_at = serializers.DateTimeField(
+        required=False, help_text="验证码属于此前版本的通知书时，该版本被新版本取代的时间（当前版本没有此项）"
+    )
