@@ -214,6 +214,7 @@ if os.environ.get("CACHE_URL"):
         }
     }
 else:
+    "reissue-admission-notices": {"task": "admissions.tasks.reissue_admission_notices", "schedule": 15 * 60},
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
