@@ -197,6 +197,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # side effects, and running one twice changes nothing the second time.
 CELERY_BEAT_SCHEDULE = {
     "admit-due-candidates": {"task": "admissions.tasks.admit_due_candidates", "schedule": 15 * 60},
+    "reissue-admission-notices": {"task": "admissions.tasks.reissue_admission_notices", "schedule": 15 * 60},
     "disqualify-no-shows": {"task": "admissions.tasks.disqualify_no_shows", "schedule": 60 * 60},
     "send-reminders": {"task": "admissions.tasks.send_reminders", "schedule": 24 * 60 * 60},
     "resend-unsent-notifications": {"task": "portal.tasks.resend_unsent_notifications", "schedule": 10 * 60},
@@ -214,7 +215,6 @@ if os.environ.get("CACHE_URL"):
         }
     }
 else:
-    "reissue-admission-notices": {"task": "admissions.tasks.reissue_admission_notices", "schedule": 15 * 60},
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
