@@ -156,7 +156,7 @@ def prepare_data(*, applicants, password):
     import django
 
     django.setup()
-    from admissions.demo import USERNAME_PREFIX, generate_applicants
+    from admissions.demo.people import USERNAME_PREFIX, generate_applicants
     from admissions.models import Applicant
     from admissions.selectors.facts import eligibility_by_quota
     from bases.demo.loading import load_province
@@ -188,7 +188,7 @@ def prepare_data(*, applicants, password):
 
 
 def synthetic_usernames(count):
-    from admissions.demo import USERNAME_PREFIX
+    from admissions.demo.people import USERNAME_PREFIX
     from portal.models import User
 
     return list(

@@ -229,7 +229,7 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from admissions.demo import USERNAME_PREFIX, generate_applicants
+    from admissions.demo.people import USERNAME_PREFIX, generate_applicants
     from admissions.models import Applicant, Application, Assessment, Opinion, Stage
     from bases.demo import data as demo_data
     from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase

@@ -5,7 +5,7 @@ import logging
 from functools import partial
 
 from celery import current_app
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import NotRegistered, SoftTimeLimitExceeded
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -19,9 +19,18 @@ def enqueue_on_commit(task_name: str, *args):
     transaction.on_commit(partial(_enqueue, task_name, args))
 
 
+def _registered(name):
+    try:
+        return current_app.tasks[name]
+    except NotRegistered:
+        # Outside a worker (a management command) task modules are discovered only when asked for.
+        current_app.loader.import_default_modules()
+        return current_app.tasks[name]
+
+
 def _enqueue(task, args):
     if isinstance(task, str):
-        task = current_app.tasks[task]
+        task = _registered(task)
     # The change is already committed: an error page now would tell the user it failed. The log
     # line names the task and its row ids only, never the person or the message.
     try:

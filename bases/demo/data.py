@@ -5,6 +5,8 @@ Cities are inferred from the hospital names; the annex does not state a base's l
 base is loaded as national and the provincial office corrects it in the admin.
 """
 
+from policy.timetable import Phase
+
 PROVINCE = {"code": "420000", "name": "湖北省"}
 
 
@@ -157,4 +159,18 @@ TIMETABLE = {
     "round2_assessment_ends": (6, 25),
     "round2_publicity_by": (6, 30),
     "reporting_by": (9, 1),
+}
+
+
+# The demo phases `load_demo --phase` offers: the day of the notice's timetable that "today" becomes,
+# chosen a few days into the phase so that the phase's history (choices filed, a list in publicity,
+# offers waiting) has happened and each role still has something to do.
+PHASE_DAYS = {
+    "brochures": ((3, 30), Phase.PREPARATION),
+    "registration": ((4, 14), Phase.ROUND1_REGISTRATION),
+    "assessment": ((5, 6), Phase.ROUND1_ASSESSMENT),
+    "publicity": ((5, 29), Phase.ROUND1_PUBLICITY),
+    "round2": ((6, 10), Phase.ROUND2_REGISTRATION),
+    "reporting": ((7, 20), Phase.REPORTING),
+    "done": ((9, 20), Phase.REGISTRATION_ROSTER),
 }

@@ -57,8 +57,26 @@ def specialty_codes_of(index, name):
     return demo_data.UNIVERSITY_HOSPITAL if index < demo_data.UNIVERSITY_HOSPITALS else demo_data.CITY_HOSPITAL
 
 
+def season_dates(*, year: int, shift: datetime.timedelta = datetime.timedelta(0)) -> dict[str, datetime.date]:
+    """The notice's timetable for `year`, moved by `shift` (a demo that puts today in another phase)."""
+    return {field: datetime.date(year, month, day) + shift for field, (month, day) in demo_data.TIMETABLE.items()}
+
+
+def shift_of(campaign: Campaign) -> datetime.timedelta:
+    """How far the campaign's timetable stands from the notice's for its year."""
+    return campaign.round1_opens - season_dates(year=campaign.year)["round1_opens"]
+
+
+def phase_shift(*, phase: str, today: datetime.date) -> datetime.timedelta:
+    """The shift of this year's timetable that puts `today` on the demo phase's day (`PHASE_DAYS`)."""
+    (month, day), _phase = demo_data.PHASE_DAYS[phase]
+    return today - datetime.date(today.year, month, day)
+
+
 @transaction.atomic
-def load_province(*, year):
+def load_province(*, year: int, shift: datetime.timedelta = datetime.timedelta(0)):
+    """The province, its bases and plan, and the campaign of `year` on the notice's timetable moved
+    by `shift`."""
     province = _upsert(Province, {"code": demo_data.PROVINCE["code"]}, {"name": demo_data.PROVINCE["name"]})
     specialties = {
         code: _upsert(Specialty, {"code": code}, {"name": name, "category": category})
@@ -69,7 +87,7 @@ def load_province(*, year):
         {"province": province, "year": year},
         {
             "title": f"{year}年度{province.name}住院医师规范化培训（西医）招录",
-            **{field: datetime.date(year, month, day) for field, (month, day) in demo_data.TIMETABLE.items()},
+            **season_dates(year=year, shift=shift),
         },
     )
     shortage = [specialties[code] for code in demo_data.SHORTAGE_SPECIALTY_CODES]

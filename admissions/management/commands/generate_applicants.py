@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from admissions.demo import generate_applicants
+from admissions.demo.people import generate_applicants
 
 
 class Command(BaseCommand):
