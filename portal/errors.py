@@ -8,14 +8,20 @@ logger = logging.getLogger(__name__)
 
 class DomainError(Exception):
     """A rule refused an action. The message is for the user, in their language; pages show it as
-    a form or page message and the API returns it with `status`, never a 500."""
+    a form or page message and the API returns it with `status`, never a 500.
+
+    `fields` names, by the service's argument, what is wrong with each input (a list of messages
+    each), so that a page shows them next to the form's fields of the same name; `message` then
+    says all of it at once.
+    """
 
     status = 409
     code = "conflict"
 
-    def __init__(self, message, *, code=None, status=None):
+    def __init__(self, message, *, code=None, status=None, fields=None):
         super().__init__(message)
         self.message = message
+        self.fields = fields or {}
         if code:
             self.code = code
         if status:

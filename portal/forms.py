@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import record_event
+from portal.password_reset import MOBILE
 from portal.throttling import clear_login_failures, client_address, login_wait, record_login_failure
 
 
@@ -54,18 +55,35 @@ def wait_text(seconds):
     return _("%(seconds)s秒") % {"seconds": seconds}
 
 
-class ResetCodeRequestForm(forms.Form):
-    mobile = forms.CharField(label=_("注册时使用的手机号码"), max_length=11, min_length=11)
+class _ByMobile(forms.Form):
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"].strip()
+        if not MOBILE.match(mobile):
+            raise forms.ValidationError(_("请输入11位手机号码。"))
+        return mobile
 
 
-class ResetWithCodeForm(forms.Form):
-    mobile = forms.CharField(label=_("手机号码"), max_length=11, min_length=11)
+class ResetCodeRequestForm(_ByMobile):
+    mobile = forms.CharField(label=_("注册时使用的手机号码"), max_length=11)
+
+
+class ResetWithCodeForm(_ByMobile):
+    """The new password meets the rules that need no account here (length, common, all digits);
+    `reset_password` also compares it with the account's own details."""
+
+    mobile = forms.CharField(label=_("手机号码"), max_length=11)
     code = forms.CharField(label=_("短信验证码"), max_length=6, min_length=6)
     new_password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, max_length=128)
     new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, max_length=128)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("new_password1") and cleaned.get("new_password1") != cleaned.get("new_password2"):
+        password = cleaned.get("new_password1")
+        if password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", error)
+        if password and password != cleaned.get("new_password2"):
             self.add_error("new_password2", _("两次输入的密码不一致。"))
         return cleaned

@@ -67,7 +67,8 @@ def request_reset_code(*, mobile: str, address: str) -> None:
     past the limits it refuses alike for every number."""
     mobile = mobile.strip()
     if not MOBILE.match(mobile):
-        raise ResetRefused(_("请输入11位手机号码。"))
+        not_mobile = _("请输入11位手机号码。")
+        raise ResetRefused(not_mobile, fields={"mobile": [not_mobile]})
     if not (
         _within_limit(_key("number", mobile), CODES_PER_NUMBER_PER_HOUR)
         and _within_limit(_key("address", address), CODES_PER_ADDRESS_PER_HOUR)
@@ -111,7 +112,9 @@ def reset_password(*, mobile: str, code: str, password: str, address: str) -> Us
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ResetRefused(" ".join(error.messages), code="weak_password") from None
+        raise ResetRefused(
+            " ".join(error.messages), code="weak_password", fields={"password": error.messages}
+        ) from None
     with transaction.atomic():
         reset = (
             PasswordResetCode.objects.select_for_update()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -88,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the templates above, so that templates/django/forms/div.html (every form's
+# error summary above its fields) replaces Django's own; "django.forms" supplies the widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 

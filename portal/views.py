@@ -47,6 +47,7 @@ def password_reset_sms(request):
             request,
             lambda: request_reset_code(mobile=mobile, address=client_address(request)),
             success=_("如果该手机号码已注册，验证码已发送，%(minutes)s分钟内有效。") % {"minutes": CODE_MINUTES},
+            form=form,
         )
         if error is None:
             request.session["reset_mobile"] = mobile
@@ -68,6 +69,7 @@ def password_reset_sms_code(request):
                 address=client_address(request),
             ),
             success=_("密码已重设，请用新密码登录。"),
+            form=form,
         )
         if error is None:
             request.session.pop("reset_mobile", None)

@@ -16,9 +16,11 @@ def parse_id(text):
     return int(text) if text.isdecimal() and len(text) < LONGEST_ID else None
 
 
-def perform(request, action, *, success):
+def perform(request, action, *, success, form=None):
     """Call `action()`; on success flash `success`, on a DomainError (or a constraint violation,
-    see `user_error`) flash its message.
+    see `user_error`) flash its message — or, with the `form` the page shows again, put what the
+    error says about each input (`DomainError.fields`) on the form's field of that name (on the
+    form as a whole when it has none), beside the field and in the form's error summary.
 
     Returns (result, error): exactly one of them is None.
     """
@@ -26,7 +28,11 @@ def perform(request, action, *, success):
         result = action()
     except USER_ERRORS as raised:
         error = user_error(raised)
-        messages.error(request, error.message)
+        if form is not None and error.fields:
+            for name, field_messages in error.fields.items():
+                form.add_error(name if name in form.fields else None, list(field_messages))
+        else:
+            messages.error(request, error.message)
         return None, error
     messages.success(request, success)
     return result, None

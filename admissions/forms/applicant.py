@@ -1,17 +1,19 @@
-"""The applicant's own forms: they parse input only; every write goes through the services."""
-
-import re
+"""The applicant's own forms: they parse input only; every write goes through the services. What
+the input itself shows to be wrong (a login that is neither a mobile number nor an e-mail address, a
+password the validators refuse, a bad identity number) is found here, so that every field's problem
+is shown at once, not one per submission."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import IDENTITY_FIELDS, Applicant, DocumentKind, EducationRecord, IdentityDocumentType, Sex
 from bases.models import Specialty, TrainingBase
 from policy.choices import ApplicantType
+from policy.contacts import is_email, is_mobile
+from policy.identity import InvalidResidentId, parse_identity_document
 from policy.rules.eligibility import SELF_REGISTERING
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
+from portal.models import Role, User
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,10 +46,40 @@ class RegisterForm(forms.Form):
         label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip().lower()
+        if not (is_mobile(login) or is_email(login)):
+            raise forms.ValidationError(_("请输入11位手机号码或有效的电子邮箱。"))
+        return login
+
     def clean(self):
         data = super().clean()
-        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+        password = data.get("password")
+        if password:
+            # As register_applicant will: the account-to-be, so that a password like the login is refused.
+            login = data.get("login", "")
+            account = User(username=login, email=login if is_email(login) else "", role=Role.APPLICANT)
+            try:
+                password_validation.validate_password(password, account)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        if password and data.get("password_again") and password != data["password_again"]:
             self.add_error("password_again", _("两次输入的密码不一致。"))
+        return data
+
+
+class _IdentityDocumentCheck:
+    """Checks `id_number` against `id_type` (the GB 11643 check digit for a resident ID) with the
+    form's other fields, as the services will."""
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("id_number") or "").strip()
+        if number and data.get("id_type") and not self.has_error("id_number"):
+            try:
+                parse_identity_document(data["id_type"], number)
+            except InvalidResidentId as error:
+                self.add_error("id_number", str(error))
         return data
 
 
@@ -96,7 +128,7 @@ PROFILE_GROUPS = (
 PROFILE_FORM_FIELDS = tuple(field for _key, _heading, _hint, fields in PROFILE_GROUPS for field in fields)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(_IdentityDocumentCheck, forms.ModelForm):
     """The applicant's facts. Bound to a copy of the record, so validating never touches the
     applicant object the view holds; `update_profile` does the saving."""
 
@@ -145,7 +177,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
-        if mobile and not _MOBILE.match(mobile):
+        if mobile and not is_mobile(mobile):
             raise forms.ValidationError(_("请输入11位手机号码。"))
         return mobile
 
@@ -156,10 +188,10 @@ class ProfileForm(forms.ModelForm):
         """As validate_unique: the service checks the identity document."""
 
     def clean(self):
+        # Read before the number's own check, which drops a bad number from the cleaned data.
+        number = (self.cleaned_data.get("id_number") or "").strip()
         data = super().clean()
-        travel_permit = data.get("id_type") != IdentityDocumentType.RESIDENT_ID and len(
-            (data.get("id_number") or "").strip()
-        ) not in (0, 18)
+        travel_permit = data.get("id_type") != IdentityDocumentType.RESIDENT_ID and len(number) not in (0, 18)
         if travel_permit:
             for field in ("birth_date", "sex"):
                 if not data.get(field):
@@ -203,7 +235,7 @@ class WithdrawForm(forms.Form):
     application = forms.IntegerField(min_value=1)
 
 
-class IdentityCorrectionForm(forms.Form):
+class IdentityCorrectionForm(_IdentityDocumentCheck, forms.Form):
     full_name = forms.CharField(label=_("更正后的姓名"), max_length=60)
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdentityDocumentType.choices)
     id_number = forms.CharField(
@@ -219,7 +251,7 @@ class IdentityCorrectionForm(forms.Form):
     )
 
 
-class IdentityClaimForm(forms.Form):
+class IdentityClaimForm(_IdentityDocumentCheck, forms.Form):
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdentityDocumentType.choices)
     id_number = forms.CharField(label=_("您的证件号码"), max_length=30)
     training_base = forms.ModelChoiceField(

@@ -2,7 +2,6 @@
 
 import datetime
 import os
-import re
 
 from django.contrib.auth import password_validation
 from django.core.cache import cache
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 from admissions.models import IDENTITY_FIELDS, Applicant, ApplicantDocument, DirectEntry, EducationRecord, EntryStatus
 from admissions.selectors.identity import identity_frozen
 from policy.choices import ApplicantType
+from policy.contacts import is_email, is_mobile
 from policy.identity import InvalidResidentId, parse_identity_document
 from policy.rules.eligibility import SELF_REGISTERING
 from policy.timetable import local_date
@@ -25,8 +25,6 @@ from portal.privacy import mask_id_number, mask_phone
 from portal.throttling import CACHE_ERRORS
 from portal.uploads import document_extension
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROFILE_FIELDS = (
     "full_name",
     "is_chinese_national",
@@ -57,6 +55,12 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
+def _refuse_inputs(problems):
+    """Refuse with every input's problems at once (`problems`: argument → messages), if any."""
+    if problems:
+        raise InvalidInput(" ".join(message for messages in problems.values() for message in messages), fields=problems)
+
+
 def require_owner(actor: User, applicant: Applicant):
     if not (actor.is_authenticated and actor.is_active and actor.pk == applicant.user_id):
         raise PermissionDenied
@@ -74,28 +78,32 @@ def _masked(values):
 
 
 def register_applicant(*, login: str, password: str, full_name: str):
-    """Open an applicant account whose login is a mobile number or an e-mail address."""
+    """Open an applicant account whose login is a mobile number or an e-mail address. A bad login,
+    name and password are refused together, each named."""
     login = login.strip().lower()
-    is_mobile = bool(_MOBILE.match(login))
-    if not is_mobile and not _EMAIL.match(login):
-        raise InvalidInput(_("请输入11位手机号码或有效的电子邮箱。"))
+    by_mobile = is_mobile(login)
+    problems = {}
+    if not by_mobile and not is_email(login):
+        problems["login"] = [_("请输入11位手机号码或有效的电子邮箱。")]
     if not full_name.strip():
-        raise InvalidInput(_("请填写姓名。"))
-    user = User(username=login, email="" if is_mobile else login, role=Role.APPLICANT)
+        problems["full_name"] = [_("请填写姓名。")]
+    user = User(username=login, email="" if by_mobile else login, role=Role.APPLICANT)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages)) from None
+        problems["password"] = error.messages
+    _refuse_inputs(problems)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
             applicant = Applicant.objects.create(
-                user=user, full_name=full_name.strip(), mobile=login if is_mobile else ""
+                user=user, full_name=full_name.strip(), mobile=login if by_mobile else ""
             )
             record_event(actor=user, action="applicant.register", obj=applicant, after=_masked({"login": login}))
     except IntegrityError:
-        raise DomainError(_("该手机号码或电子邮箱已注册，请直接登录或找回密码。"), code="duplicate") from None
+        taken = _("该手机号码或电子邮箱已注册，请直接登录或找回密码。")
+        raise DomainError(taken, code="duplicate", fields={"login": [taken]}) from None
     return applicant
 
 
@@ -113,7 +121,7 @@ def normalized_identity(id_type: str, id_number: str):
     try:
         parsed = parse_identity_document(id_type, id_number)
     except InvalidResidentId as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(str(error), fields={"id_number": [str(error)]}) from None
     if parsed is not None:
         return {"id_number": parsed.number, "birth_date": parsed.birth_date, "sex": parsed.sex}
     return {"id_number": id_number.strip().upper()}
@@ -127,11 +135,8 @@ def count_identity_attempt(user: User):
     except (ValueError, *CACHE_ERRORS):
         return
     if attempts > IDENTITY_ATTEMPTS_PER_DAY:
-        raise DomainError(
-            _("今天修改证件号码的次数已达 %(limit)s 次，请明天再试。") % {"limit": IDENTITY_ATTEMPTS_PER_DAY},
-            status=429,
-            code="too_many_identity_attempts",
-        )
+        limited = _("今天修改证件号码的次数已达 %(limit)s 次，请明天再试。") % {"limit": IDENTITY_ATTEMPTS_PER_DAY}
+        raise DomainError(limited, status=429, code="too_many_identity_attempts", fields={"id_number": [limited]})
 
 
 def require_identity_editable(applicant: Applicant):
@@ -156,7 +161,8 @@ def update_profile(*, actor: User, applicant: Applicant, **values):
         raise InvalidInput(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     held = values.pop("held_certificate_specialties", None)
     if values.get("applicant_type", applicant.applicant_type) not in SELF_REGISTERING:
-        raise InvalidInput(_("专硕研究生和农村订单定向免费医学毕业生不需个人注册（二(三)2-3）。"))
+        not_self = _("专硕研究生和农村订单定向免费医学毕业生不需个人注册（二(三)2-3）。")
+        raise InvalidInput(not_self, fields={"applicant_type": [not_self]})
     id_type = values.get("id_type", applicant.id_type)
     id_number = values.get("id_number", applicant.id_number)
     if id_number:
@@ -175,12 +181,11 @@ def update_profile(*, actor: User, applicant: Applicant, **values):
                 campaign__year__gte=local_date().year,
             ).exists()
         ):
-            raise InvalidInput(
-                _(
-                    "该证件号码已作为农村订单定向免费医学毕业生由省卫生健康委统一安排住培基地，"
-                    "不参加招录程序，不能以其他人员类型注册报名（二(三)3）。"
-                )
+            assigned = _(
+                "该证件号码已作为农村订单定向免费医学毕业生由省卫生健康委统一安排住培基地，"
+                "不参加招录程序，不能以其他人员类型注册报名（二(三)3）。"
             )
+            raise InvalidInput(assigned, fields={"id_number": [assigned]})
         before = {field: getattr(applicant, field) for field in values}
         if any(field in IDENTITY_FIELDS and before[field] != value for field, value in values.items()):
             require_identity_editable(applicant)
@@ -193,7 +198,8 @@ def update_profile(*, actor: User, applicant: Applicant, **values):
                 applicant.save()
         except IntegrityError:
             # Not "someone else has it": that would tell anyone which numbers are registered.
-            raise DomainError(str(IDENTITY_UNAVAILABLE), code="identity_unavailable") from None
+            unavailable = str(IDENTITY_UNAVAILABLE)
+            raise DomainError(unavailable, code="identity_unavailable", fields={"id_number": [unavailable]}) from None
         if held is not None:
             applicant.held_certificate_specialties.set(held)
         changed = {field: value for field, value in values.items() if before[field] != value}

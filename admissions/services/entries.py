@@ -41,7 +41,7 @@ def _check_identity(id_type, id_number):
         try:
             return parse_resident_id(id_number).number
         except InvalidResidentId as error:
-            raise DomainError(str(error), status=400, code="invalid_id") from None
+            raise DomainError(str(error), status=400, code="invalid_id", fields={"id_number": [str(error)]}) from None
     return id_number.strip().upper()
 
 
@@ -108,7 +108,8 @@ def do_enter(*, actor: User, quota: Quota, kind: str, person, extra):
                     **extra,
                 )
         except IntegrityError:
-            raise DomainError(_("该证件号码在本年度已录入，不能重复录入。"), code="duplicate") from None
+            entered = _("该证件号码在本年度已录入，不能重复录入。")
+            raise DomainError(entered, code="duplicate", fields={"id_number": [entered]}) from None
         record_event(
             actor=actor,
             action=f"entry.{kind}",
@@ -147,7 +148,12 @@ def enter_professional_master(
         try:
             document_extension(approval_document)
         except ValidationError as error:
-            raise DomainError(error.messages[0], status=400, code="invalid_document") from None
+            raise DomainError(
+                error.messages[0],
+                status=400,
+                code="invalid_document",
+                fields={"approval_document": error.messages[:1]},
+            ) from None
     return do_enter(
         actor=actor,
         quota=quota,

@@ -107,6 +107,7 @@ def register(request):
                 full_name=form.cleaned_data["full_name"],
             ),
             success=_("注册成功。请按清单完善个人信息、学历和报名材料。"),
+            form=form,
         )
         if error is None:
             login(request, applicant.user)
@@ -145,6 +146,7 @@ def applicant_profile(request, applicant):
             request,
             lambda: update_profile(actor=request.user, applicant=applicant, **form.cleaned_data),
             success=_("个人信息已保存。"),
+            form=form,
         )
         if error is None:
             return redirect("applicant-home")

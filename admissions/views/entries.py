@@ -39,6 +39,7 @@ def entry_list(request, kind):
             request,
             lambda: service(actor=request.user, **form.cleaned_data),
             success="已录入，占用该专业基地招收计划一个名额。",
+            form=form,
         )
         if error is None:
             return redirect(request.path)

@@ -40,7 +40,9 @@ def applicant_identity(request, applicant):
         )
         status = 400
         if form.is_valid():
-            _result, error = perform(request, lambda: action(request, applicant, form.cleaned_data), success=success)
+            _result, error = perform(
+                request, lambda: action(request, applicant, form.cleaned_data), success=success, form=form
+            )
             if error is None:
                 return redirect("applicant-identity")
             status = error.status

@@ -114,7 +114,7 @@ def test_a_login_already_taken_is_refused_with_a_message(client, db):
     client.logout()
     response = register(client, "13912345678", full_name="另一人")
     assert response.status_code == 400
-    assert messages_of(response) == ["该手机号码或电子邮箱已注册，请直接登录或找回密码。"]
+    assert response.context["form"].errors["login"] == ["该手机号码或电子邮箱已注册，请直接登录或找回密码。"]
     assert "该手机号码或电子邮箱已注册" in response.content.decode()
     assert User.objects.count() == 1 and Applicant.objects.get().full_name == "李明"
 
@@ -128,15 +128,15 @@ def test_a_weak_or_mistyped_password_is_refused(client, db, password, again):
     response = register(client, "13912345678", password=password, again=again)
     assert response.status_code == 400
     assert not User.objects.exists()
-    shown = messages_of(response) + [str(e) for e in response.context["form"].errors.get("password_again", [])]
-    assert shown, "the page says what is wrong"
+    errors = response.context["form"].errors
+    assert errors.get("password") or errors.get("password_again"), "the page says what is wrong"
     assert not response.wsgi_request.user.is_authenticated
 
 
 def test_a_bad_login_is_refused(client, db):
     response = register(client, "12345")
     assert response.status_code == 400
-    assert messages_of(response) == ["请输入11位手机号码或有效的电子邮箱。"]
+    assert response.context["form"].errors["login"] == ["请输入11位手机号码或有效的电子邮箱。"]
 
 
 # Profile
@@ -169,7 +169,7 @@ def test_a_wrong_check_digit_is_shown_and_nothing_is_stored(client, applicant):
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
     response = client.post(reverse("applicant-profile"), profile_data(id_number=wrong, full_name="李小明"))
     assert response.status_code == 400
-    assert messages_of(response) == ["身份证号码校验位不正确，请核对后重新输入。"]
+    assert response.context["form"].errors["id_number"] == ["身份证号码校验位不正确，请核对后重新输入。"]
     assert "身份证号码校验位不正确" in response.content.decode()
     applicant.refresh_from_db()
     assert (applicant.id_number, applicant.full_name, applicant.birth_date) == ("", "李明", None)
