@@ -3,6 +3,7 @@
 Defaults give the embedded setup: SQLite file, Celery tasks run eagerly in-process, mail to the console.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -31,6 +32,17 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-runs"  # noqa: S105 - DEBUG only
+
+# The demo's clock (scripts/run-demo, DEMO_TODAY=2026-04-10): the portal runs as on that day, from
+# the time of day it was started. Refused outside DEBUG, so production always keeps the real clock.
+DEMO_TODAY = os.environ.get("DEMO_TODAY", "").strip() or None
+if DEMO_TODAY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DEMO_TODAY moves the clock for the demo only; unset it when DEBUG is off.")
+    try:
+        DEMO_TODAY = datetime.date.fromisoformat(DEMO_TODAY)
+    except ValueError:
+        raise ImproperlyConfigured(f"DEMO_TODAY must be a date like 2026-04-10, not {DEMO_TODAY!r}.") from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
