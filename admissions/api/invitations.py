@@ -44,7 +44,9 @@ class InvitationList(generics.ListAPIView):
         tags=INVITATION_TAGS,
         summary="邀请考生参加第二批次复试",
         description="培训基地招收办公室，在第二批次填报期间：只能邀请未被拟录取或录取、未主动填报第二批次志愿、"
-        "未接受其他邀请且符合该专业申报条件的考生（否则 409 或 400 并说明原因）。",
+        "未接受其他邀请且符合该专业申报条件的考生（否则 409 或 400 并说明原因）；"
+        "第一批次志愿尚待资格审核或录取决定的考生，在第一批次拟录取名单发布截止日之后才能邀请。"
+        "可邀请的考生与邀请页面的搜索结果一致。",
         request=InvitationInputSerializer,
         responses={201: InvitationSerializer, **ERRORS},
     )

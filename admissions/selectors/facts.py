@@ -3,7 +3,18 @@ builder for one applicant and for a page of applicants, so both answer alike."""
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, F, IntegerField, Prefetch, QuerySet, Value, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 
 from admissions.models import (
     HOLDING_STAGES,
@@ -15,6 +26,7 @@ from admissions.models import (
     EntryStatus,
 )
 from bases.models import BaseLevel, Quota, SpecialtyBase, SpecialtyCategory
+from policy.choices import SanctionKind
 from policy.models import Campaign, Sanction
 from policy.rules.eligibility import (
     ApplicantFacts,
@@ -22,6 +34,7 @@ from policy.rules.eligibility import (
     Education,
     SanctionRecord,
     SpecialtyBaseFacts,
+    banning_years,
     decide,
     place_reasons,
 )
@@ -156,6 +169,22 @@ def place_facts(applicants: Iterable[Applicant], campaign: Campaign):
         )
         for a in applicants
     }
+
+
+def barred_from_the_rounds(campaign: Campaign) -> Q:
+    """Condition on Applicant: what `place_reasons` finds besides a place held (which the callers
+    ask for themselves) — a ban covering the campaign's year or a cancellation in it, and an entry
+    outside the rounds in the campaign, matched by identity document as `_person_facts` matches
+    them — for filtering a list in the database."""
+    person = {"id_type": OuterRef("id_type"), "id_number": OuterRef("id_number")}
+    sanctions = Sanction.objects.filter(**person).filter(
+        Q(kind=SanctionKind.BAN, campaign_year__in=banning_years(campaign.year, campaign.ban_years))
+        | Q(kind=SanctionKind.CANCELLATION, campaign_year=campaign.year)
+    )
+    entries = DirectEntry.objects.filter(
+        **person, campaign=campaign, status=EntryStatus.ACTIVE, kind__in=DirectEntry.KINDS
+    )
+    return ~Q(id_number="") & (Q(Exists(sanctions)) | Q(Exists(entries)))
 
 
 def place_refusal(applicant: Applicant, campaign: Campaign):

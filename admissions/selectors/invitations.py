@@ -1,5 +1,6 @@
-"""Reads of round-2 invitations (第二批次邀请): the applicants an office may invite, with the
-eligibility of one page of them, and the invitations sent."""
+"""Reads of round-2 invitations (第二批次邀请): who may be invited (one rule for the search and the
+services), the applicants an office may invite, with the eligibility of one page of them, and the
+invitations sent."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from admissions.models import (
     HOLDING_STAGES,
@@ -18,30 +20,73 @@ from admissions.models import (
     Invitation,
     InvitationStatus,
 )
-from admissions.selectors.facts import campaign_facts, page_facts, specialty_base_facts
+from admissions.selectors.clock import flag
+from admissions.selectors.facts import barred_from_the_rounds, campaign_facts, page_facts, specialty_base_facts
+from admissions.selectors.rounds import waiting_adjustments, waiting_choices
 from bases.models import SpecialtyBase, TrainingBase
 from policy.models import Campaign
 from policy.rules.eligibility import decide
 from policy.selectors import is_shortage
+from policy.timetable import local_date, publicity_deadline
 from portal.models import User
 from portal.permissions import visible
+
+
+def _round1_undecided(campaign: Campaign) -> bool:
+    """Round 1 is undecided until its lists' deadline (三(三)3) has passed: until then a choice
+    still waiting at its base may yet end in a place. Afterwards nothing can decide it any more,
+    and its applicant counts as not admitted."""
+    return local_date() <= publicity_deadline(campaign, 1)
+
+
+def _bars(campaign: Campaign) -> list[tuple[Q, str]]:
+    """What keeps an applicant (the outer query's row) from a round-2 invitation in `campaign`, each
+    with the reason an office reads: a place held in the campaign, an active round-2 choice, an
+    accepted invitation and, while round 1 is undecided, a round-1 choice still waiting at its base
+    (not yet reviewed, or qualified and not yet decided: admissions.selectors.rounds.WAITING_STAGES)."""
+    applicant = OuterRef("pk")
+    holding = Assessment.objects.filter(applicant=applicant, campaign=campaign, stage__in=HOLDING_STAGES)
+    round2 = Application.objects.filter(
+        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
+    )
+    accepted = Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED)
+    bars = [
+        (Q(Exists(holding)), _("已被拟录取或录取。")),
+        (Q(Exists(round2)), _("已主动填报第二批次志愿，不能邀请。")),
+        (Q(Exists(accepted)), _("已接受其他基地的邀请。")),
+    ]
+    if _round1_undecided(campaign):
+        choices = waiting_choices(campaign=campaign, round_number=1).filter(applicant=applicant)
+        adjustments = waiting_adjustments(campaign=campaign, round_number=1).filter(applicant=applicant)
+        bars.append(
+            (
+                Q(Exists(choices)) | Q(Exists(adjustments)),
+                _("第一批次志愿尚无结果（待资格审核或待录取决定），第一批次结束后才能邀请。"),
+            )
+        )
+    return bars
+
+
+def uninvitable_reason(applicant: Applicant, campaign: Campaign) -> str | None:
+    """Why the applicant cannot be invited in `campaign` (the first of `_bars` it meets), or None.
+    One query."""
+    bars = _bars(campaign)
+    flags = {f"bar{n}": flag(condition) for n, (condition, _reason) in enumerate(bars)}
+    met = Applicant.objects.filter(pk=applicant.pk).annotate(**flags).values_list(*flags).get()
+    return next((reason for (_condition, reason), is_met in zip(bars, met, strict=True) if is_met), None)
 
 
 def invitable_applicants(
     *, campaign: Campaign, degree_level: str | None = None, graduation_year: int | None = None, employer_city: str = ""
 ):
-    """Applicants of the campaign's round 1 who may be invited: not proposed or admitted in the
-    campaign, no active round-2 choice, no accepted invitation (as `uninvitable_reason` says)."""
+    """Applicants of the campaign's round 1 whom an office may invite: none of `_bars` (the rule
+    `uninvitable_reason` gives the service) and nothing that bars them from the rounds (a sanction,
+    an entry outside them: `barred_from_the_rounds`, as `place_reasons` tells the service)."""
     applicant = OuterRef("pk")
     took_part = Application.objects.filter(applicant=applicant, campaign=campaign, round=1)
-    holding = Assessment.objects.filter(
-        application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
-    )
-    round2 = Application.objects.filter(
-        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
-    )
-    accepted = Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED)
-    rows = Applicant.objects.filter(Exists(took_part), ~Exists(holding), ~Exists(round2), ~Exists(accepted))
+    rows = Applicant.objects.filter(Exists(took_part), ~barred_from_the_rounds(campaign))
+    for condition, _reason in _bars(campaign):
+        rows = rows.filter(~condition)
     education = Q()
     if degree_level:
         education &= Q(degree_level=degree_level)

@@ -5,16 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import (
-    HOLDING_STAGES,
-    Applicant,
-    Application,
-    ApplicationStatus,
-    Assessment,
-    Invitation,
-    InvitationStatus,
-)
+from admissions.models import Applicant, Application, Invitation, InvitationStatus
 from admissions.selectors.facts import check_eligibility
+from admissions.selectors.invitations import uninvitable_reason
 from admissions.services.applicants import require_owner
 from admissions.services.choices import WindowClosed
 from bases.models import SpecialtyBase
@@ -37,25 +30,11 @@ def _require_round2(campaign):
         )
 
 
-def uninvitable_reason(applicant: Applicant, campaign: Campaign):
-    """Why the applicant cannot be invited, or None."""
-    holding = Assessment.objects.filter(
-        application__applicant=applicant, application__campaign=campaign, stage__in=HOLDING_STAGES
-    )
-    if holding.exists():
-        return _("已被拟录取或录取。")
-    if Application.objects.filter(
-        applicant=applicant, campaign=campaign, round=2, status=ApplicationStatus.ACTIVE
-    ).exists():
-        return _("已主动填报第二批次志愿，不能邀请。")
-    if Invitation.objects.filter(applicant=applicant, campaign=campaign, status=InvitationStatus.ACCEPTED).exists():
-        return _("已接受其他基地的邀请。")
-    return None
-
-
 def invite_applicant(
     *, actor: User, applicant: Applicant, campaign: Campaign, specialty_base: SpecialtyBase, message: str = ""
 ):
+    """Refuses whom `uninvitable_reason` or the eligibility rules bar: the same rules the search
+    (`invitable_applicants`) lists by, so it never offers someone refused here."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, specialty_base)
     _require_round2(campaign)

@@ -189,8 +189,14 @@ def ban_last_year(recorded_year, ban_years):
     return recorded_year + ban_years
 
 
+def banning_years(campaign_year, ban_years):
+    """The years a ban recorded in still covers `campaign_year` (see `ban_last_year`): that year
+    and the `ban_years` before it."""
+    return range(campaign_year - ban_years, campaign_year + 1)
+
+
 def ban_covers(recorded_year, campaign_year, ban_years):
-    return recorded_year <= campaign_year <= ban_last_year(recorded_year, ban_years)
+    return recorded_year in banning_years(campaign_year, ban_years)
 
 
 def sanction_reasons(facts, campaign):
