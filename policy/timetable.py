@@ -110,3 +110,73 @@ def invitation_window(campaign):
     """(first day, last day) of round-2 invitations (三(四)2): they belong to the round-2 assessment,
     which runs until the round's list is published, not only to the close of self-registration."""
     return campaign.round2_opens, campaign.round2_publicity_by
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whether an action's time has come: open, or closed with the sentence a page shows beside the
+    disabled button (what opens when, or when it ended) and the day it opens, if it will."""
+
+    is_open: bool
+    reason: str = ""
+    opens_on: datetime.date | None = None
+
+    def __bool__(self):
+        return self.is_open
+
+
+def _month_day(day):
+    return _("%(month)d月%(day)d日") % {"month": day.month, "day": day.day}
+
+
+def window(name, first_day, last_day, moment=None) -> Window:
+    """The window named `name` ("第一批次考核") from 00:00 of `first_day` to 24:00 of `last_day`."""
+    if window_is_open(first_day, last_day, moment):
+        return Window(True)
+    if local_date(moment) < first_day:
+        return Window(False, _("%(name)s %(day)s起") % {"name": name, "day": _month_day(first_day)}, opens_on=first_day)
+    return Window(False, _("%(name)s已于%(day)s 24时结束") % {"name": name, "day": _month_day(last_day)})
+
+
+def choice_window(campaign, moment=None) -> Window:
+    """Filing, changing or withdrawing a choice (三(二), 三(四)1): the open round's window, else the
+    next one to open, else the last one, closed."""
+    round1 = window(_("第一批次注册和填报志愿"), campaign.round1_opens, campaign.round1_closes, moment)
+    if round1 or round1.opens_on:
+        return round1
+    return window(_("第二批次注册和填报志愿"), campaign.round2_opens, campaign.round2_closes, moment)
+
+
+def assessment_state(campaign, round_number, moment=None) -> Window:
+    """Reviewing qualifications, recording scores and deciding admissions of a round (三(三)1, 三(四)3)."""
+    name = _("第一批次考核") if round_number == 1 else _("第二批次考核")
+    return window(name, *assessment_window(campaign, round_number), moment)
+
+
+def publication_state(campaign, round_number, moment=None) -> Window:
+    """Publishing a round's proposed list: from its assessment's first day to the publicity deadline."""
+    first_day = assessment_window(campaign, round_number)[0]
+    name = _("第一批次拟录取名单发布") if round_number == 1 else _("第二批次拟录取名单发布")
+    return window(name, first_day, publicity_deadline(campaign, round_number), moment)
+
+
+def invitation_state(campaign, moment=None) -> Window:
+    """Round-2 invitations (三(四)2)."""
+    return window(_("第二批次邀请复试"), *invitation_window(campaign), moment)
+
+
+def roster_state(campaign, moment=None) -> Window:
+    """Publishing the registration roster (三(七)): "招录工作完成后", i.e. once the reporting deadline
+    has passed; that everyone has reported or been disqualified is checked against the rows."""
+    first_day = campaign.reporting_by + ONE_DAY
+    if local_date(moment) < first_day:
+        return Window(
+            False,
+            _("报到截止（%(deadline)s 24时）后才能公布注册名单，%(day)s起")
+            % {
+                "deadline": _month_day(campaign.reporting_by),
+                "day": _month_day(first_day),
+            },
+            opens_on=first_day,
+        )
+    return Window(True)

@@ -10,6 +10,7 @@ from admissions.models import (
 from admissions.selectors.roster import roster_blockers, roster_size
 from bases.models import TrainingBase
 from policy.models import Campaign
+from policy.timetable import roster_state
 from portal.audit import record_event
 from portal.errors import DomainError
 from portal.models import Role, User
@@ -20,6 +21,9 @@ from portal.permissions import CHANGE, require, require_role
 def publish_roster(*, actor: User, campaign: Campaign):
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, campaign)
+    window = roster_state(campaign)
+    if not window:
+        raise DomainError(window.reason, code="too_early")
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if RegistrationRoster.objects.filter(campaign=campaign).exists():

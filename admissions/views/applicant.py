@@ -47,7 +47,7 @@ from bases.forms.plan import PlanFilterForm
 from bases.selectors.brochures import published_brochures
 from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_rows, quota_by_pk
-from policy.timetable import open_choice_round, phase_at
+from policy.timetable import choice_window, open_choice_round, phase_at
 from portal.models import Role
 from portal.permissions import VIEW, require
 from portal.uploads import document_response
@@ -132,6 +132,7 @@ def applicant_home(request, applicant):
         context.update(
             phase=phase_at(campaign),
             open_round=open_choice_round(campaign),
+            choosing=choice_window(campaign),
             windows=_windows(campaign),
             active=_active_choice(applicant, campaign),
         )
@@ -263,7 +264,7 @@ def applicant_choose(request, applicant):
         active=active,
         missing=missing,
         open_round=open_round,
-        can_choose=open_round is not None and not missing,
+        choosing=choice_window(campaign),
         windows=_windows(campaign),
         query=_query_without_page(request),
     )

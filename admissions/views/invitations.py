@@ -20,7 +20,7 @@ from admissions.selectors.invitations import invitable_applicants, invite_rows, 
 from admissions.selectors.rounds import office_quotas, specialty_base_of
 from admissions.services.invitations import invite_applicant
 from policy.selectors import campaign_or_404
-from policy.timetable import invitation_window, window_is_open
+from policy.timetable import invitation_state, invitation_window
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
 from portal.privacy import mask_id_number
@@ -77,7 +77,7 @@ def round2_invite(request):
             "rows": rows,
             "query": _invite_query(request.GET.urlencode(), page=False),
             "return_query": _invite_query(request.GET.urlencode()),
-            "window_open": window_is_open(*invitation_window(campaign)),
+            "invitation": invitation_state(campaign),
             "window": invitation_window(campaign),
             "invitations": sent_invitations(user=user, campaign=campaign)[:100],
             "nav": "invite",

@@ -25,7 +25,7 @@ from admissions.services.assessments import request_adjustment
 from admissions.services.invitations import accept_invitation, decline_invitation
 from admissions.services.publicity import confirm_offer
 from admissions.views.applicant import applicant_required
-from policy.timetable import invitation_window, window_is_open
+from policy.timetable import invitation_state
 from portal.permissions import VIEW, require
 from portal.web import download_response, parse_id, perform
 
@@ -44,7 +44,7 @@ def offers(request, applicant):
         context.update(
             offers=rows,
             invitations=list(invitations_of(applicant=applicant, campaign=campaign)),
-            round2_open=window_is_open(*invitation_window(campaign)),
+            round2=invitation_state(campaign),
         )
     return render(request, "admissions/offer/offers.html", context)
 

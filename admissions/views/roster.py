@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from admissions.selectors.roster import PagedRoster, iter_roster_rows, published_roster, roster_blockers, roster_rows
 from admissions.services.roster import publish_roster
 from bases.selectors.campaigns import provincial_campaign
+from policy.timetable import roster_state
 from portal.pdf import render_pdf
 from portal.privacy import mask_id_number
 from portal.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, xlsx_bytes
@@ -36,6 +37,7 @@ def roster(request):
             "blocker_count": blockers.count(),
             "blockers": blockers[:BLOCKERS_SHOWN],
             "published": published_roster(campaign),
+            "publication": roster_state(campaign),
         },
     )
 

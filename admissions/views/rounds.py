@@ -39,7 +39,7 @@ from admissions.services.score_excel import (
 )
 from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
-from policy.timetable import assessment_window, local_date, publicity_deadline, window_is_open
+from policy.timetable import assessment_state, assessment_window, publication_state, publicity_deadline
 from portal.errors import DomainError
 from portal.models import ASSESSOR_ROLES, Role
 from portal.permissions import CHANGE, require, require_role
@@ -124,9 +124,9 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
         "tie_break": TIE_BREAK,
         "window_first": first,
         "window_last": last,
-        "window_open": window_is_open(first, last),
+        "assessment": assessment_state(campaign, round_number),
+        "publication": publication_state(campaign, round_number),
         "publicity_deadline": publicity_deadline(campaign, round_number),
-        "publicity_late": local_date() > publicity_deadline(campaign, round_number),
         "unpublished": (
             unpublished_proposals(
                 campaign=campaign, training_base=specialty_base.training_base_id, round_number=round_number

@@ -425,12 +425,33 @@ def test_outside_the_window_the_page_says_when_and_nothing_is_stored(client, pla
     logged_in(client, applicant)
     with time_machine.travel(BETWEEN_ROUNDS, tick=False):
         page = client.get(reverse("applicant-choose")).content.decode()
-        assert "现在不在志愿填报时间内" in page and "4月8日0时至4月23日24时" in page
-        assert page.count("disabled>选择</button>") == 3
+        assert "现在不在志愿填报时间内" not in page  # the reason names the next window instead
+        assert "第二批次注册和填报志愿 6月1日起；现在不能填报、修改或撤回志愿。" in page
+        assert "4月8日0时至4月23日24时" in page
+        closed = 'disabled aria-describedby="choosing-closed" title="第二批次注册和填报志愿 6月1日起">选择</button>'
+        assert page.count(closed) == 3
         response = client.post(reverse("applicant-choose"), {"quota": plan["quotas"]["internal"].pk}, follow=True)
     [message] = messages_of(response)
     assert "现在不在志愿填报时间内" in message and "04月08日0时至04月23日24时" in message
     assert not Application.objects.exists()
+
+
+def test_before_registration_opens_the_buttons_say_from_when_and_an_incomplete_profile_says_what_is_missing(
+    client, plan
+):
+    applicant = complete_applicant()
+    logged_in(client, applicant)
+    with time_machine.travel(datetime.datetime(2026, 3, 30, 9, tzinfo=SHANGHAI), tick=False):
+        page = client.get(reverse("applicant-choose")).content.decode()
+        home = client.get(reverse("applicant-home")).content.decode()
+    assert 'id="choosing-closed">第一批次注册和填报志愿 4月8日起' in page
+    assert page.count('disabled aria-describedby="choosing-closed"') == 3
+    assert "第一批次注册和填报志愿 4月8日起" in home
+    applicant.documents.all().delete()
+    with time_machine.travel(ROUND1, tick=False):
+        page = client.get(reverse("applicant-choose")).content.decode()
+    assert 'id="missing-items"' in page
+    assert page.count('disabled aria-describedby="missing-items">选择</button>') == 3
 
 
 def test_an_unknown_quota_is_a_message_not_an_error(client, plan):

@@ -130,6 +130,21 @@ def test_publication_is_refused_while_residents_have_not_reported(world, people,
     assert not RegistrationRoster.objects.exists()
 
 
+def test_before_the_reporting_deadline_the_button_says_when_and_the_service_refuses(
+    client, world, people, reported, rural
+):
+    client.force_login(people["province"])
+    with at(2026, 8, 20, 10):
+        page = client.get("/province/roster/").content.decode()
+        assert "报到截止（9月1日 24时）后才能公布注册名单，9月2日起" in page
+        assert 'data-testid="publish" disabled aria-describedby="roster-closed"' in page
+        with pytest.raises(DomainError, match="9月2日起"):
+            publish_roster(actor=people["province"], campaign=world["hubei_campaign"])
+    assert not RegistrationRoster.objects.exists()
+    with at(2026, 9, 2, 0, 0):
+        assert publish_roster(actor=people["province"], campaign=world["hubei_campaign"]).resident_count == 2
+
+
 def test_publication_once_with_an_audit_event_and_notice_to_the_bases(world, people, reported, rural, client):
     roster = publish_roster(actor=people["province"], campaign=world["hubei_campaign"])
     assert roster.resident_count == 2
@@ -144,12 +159,13 @@ def test_publication_once_with_an_audit_event_and_notice_to_the_bases(world, peo
 def test_the_page_shows_blockers_then_publishes(client, world, people, admitted):  # noqa: F811
     client.force_login(people["province"])
     page = client.get("/province/roster/").content.decode()
-    assert "还有1名录取学员" in page and 'data-testid="publish"' not in page
+    assert "还有1名录取学员" in page
+    assert 'data-testid="publish" disabled aria-describedby="roster-closed"' in page
     response = client.post("/province/roster/publish/", {"campaign": world["hubei_campaign"].pk}, follow=True)
     assert "还有1名录取学员" in response.content.decode()
     with at(2026, 8, 28, 9):
         record_reporting(actor=people["xiehe_office"], admission=admitted, reported_on=datetime.date(2026, 8, 28))
-    assert 'data-testid="publish"' in client.get("/province/roster/").content.decode()
+    assert 'data-testid="publish">' in client.get("/province/roster/").content.decode()
     response = client.post("/province/roster/publish/", {"campaign": world["hubei_campaign"].pk}, follow=True)
     assert "注册名单已发布" in response.content.decode()
     assert RegistrationRoster.objects.get().resident_count == 1

@@ -191,7 +191,12 @@ def test_scores_outside_the_assessment_window_are_refused_with_a_message(client,
         )
         assert response.status_code == 400
         assert any("第1批次考核时间为 04月24日 至 05月26日" in text for text in message_texts(response))
-        assert "现在不在考核时间内，只能查看。" in client.get(page_url(rounds)).content.decode()
+        page = client.get(page_url(rounds)).content.decode()
+        assert 'id="assessment-closed">第一批次考核已于5月26日 24时结束；现在只能查看。' in page
+        assert 'disabled aria-describedby="assessment-closed" title="第一批次考核已于5月26日 24时结束">保存成绩' in page
+    with at(2026, 4, 20, 10):
+        page = client.get(page_url(rounds)).content.decode()
+        assert "第一批次考核 4月24日起；现在只能查看。" in page
     assessment.refresh_from_db()
     assert assessment.interview_score is None
 
@@ -549,10 +554,10 @@ def test_invite_search_lists_only_invitable_applicants_and_invites(client, round
         assert forbidden.status_code == 403
     assert Invitation.objects.get(applicant=free).status == InvitationStatus.PENDING
     with at(2026, 6, 20, 10):  # invitations run through the round-2 assessment (三(四)2-3)
-        assert "现在不在第二批次招录期间" not in client.get(url).content.decode()
+        assert 'id="invitation-closed"' not in client.get(url).content.decode()
     with at(2026, 7, 1, 10):
         page = client.get(url).content.decode()
-    assert "现在不在第二批次招录期间，不能发出邀请。" in page
+    assert "第二批次邀请复试已于6月30日 24时结束；现在不能发出邀请。" in page
 
 
 def test_invite_filters_and_shortage_specialties_first(client, rounds, world):

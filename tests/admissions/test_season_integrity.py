@@ -339,7 +339,7 @@ def test_a_round1_list_cannot_be_first_published_after_its_date(world, people, c
         assert "2026年05月31日" in refused.value.message
         client.force_login(office)
         page = client.get(reverse("round-candidates", args=[1]), {"specialty_base": world["xiehe_internal"].pk})
-        assert "已逾期，不能再发布" in page.content.decode()
+        assert "第一批次拟录取名单发布已于5月31日 24时结束，不能再发布。" in page.content.decode()
     with at(2026, 5, 31, 23, 50):
         assert publish_list(actor=office, campaign=plan, training_base=world["xiehe"], round_number=1)
 

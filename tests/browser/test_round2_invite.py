@@ -62,7 +62,7 @@ def test_a_base_invites_in_round_two_and_the_applicant_accepts(
     # The office opens the invitation page and searches for candidates for its internal medicine.
     log_in(office, invite_url, refused["office"].username, OFFICE_PASSWORD)
     expect(office.locator("h1")).to_have_text("第二批次复试邀请")
-    expect(office.get_by_test_id("invite-window")).not_to_contain_text("现在不在第二批次招录期间")
+    expect(office.get_by_test_id("invite-window")).not_to_contain_text("现在不能发出邀请")
     search = office.get_by_test_id("invite-search")
     search.get_by_label("邀请专业基地").select_option(label="内科")
     search.get_by_role("button", name="搜索").click()

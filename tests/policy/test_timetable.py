@@ -5,7 +5,16 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from policy.timetable import Phase, phase_at, steps, window_is_open
+from policy.timetable import (
+    Phase,
+    assessment_state,
+    choice_window,
+    invitation_state,
+    phase_at,
+    publication_state,
+    steps,
+    window_is_open,
+)
 from tests import factories
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -66,3 +75,32 @@ def test_campaign_dates_must_follow_the_notice_order(campaign):
     with pytest.raises(ValidationError) as error:
         campaign.full_clean()
     assert "round1_closes" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("moment", "is_open", "reason"),
+    [
+        (at(2026, 3, 30, 10), False, "第一批次注册和填报志愿 4月8日起"),
+        (at(2026, 4, 8, 0), True, ""),
+        (at(2026, 4, 23, 23, 59), True, ""),
+        (at(2026, 4, 24, 0), False, "第二批次注册和填报志愿 6月1日起"),
+        (at(2026, 6, 15, 12), True, ""),
+        (at(2026, 6, 16, 0), False, "第二批次注册和填报志愿已于6月15日 24时结束"),
+    ],
+)
+def test_the_choice_button_says_when_choosing_opens_or_when_it_ended(campaign, moment, is_open, reason):
+    state = choice_window(campaign, moment)
+    assert (bool(state), str(state.reason)) == (is_open, reason)
+
+
+def test_assessment_publication_and_invitation_windows_name_their_days(campaign):
+    before = at(2026, 4, 14, 10)
+    assert str(assessment_state(campaign, 1, before).reason) == "第一批次考核 4月24日起"
+    assert assessment_state(campaign, 1, before).opens_on == datetime.date(2026, 4, 24)
+    assert str(assessment_state(campaign, 2, before).reason) == "第二批次考核 6月16日起"
+    assert assessment_state(campaign, 1, at(2026, 5, 26, 23, 59))
+    assert str(assessment_state(campaign, 1, at(2026, 5, 27, 0)).reason) == "第一批次考核已于5月26日 24时结束"
+    assert publication_state(campaign, 1, at(2026, 5, 31, 23, 59))
+    assert str(publication_state(campaign, 1, at(2026, 6, 1, 0)).reason) == "第一批次拟录取名单发布已于5月31日 24时结束"
+    assert str(invitation_state(campaign, before).reason) == "第二批次邀请复试 6月1日起"
+    assert invitation_state(campaign, at(2026, 6, 30, 12))
