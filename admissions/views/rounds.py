@@ -358,6 +358,7 @@ def round_scores_import(request, round_number):
         "specialty_base": specialty_base,
         "form": form,
         "errors": errors,
+        "assessment": assessment_state(campaign, round_number),
         "query": urlencode({"specialty_base": specialty_base.pk}),
         "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
         "nav": f"round{round_number}",

@@ -439,6 +439,17 @@ def test_a_bad_score_file_is_rejected_whole_with_row_numbers(client, rounds):
     assert any("文件不是有效的 Excel 工作簿" in text for text in message_texts(response))
 
 
+def test_the_import_page_says_when_scores_can_be_imported(client, rounds):
+    client.force_login(rounds["xiehe_staff"])
+    url = reverse("round-scores-import", args=[1]) + f"?specialty_base={rounds['internal'].pk}"
+    with at(2026, 4, 20, 10):
+        page = client.get(url).content.decode()
+    assert "第一批次考核 4月24日起；现在不能导入成绩。" in page
+    assert 'disabled aria-describedby="assessment-closed" title="第一批次考核 4月24日起">导入' in page
+    with at(2026, 4, 29, 10):
+        assert 'id="assessment-closed"' not in client.get(url).content.decode()
+
+
 # Publicity ---------------------------------------------------------------------------------------
 
 
