@@ -167,7 +167,7 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "portal.mail.ConsoleSummaryBackend")
     MAILERS = {
         "default": {
             "BACKEND": EMAIL_BACKEND_PATH,
