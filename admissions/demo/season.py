@@ -3,8 +3,9 @@
 The story runs at the demo offices' specialty base (协和医院内科) and, for round 2, at the same
 hospital's surgery: candidates choose, are reviewed and scored, a list is published across a
 publicity period with an objection, offers are accepted and declined, round 2 invites the one left
-out, residents report and one does not. Around it, synthetic applicants file choices at other bases
-so the province's dashboard has a campaign to show.
+out, residents report and one does not. Around it, synthetic applicants choose at three other
+hospitals and go through round 1 there (reviewed, scored, listed, admitted, reported), so the
+province's dashboard has a campaign to show and no base is left behind the calendar.
 
 Each step runs once: the audit log keeps a `demo.step` event per step, so loading again, or on a
 later day, adds only the steps that have come due since. Steps run inside `time_machine.travel` at
