@@ -27,6 +27,13 @@ class DomainError(Exception):
         if status:
             self.status = status
 
+    @classmethod
+    def of_inputs(cls, problems, **kwargs):
+        """The refusal of several inputs at once (`problems`: argument → its messages)."""
+        return cls(
+            " ".join(message for messages in problems.values() for message in messages), fields=problems, **kwargs
+        )
+
 
 # What a page or the API tells its user instead of failing.
 USER_ERRORS = (DomainError, IntegrityError)

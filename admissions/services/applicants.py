@@ -55,12 +55,6 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
-def _refuse_inputs(problems):
-    """Refuse with every input's problems at once (`problems`: argument → messages), if any."""
-    if problems:
-        raise InvalidInput(" ".join(message for messages in problems.values() for message in messages), fields=problems)
-
-
 def require_owner(actor: User, applicant: Applicant):
     if not (actor.is_authenticated and actor.is_active and actor.pk == applicant.user_id):
         raise PermissionDenied
@@ -92,7 +86,8 @@ def register_applicant(*, login: str, password: str, full_name: str):
         password_validation.validate_password(password, user)
     except ValidationError as error:
         problems["password"] = error.messages
-    _refuse_inputs(problems)
+    if problems:
+        raise InvalidInput.of_inputs(problems)
     user.set_password(password)
     try:
         with transaction.atomic():

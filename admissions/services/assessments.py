@@ -118,10 +118,20 @@ def record_scores(
     unknown = set(evaluations) - set(EVALUATIONS)
     if unknown:
         raise DomainError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}, status=400)
+    problems, scores = {}, {}
+    for name, value, label in (
+        ("interview_score", interview_score, _("面试成绩")),
+        ("exam_score", exam_score, _("专业考试成绩")),
+    ):
+        try:
+            scores[name] = _score(value, label)
+        except DomainError as error:
+            problems[name] = [error.message]
     if opinion and opinion not in Opinion.values:
-        raise DomainError(_("录取意见无效。"), status=400, code="invalid")
-    interview = _score(interview_score, _("面试成绩"))
-    exam = _score(exam_score, _("专业考试成绩"))
+        problems["opinion"] = [_("录取意见无效。")]
+    if problems:
+        raise DomainError.of_inputs(problems, status=400, code="invalid")
+    interview, exam = scores["interview_score"], scores["exam_score"]
     with transaction.atomic():
         assessment = _locked(assessment)
         _require_assessment_window(assessment.application.campaign, assessment.application.round)

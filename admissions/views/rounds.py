@@ -211,10 +211,12 @@ def round_scores(request, pk):
             request,
             lambda: record_scores(actor=request.user, assessment=assessment, **form.cleaned_data),
             success=_("已保存%(name)s的成绩和评价。") % {"name": application.applicant.full_name},
+            form=form,
         )
         if error is None:
             return redirect(candidates_url(application.round, assessment.specialty_base_id, f"candidate-a{pk}"))
-    else:
+    if form.errors:
+        # The sheet may be far down a long page: its top says what is wrong too.
         messages.error(request, _first_error(form))
     # Keep what was typed: the page comes back with this candidate's sheet as it was sent.
     return _render_candidates(

@@ -409,7 +409,7 @@ def test_a_bad_score_file_is_rejected_whole_with_row_numbers(client, rounds):
         response = _upload(client, rounds, workbook)
     assert response.status_code == 400
     errors = response.context["errors"]
-    assert "第3行：面试成绩应在 0 到 100 之间，最多一位小数。" in errors
+    assert "第3行：面试成绩应在 0 到 100 之间，最多一位小数。 专业考试成绩应在 0 到 100 之间，最多一位小数。" in errors
     assert "第4行：证件号码“420102200101010000”不是本专业基地本批次的考生" in errors
     assert any(error.startswith("第5行：与第2行是同一考生") for error in errors)
     assert any(error.startswith("第5行：面试形式应为") for error in errors)
