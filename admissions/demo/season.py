@@ -48,7 +48,7 @@ OTHER_HOSPITALS = (2, 3, 4)  # sort_order in the annex
 OTHER_SPECIALTIES = ("0100", "0200")
 OTHER_CHOOSERS = 24
 REGISTERED_ONLY = 6
-ROUND2_SPECIALTY = "0200"
+ROUND2_SPECIALTY = "0900"
 
 
 @dataclass(frozen=True)

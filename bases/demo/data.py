@@ -164,9 +164,10 @@ TIMETABLE = {
 
 # The demo phases `load_demo --phase` offers: the day of the notice's timetable that "today" becomes,
 # chosen a few days into the phase so that the phase's history (choices filed, a list in publicity,
-# offers waiting) has happened and each role still has something to do.
+# offers waiting) has happened and each role still has something to do. The brochures' day is the
+# submission deadline itself, so the bases still drafting are due today, not overdue.
 PHASE_DAYS = {
-    "brochures": ((3, 30), Phase.PREPARATION),
+    "brochures": ((3, 25), Phase.PREPARATION),
     "registration": ((4, 14), Phase.ROUND1_REGISTRATION),
     "assessment": ((5, 6), Phase.ROUND1_ASSESSMENT),
     "publicity": ((5, 29), Phase.ROUND1_PUBLICITY),
