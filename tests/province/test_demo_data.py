@@ -245,6 +245,7 @@ def test_loading_a_phase_again_changes_nothing_and_a_later_day_adds_only_what_ca
     assert stage_of("applicant-demo").confirmed_at is not None
 
 
+@pytest.mark.django_db(transaction=True)  # --reset flushes the database, which cannot happen inside a transaction
 def test_another_phase_needs_a_reset(settings):
     load("registration", TODAY)
     with pytest.raises(CommandError, match="--reset"):
