@@ -8,11 +8,29 @@ from portal.models import AuditEvent
 from portal.permissions import scope_id
 from portal.redaction import redact
 
+# What keeps a copy derived from the data (the public vacancy board's cache) learns of each change
+# here: every change is recorded, and portal imports no feature app, so they register themselves
+# when Django starts (AppConfig.ready).
+_change_listeners = []
+
+
+def register_change_listener(listener):
+    """`listener(objects)` is called with the changed objects of each recorded change, inside the
+    service's transaction: a listener that acts once the change is visible uses
+    `transaction.on_commit`."""
+    _change_listeners.append(listener)
+
+
+def _announce(objects):
+    for listener in _change_listeners:
+        listener(objects)
+
 
 def record_event(*, actor, action, obj, before=None, after=None, reason=""):
     """`actor` is a user, or None for the system (a sweep, a management command)."""
     event = _event(actor, action, obj, before, after, reason)
     event.save()
+    _announce([obj])
     return event
 
 
@@ -20,9 +38,11 @@ def record_events(*, actor, action, changes, reason=""):
     """`record_event` for a change made to many objects at once, in one insert: `changes` is a list
     of (obj, before, after). Load what the objects' scope paths go through (select_related), or
     each event costs a query."""
-    return AuditEvent.objects.bulk_create(
+    events = AuditEvent.objects.bulk_create(
         [_event(actor, action, obj, before, after, reason) for obj, before, after in changes], batch_size=1000
     )
+    _announce([obj for obj, _before, _after in changes])
+    return events
 
 
 def _event(actor, action, obj, before, after, reason):
