@@ -3,21 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bases.models import Specialty
 from bases.selectors.plan import plan_filter_choices
 
 
 class PlanFilterForm(forms.Form):
     city = forms.ChoiceField(label=_("市州"), required=False)
-    specialty = forms.ModelChoiceField(
-        label=_("专业"), queryset=Specialty.objects.none(), required=False, empty_label=_("全部专业")
-    )
+    specialty = forms.TypedChoiceField(label=_("专业"), coerce=int, empty_value=None, required=False)
     shortage = forms.BooleanField(label=_("只看紧缺专业"), required=False)
 
     def __init__(self, *args, cities, specialties, **kwargs):
+        """`cities`: names; `specialties`: (id, name) pairs (see `plan_filter_choices`)."""
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("全部市州"))] + [(city, city) for city in cities]
-        self.fields["specialty"].queryset = specialties
+        self.fields["specialty"].choices = [("", _("全部专业")), *specialties]
 
     @classmethod
     def for_campaign(cls, campaign, data):
@@ -32,6 +30,6 @@ class PlanFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "city": data.get("city", ""),
-            "specialty_id": data["specialty"].pk if data.get("specialty") else None,
+            "specialty_id": data.get("specialty"),
             "shortage_only": data.get("shortage", False),
         }

@@ -33,14 +33,21 @@ def plan_totals(rows: QuerySet[Quota]):
 
 
 def plan_filter_choices(*, campaign: Campaign):
+    """The plan filter's choices: the cities of the province's training bases and (id, name) of the
+    specialties the plan has — plain values, so that the cached vacancy board can keep them."""
     cities = (
         TrainingBase.objects.filter(province_id=campaign.province_id)
         .order_by("city")
         .values_list("city", flat=True)
         .distinct()
     )
-    specialties = Specialty.objects.filter(specialty_bases__quotas__campaign=campaign).distinct().order_by("code")
-    return list(cities), specialties
+    specialties = (
+        Specialty.objects.filter(specialty_bases__quotas__campaign=campaign)
+        .distinct()
+        .order_by("code")
+        .values_list("pk", "name")
+    )
+    return list(cities), list(specialties)
 
 
 def plan_by_specialty(*, campaign: Campaign):
