@@ -180,3 +180,10 @@ def roster_state(campaign, moment=None) -> Window:
             opens_on=first_day,
         )
     return Window(True)
+
+
+def vacancy_board_state(campaign, moment=None) -> Window:
+    """The public vacancy board (空余名额): from the first day of round-1 assessment, when the bases
+    decide and applicants not admitted ask for adjustment (调剂, 三(三)2), through round 2 to the
+    last day of its publicity (三(四)3) — the time when places free up and are taken again."""
+    return window(_("空余名额公告"), campaign.round1_assessment_starts, campaign.round2_publicity_by, moment)
