@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from admissions.api import applicant, identity, invitations, offers, publicity, rounds
+from admissions.api import applicant, identity, invitations, offers, publicity, rounds, vacancies
 
 urlpatterns = [
     path("register/", applicant.Register.as_view(), name="api-register"),
@@ -32,7 +32,8 @@ urlpatterns = [
     ),
 ]
 
-# The admission rounds: assessment, decision, publicity, objections, invitations, confirmation.
+# The admission rounds: assessment, decision, publicity, objections, invitations, confirmation, and
+# the public vacancy board.
 urlpatterns += [
     path("assessments/", rounds.AssessmentList.as_view(), name="api-assessments"),
     path("assessments/<int:pk>/", rounds.AssessmentDetail.as_view(), name="api-assessment"),
@@ -74,4 +75,5 @@ urlpatterns += [
     path("me/invitations/<int:pk>/accept/", offers.MyInvitationAccept.as_view(), name="api-my-invitation-accept"),
     path("me/invitations/<int:pk>/decline/", offers.MyInvitationDecline.as_view(), name="api-my-invitation-decline"),
     path("admissions/verify/", offers.AdmissionVerify.as_view(), name="api-admission-verify"),
+    path("vacancies/", vacancies.VacancyBoard.as_view(), name="api-vacancies"),
 ]

@@ -13,6 +13,7 @@ from admissions.views import (
     reporting,
     roster,
     rounds,
+    vacancies,
 )
 from policy.choices import ApplicantType
 
@@ -67,11 +68,12 @@ urlpatterns = [
     ),
     path("office/round2/invite/", invitations.round2_invite, name="round2-invite"),
     path("office/round2/invite/send/", invitations.round2_invite_send, name="round2-invite-send"),
-    # Public pages: publicity lists and the check of an admission notice.
+    # Public pages: publicity lists, the check of an admission notice and the vacancy board.
     path("publicity/", public.publicity_list_public, name="publicity-list-public"),
     path("publicity/<int:pk>/", public.publicity_public, name="publicity-public"),
     path("publicity/<int:pk>/pdf/", public.publicity_pdf, name="publicity-pdf"),
     path("verify/", public.admission_verify, name="admission-verify"),
+    path("vacancies/", vacancies.vacancy_board_page, name="vacancy-board"),
     # The applicant's round pages (录取确认).
     path("me/offers/", offers.offers, name="offers"),
     path("me/offers/<int:pk>/confirm/", offers.offer_confirm, name="offer-confirm"),

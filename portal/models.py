@@ -204,3 +204,83 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReleaseStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    RELEASED = "released", _("已发布")
+    UNDONE = "undone", _("已撤回")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Release(models.Model):
+    """A change prepared by one person and put live by a second of the same office (a publicity
+    list, a score import, the plan): what to apply (`payload`, parsed input, never the raw file), the
+    difference against what was live when it was prepared (`preview`), and once released what it
+    replaced (`snapshot`), so that it can be undone within its window. The feature apps say what a
+    kind means through the handlers registered in portal.releases."""
+
+    STATE_FIELD = "status"
+    TRANSITIONS = {
+        ReleaseStatus.PENDING: {ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED},
+        ReleaseStatus.RELEASED: {ReleaseStatus.UNDONE},
+    }
+
+    kind = models.CharField(_("类型"), max_length=32)
+    # What the release changes, in the kind's own terms ("campaign 3, round 1"): at most one release
+    # of it waits for confirmation at a time.
+    subject = models.CharField(_("对象"), max_length=120)
+    title = models.CharField(_("标题"), max_length=200)
+    province = models.ForeignKey("bases.Province", models.PROTECT, related_name="+", verbose_name=_("省份"))
+    training_base = models.ForeignKey(
+        "bases.TrainingBase", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("住培基地")
+    )
+    specialty_base = models.ForeignKey(
+        "bases.SpecialtyBase", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("专业基地")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.PENDING)
+    payload = models.JSONField(_("发布内容"))
+    preview = models.JSONField(_("预览"))
+    snapshot = models.JSONField(_("发布前状态"), null=True, blank=True)
+    notified = models.JSONField(_("已通知的用户"), default=list, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("准备人")
+    )
+    prepared_at = models.DateTimeField(_("准备时间"), default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("确认发布人")
+    )
+    released_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    undo_until = models.DateTimeField(_("可撤回至"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤回或取消人"),
+    )
+    closed_at = models.DateTimeField(_("撤回或取消时间"), null=True, blank=True)
+    reason = models.TextField(_("撤回或取消原因"), blank=True)
+
+    scope_paths = {
+        "province": "province_id",
+        "training_base": "training_base_id",
+        "specialty_base": "specialty_base_id",
+    }
+
+    class Meta:
+        verbose_name = _("发布")
+        verbose_name_plural = _("发布")
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject"],
+                condition=Q(status="pending"),
+                name="one_pending_release_per_subject",
+                violation_error_message=_("已有一份待确认的发布。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -301,3 +301,5 @@ LOGGING = {
     "loggers": {"celery.app.trace": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 DEFAULT_PROVINCE_CODE = os.environ.get("DEFAULT_PROVINCE_CODE", "420000")
+# How long a released publicity list, score import or plan import can be undone (portal.releases).
+RELEASE_UNDO_MINUTES = int(os.environ.get("RELEASE_UNDO_MINUTES", "30"))

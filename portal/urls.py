@@ -3,7 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
+from portal import release_api, views
 from portal.context_processors import PLATFORM_NAME
 from portal.forms import LoginForm
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("province.urls")),
     path("messages/", views.notification_list, name="notifications"),
     path("messages/read/", views.notification_mark_read, name="notifications-read"),
+    path("releases/<int:pk>/", views.release_detail, name="release"),
+    path("releases/<int:pk>/confirm/", views.release_confirm, name="release-confirm"),
+    path("releases/<int:pk>/undo/", views.release_undo, name="release-undo"),
+    path("releases/<int:pk>/cancel/", views.release_cancel, name="release-cancel"),
     # Django's view would name the site after the request's host ("localhost").
     path(
         "accounts/login/",
@@ -27,6 +31,11 @@ urlpatterns = [
     path("api/v1/", include("bases.api_urls")),
     path("api/v1/", include("admissions.api_urls")),
     path("api/v1/", include("province.api_urls")),
+    path("api/v1/releases/", release_api.ReleaseList.as_view(), name="api-releases"),
+    path("api/v1/releases/<int:pk>/", release_api.ReleaseDetail.as_view(), name="api-release"),
+    path("api/v1/releases/<int:pk>/confirm/", release_api.ReleaseConfirm.as_view(), name="api-release-confirm"),
+    path("api/v1/releases/<int:pk>/undo/", release_api.ReleaseUndo.as_view(), name="api-release-undo"),
+    path("api/v1/releases/<int:pk>/cancel/", release_api.ReleaseCancel.as_view(), name="api-release-cancel"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The page's script is a file of its own, so the content security policy needs no exception.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

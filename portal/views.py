@@ -9,6 +9,16 @@ from portal.forms import ResetCodeRequestForm, ResetWithCodeForm
 from portal.health import broker_state, database_answers
 from portal.notifications import mark_read
 from portal.password_reset import CODE_MINUTES, request_reset_code, reset_password
+from portal.releases import (
+    cancel_release,
+    confirm_release,
+    confirm_window,
+    kind_of,
+    minutes_left,
+    release_by_pk,
+    undo_release,
+    undo_window,
+)
 from portal.throttling import client_address
 from portal.web import perform
 
@@ -75,3 +85,57 @@ def password_reset_sms_code(request):
             request.session.pop("reset_mobile", None)
             return redirect("login")
     return render(request, "registration/password_reset_sms_code.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def release_detail(request, pk):
+    """A prepared, released or closed release: its preview and the buttons its reviewers have."""
+    release = release_by_pk(user=request.user, pk=pk)
+    kind = kind_of(release)
+    kind.require_reviewer(request.user, release)
+    return render(
+        request,
+        "portal/release.html",
+        {
+            "release": release,
+            "preview": release.preview,
+            "preview_template": kind.preview_template,
+            "back_url": kind.back_url(release),
+            "confirm": confirm_window(release, request.user),
+            "undo": undo_window(release),
+            "minutes_left": minutes_left(release),
+        },
+    )
+
+
+@login_required
+@require_POST
+def release_confirm(request, pk):
+    release = release_by_pk(user=request.user, pk=pk)
+    perform(request, lambda: confirm_release(actor=request.user, release=release), success=_("已确认发布。"))
+    return redirect("release", pk)
+
+
+@login_required
+@require_POST
+def release_undo(request, pk):
+    release = release_by_pk(user=request.user, pk=pk)
+    perform(
+        request,
+        lambda: undo_release(actor=request.user, release=release, reason=request.POST.get("reason", "")),
+        success=_("已撤回，恢复到发布前的状态，并已通知此前收到消息的人。"),
+    )
+    return redirect("release", pk)
+
+
+@login_required
+@require_POST
+def release_cancel(request, pk):
+    release = release_by_pk(user=request.user, pk=pk)
+    perform(
+        request,
+        lambda: cancel_release(actor=request.user, release=release, reason=request.POST.get("reason", "")),
+        success=_("已取消这次发布。"),
+    )
+    return redirect("release", pk)

@@ -77,6 +77,7 @@ EXPECTATIONS = {
     "publicity-public": Expect(EVERYONE, pk="publicity_list"),
     "publicity-pdf": Expect(EVERYONE, pk="publicity_list"),
     "admission-verify": Expect(EVERYONE, query={"notice": "@notice_number", "code": "@verification_code"}),
+    "vacancy-board": Expect(EVERYONE),
     "register": Expect(EVERYONE),
     "healthz": Expect(EVERYONE),
     "password-reset-sms": Expect(EVERYONE),
@@ -87,6 +88,7 @@ EXPECTATIONS = {
     "api-plan": Expect(EVERYONE),
     "api-publicity-list": Expect(EVERYONE, pk="publicity_list"),
     "api-admission-verify": Expect(EVERYONE, query={"notice_number": "@notice_number", "code": "@verification_code"}),
+    "api-vacancies": Expect(EVERYONE),
     "api-register": post(EVERYONE),
     # Accounts and language.
     "login": Expect(EVERYONE),

@@ -34,13 +34,14 @@ from admissions.selectors.publicity import (
 from admissions.services.publicity import (
     close_duplicate_objections,
     handle_objection,
-    publish_list,
+    prepare_list_release,
     raise_objection,
 )
 from policy.selectors import campaign_or_404
 from portal.api import ERRORS, LIST_ERRORS, choice_param, int_param, validated
 from portal.models import Role
 from portal.permissions import require_role, visible
+from portal.release_api import ReleaseSerializer
 
 
 class PublicityLists(generics.ListAPIView):
@@ -70,12 +71,13 @@ class PublicityLists(generics.ListAPIView):
 
     @extend_schema(
         tags=PUBLICITY_TAGS,
-        summary="发布拟录取名单公示",
-        description="培训基地招收办公室：把本基地本批次尚未公示的拟录取考生发布为一份公示，"
-        "公示期按工作日计算（节假日和调休按国务院安排），截止日见 last_day；列入名单的考生收到通知。"
-        "没有尚未公示的拟录取考生时返回 409。",
+        summary="准备发布拟录取名单公示",
+        description="培训基地招收办公室：准备把本基地本批次尚未公示的拟录取考生发布为一份公示，返回待确认的发布（202），"
+        "其预览列出列入公示的考生（排名、综合成绩）和各专业基地公示人数的变化；须由本办公室另一名工作人员通过 "
+        "releases/{id}/confirm/ 确认后才发布，公示期按工作日计算，列入名单的考生收到通知；发布后在规定时间内可撤回。"
+        "没有尚未公示的拟录取考生时返回 409，已有一份待确认的发布时也返回 409。",
         request=PublishInputSerializer,
-        responses={201: PublicityListDetailSerializer, **ERRORS},
+        responses={202: ReleaseSerializer, **ERRORS},
     )
     def post(self, request):
         user = request.user
@@ -84,12 +86,10 @@ class PublicityLists(generics.ListAPIView):
             raise PermissionDenied(_("只有培训基地招收办公室可以发布公示。"))
         data = validated(PublishInputSerializer, request)
         campaign = campaign_or_404(province=user.training_base.province_id)
-        publicity_list = publish_list(
+        release = prepare_list_release(
             actor=user, campaign=campaign, training_base=user.training_base, round_number=data["round"]
         )
-        return Response(
-            PublicityListDetailSerializer(publicity_list_details().get(pk=publicity_list.pk)).data, status=201
-        )
+        return Response(ReleaseSerializer(release).data, status=202)
 
 
 @extend_schema(

@@ -1,14 +1,15 @@
 """Places held in a quota (proposals, admissions, direct entries) and the fill of the plan: the
 one count the quota rules, the plan pages and the dashboard share."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from admissions.models import (
     HOLDING_STAGES,
     Assessment,
     DirectEntry,
     EntryStatus,
+    Stage,
 )
 from bases.models import Quota, TrainingBase
 from policy.models import Campaign
@@ -28,6 +29,27 @@ def quotas_with_places_taken(quotas: QuerySet[Quota]):
         entries_taken=Count("direct_entries", filter=Q(direct_entries__status=EntryStatus.ACTIVE), distinct=True),
         held_taken=Coalesce(Subquery(held.annotate(n=Count("pk")).values("n")[:1]), 0),
     ).annotate(taken=F("entries_taken") + F("held_taken"))
+
+
+def quotas_with_vacancies(quotas: QuerySet[Quota]):
+    """`quotas_with_places_taken` with the places taken split as the vacancy board shows them:
+    `held` by proposed candidates not admitted yet, `admitted` (admitted candidates and entries
+    outside the rounds, placed for good), and `left`, never below zero."""
+    proposed = (
+        _holding(OuterRef("campaign_id"), OuterRef("specialty_base_id"))
+        .filter(stage=Stage.PROPOSED)
+        .values("specialty_base")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return (
+        quotas_with_places_taken(quotas)
+        .annotate(held=Coalesce(Subquery(proposed), 0))
+        .annotate(
+            admitted=F("taken") - F("held"),
+            left=Greatest(ExpressionWrapper(F("places") - F("taken"), output_field=IntegerField()), 0),
+        )
+    )
 
 
 def held_by_quota(quotas: QuerySet[Quota]):

@@ -1,9 +1,20 @@
 """Reads of publicity lists (拟录取名单公示) and their objections for the offices and the API."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from admissions.models import Objection, ObjectionStatus, PublicityEntry, PublicityList
+from admissions.models import (
+    HOLDING_STAGES,
+    Assessment,
+    Objection,
+    ObjectionStatus,
+    PublicityEntry,
+    PublicityKind,
+    PublicityList,
+)
+from admissions.selectors.rounds import candidate_sheet
 from policy.models import Campaign
 from portal.models import User
 from portal.permissions import CHANGE, visible
@@ -82,3 +93,53 @@ def visible_objections(*, user: User, status: str = "") -> QuerySet[Objection]:
     """The objections `user` may see, newest first, with `status` if given."""
     rows = visible(user, objection_rows()).order_by("-raised_at", "-id")
     return rows.filter(status=status) if status else rows
+
+
+def list_release_preview(
+    *, campaign: Campaign, round_number: int, assessments: list[Assessment], last_day: datetime.date
+) -> dict:
+    """What publishing `assessments` (proposals of one base and round on no list yet, loaded with
+    their applicant and specialty) changes, as the JSON a release keeps: who enters the public list
+    with their rank and composite score, and per specialty base its places and how many of them the
+    public lists show before and after."""
+    by_base = {}
+    for assessment in assessments:
+        by_base.setdefault(assessment.specialty_base, []).append(assessment)
+    listed = dict(
+        Assessment.objects.filter(
+            application__campaign=campaign,
+            application__round=round_number,
+            specialty_base__in=list(by_base),
+            stage__in=HOLDING_STAGES,
+            publicity_entries__publicity_list__kind=PublicityKind.PROPOSED,
+        )
+        .values("specialty_base")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("specialty_base", "n")
+    )
+    entering, bases = [], []
+    for specialty_base in sorted(by_base, key=lambda base: base.specialty.code):
+        sheet = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
+        standing = {c.assessment.pk: c for c in sheet.candidates if c.assessment is not None}
+        new = by_base[specialty_base]
+        for assessment in sorted(new, key=lambda a: (standing[a.pk].rank or len(standing) + 1, a.pk)):
+            candidate = standing[assessment.pk]
+            entering.append(
+                {
+                    "name": assessment.application.applicant.full_name,
+                    "specialty": specialty_base.specialty.name,
+                    "rank": candidate.rank,
+                    "composite": None if candidate.composite is None else str(candidate.composite),
+                    "adjustment": assessment.is_adjustment,
+                }
+            )
+        before = listed.get(specialty_base.pk, 0)
+        bases.append(
+            {
+                "specialty": specialty_base.specialty.name,
+                "places": sheet.places,
+                "listed_before": before,
+                "listed_after": before + len(new),
+            }
+        )
+    return {"last_day": last_day.isoformat(), "entering": entering, "bases": bases}

@@ -4,6 +4,8 @@ their handling, and the applicant's acceptance or refusal during publicity."""
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from admissions.models import (
     Stage,
 )
 from admissions.selectors.clock import is_public
+from admissions.selectors.publicity import list_release_preview
 from admissions.services.applicants import require_owner
 from bases.models import TrainingBase
 from policy.calendar import UnknownCalendarYear, publicity_last_day
@@ -29,6 +32,7 @@ from portal.errors import DomainError
 from portal.models import Role, User
 from portal.notifications import notify, notify_many
 from portal.permissions import CHANGE, require, require_role
+from portal.releases import Applied, do_open_release
 from portal.states import advance
 
 
@@ -66,6 +70,29 @@ def _open_list(campaign, training_base, round_number, kind, actor, assessments, 
     return publicity_list
 
 
+def _require_before_deadline(campaign, round_number):
+    deadline = publicity_deadline(campaign, round_number)
+    if local_date() > deadline:
+        raise DomainError(
+            _("第%(round)s批次拟录取名单须于%(day)s 24时前公示，现已逾期，不能再发布；请联系省级管理部门。")
+            % {"round": round_number, "day": f"{deadline:%Y年%m月%d日}"},
+            code="publicity_deadline_passed",
+        )
+
+
+def _unpublished_proposals(campaign, training_base, round_number, *, lock=True):
+    """The base's proposals of the round on no list yet, with what the list and its messages show."""
+    rows = Assessment.objects.filter(
+        application__campaign=campaign,
+        application__round=round_number,
+        specialty_base__training_base=training_base,
+        stage=Stage.PROPOSED,
+        publicity_entries__isnull=True,
+    ).select_related("application__applicant__user", "specialty_base__training_base", "specialty_base__specialty")
+    # of=self: the filter's outer join to the entries cannot be locked (PostgreSQL refuses).
+    return rows.select_for_update(of=("self",)) if lock else rows
+
+
 def publish_list(
     *,
     actor: User,
@@ -74,52 +101,163 @@ def publish_list(
     round_number: int,
     just_proposed: Sequence[Assessment] = (),
 ):
-    """Publish the base's proposed admissions not yet published, ending N working days later.
+    """Publish the base's proposed admissions not yet published, ending N working days later, in one
+    step: for the round's close (`close_round`) and the demo's replay. The office's pages and API
+    prepare a release instead (`prepare_list_release`), which a second person of the office puts
+    live after its preview (portal.releases.confirm_release) and may undo.
 
     `just_proposed`: assessments the caller proposed in the same transaction (so locked, and loaded
     with their applicant's user, specialty base, training base and specialty); they are listed
     without being read again."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, training_base)
-    deadline = publicity_deadline(campaign, round_number)
-    if local_date() > deadline:
-        raise DomainError(
-            _("第%(round)s批次拟录取名单须于%(day)s 24时前公示，现已逾期，不能再发布；请联系省级管理部门。")
-            % {"round": round_number, "day": f"{deadline:%Y年%m月%d日}"},
-            code="publicity_deadline_passed",
-        )
+    _require_before_deadline(campaign, round_number)
     with transaction.atomic():
         assessments = list(just_proposed) + list(
-            # of=self: the filter's outer join to the entries cannot be locked (PostgreSQL refuses).
-            Assessment.objects.select_for_update(of=("self",))
-            .filter(
-                application__campaign=campaign,
-                application__round=round_number,
-                specialty_base__training_base=training_base,
-                stage=Stage.PROPOSED,
-                publicity_entries__isnull=True,
-            )
-            .exclude(pk__in=[assessment.pk for assessment in just_proposed])
-            .select_related(
-                "application__applicant__user", "specialty_base__training_base", "specialty_base__specialty"
+            _unpublished_proposals(campaign, training_base, round_number).exclude(
+                pk__in=[assessment.pk for assessment in just_proposed]
             )
         )
         if not assessments:
             raise DomainError(_("没有尚未公示的拟录取考生。"), code="nothing_to_publish")
-        publicity_list = _open_list(campaign, training_base, round_number, PublicityKind.PROPOSED, actor, assessments)
-        notify_many(
-            [
-                {
-                    "recipient": assessment.application.applicant.user,
-                    "kind": "publicity.started",
-                    "subject": _("您已列入拟录取名单公示，请确认是否接受录取"),
-                    "body": _("%(base)s拟录取名单公示至%(day)s 24时。请在公示期内登录平台确认接受或放弃录取。")
-                    % {"base": assessment.specialty_base, "day": f"{publicity_list.last_day:%Y年%m月%d日}"},
-                }
-                for assessment in assessments
-            ]
+        publicity_list = do_publish_list(
+            actor=actor,
+            campaign=campaign,
+            training_base=training_base,
+            round_number=round_number,
+            assessments=assessments,
         )
     return publicity_list
+
+
+def do_publish_list(
+    *, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int, assessments: list[Assessment]
+):
+    """Open the list of `assessments` and tell each candidate. Trusts its caller: the assessments
+    are locked (select_for_update), proposed and on no list yet, and the deadline was checked."""
+    publicity_list = _open_list(campaign, training_base, round_number, PublicityKind.PROPOSED, actor, assessments)
+    notify_many(
+        [
+            {
+                "recipient": assessment.application.applicant.user,
+                "kind": "publicity.started",
+                "subject": _("您已列入拟录取名单公示，请确认是否接受录取"),
+                "body": _("%(base)s拟录取名单公示至%(day)s 24时。请在公示期内登录平台确认接受或放弃录取。")
+                % {"base": assessment.specialty_base, "day": f"{publicity_list.last_day:%Y年%m月%d日}"},
+            }
+            for assessment in assessments
+        ]
+    )
+    return publicity_list
+
+
+# The two-person release of a list (portal.releases) ---------------------------------------------------
+
+LIST_RELEASE = "publicity_list"
+
+
+def prepare_list_release(*, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int):
+    """The office prepares the publication of its proposals not yet published, with a preview of
+    who enters the list and the places listed per specialty base; another person of the office
+    confirms it (portal.releases.confirm_release), which publishes exactly the previewed list."""
+    require_role(actor, Role.BASE_OFFICE)
+    require(actor, CHANGE, training_base)
+    _require_before_deadline(campaign, round_number)
+    last_day = _last_day(campaign)
+    with transaction.atomic():
+        assessments = list(_unpublished_proposals(campaign, training_base, round_number, lock=False))
+        if not assessments:
+            raise DomainError(_("没有尚未公示的拟录取考生。"), code="nothing_to_publish")
+        return do_open_release(
+            actor=actor,
+            kind=LIST_RELEASE,
+            subject=f"campaign:{campaign.pk}:training_base:{training_base.pk}:round:{round_number}",
+            title=_("%(base)s第%(round)s批次拟录取名单公示") % {"base": training_base.name, "round": round_number},
+            payload={
+                "campaign": campaign.pk,
+                "training_base": training_base.pk,
+                "round": round_number,
+                "assessments": sorted(assessment.pk for assessment in assessments),
+            },
+            preview=list_release_preview(
+                campaign=campaign, round_number=round_number, assessments=assessments, last_day=last_day
+            ),
+            province_id=training_base.province_id,
+            training_base_id=training_base.pk,
+        )
+
+
+class PublicityListRelease:
+    """The publication of a base's list of proposed admissions as a release (portal.releases)."""
+
+    kind = LIST_RELEASE
+    preview_template = "admissions/releases/publicity_list.html"
+
+    def back_url(self, release):
+        return reverse("publicity-manage")
+
+    def require_reviewer(self, user, release):
+        require_role(user, Role.BASE_OFFICE)
+        require(user, CHANGE, release)
+
+    def reviewers(self, release):
+        return User.objects.filter(role=Role.BASE_OFFICE, training_base_id=release.training_base_id)
+
+    def apply(self, *, release, actor):
+        payload = release.payload
+        campaign = Campaign.objects.get(pk=payload["campaign"])
+        training_base = TrainingBase.objects.get(pk=payload["training_base"])
+        _require_before_deadline(campaign, payload["round"])
+        assessments = list(_unpublished_proposals(campaign, training_base, payload["round"]).order_by("pk"))
+        if [assessment.pk for assessment in assessments] != payload["assessments"]:
+            raise DomainError(
+                _("准备发布之后拟录取名单已有变化，请取消这次发布，重新预览后再发布。"), code="release_stale"
+            )
+        publicity_list = do_publish_list(
+            actor=actor,
+            campaign=campaign,
+            training_base=training_base,
+            round_number=payload["round"],
+            assessments=assessments,
+        )
+        return Applied(
+            snapshot={"publicity_list": publicity_list.pk},
+            notified=[assessment.application.applicant.user.pk for assessment in assessments],
+        )
+
+    def undo_refusal(self, release):
+        entries = PublicityEntry.objects.filter(publicity_list_id=release.snapshot["publicity_list"])
+        if Objection.objects.filter(entry__in=entries).exists():
+            return _("已有人对名单中的考生提出异议，不能再撤回。")
+        acted = Assessment.objects.filter(publicity_entries__in=entries).filter(
+            ~Q(stage=Stage.PROPOSED) | ~Q(confirmation=Confirmation.PENDING)
+        )
+        if acted.exists():
+            return _("已有考生确认或放弃录取，不能再撤回。")
+        return ""
+
+    def undo(self, *, release, actor):
+        publicity_list = PublicityList.objects.select_for_update().get(pk=release.snapshot["publicity_list"])
+        # The candidates' rows first: an acceptance or a refusal waits on them, then sees no list.
+        listed = list(Assessment.objects.select_for_update().filter(publicity_entries__publicity_list=publicity_list))
+        refusal = self.undo_refusal(release)
+        if refusal:
+            raise DomainError(refusal, code="release_acted_on")
+        record_event(
+            actor=actor,
+            action="publicity.withdrawn",
+            obj=publicity_list,
+            before={"entries": len(listed), "last_day": publicity_list.last_day.isoformat()},
+            reason=release.reason,
+        )
+        publicity_list.delete()
+
+    def withdrawal(self, release):
+        return (
+            _("撤回通知：%(title)s已撤回") % {"title": release.title},
+            _("%(title)s已撤回，此前关于您列入拟录取名单公示的通知作废；重新发布时将另行通知。")
+            % {"title": release.title},
+        )
 
 
 def raise_objection(*, actor: User, entry: PublicityEntry, contact: str, text: str):

@@ -15,11 +15,12 @@ from admissions.forms.rounds import (
 from admissions.models import Objection, ObjectionStatus
 from admissions.selectors.clock import is_public
 from admissions.selectors.publicity import objection_rows, office_publicity_lists, open_objections_of_entry
-from admissions.services.publicity import close_duplicate_objections, handle_objection
+from admissions.services.publicity import LIST_RELEASE, close_duplicate_objections, handle_objection
 from admissions.views.rounds import _first_error
 from policy.selectors import campaign_or_404
 from portal.models import Role
 from portal.permissions import CHANGE, require, require_role
+from portal.releases import releases
 from portal.web import perform
 
 
@@ -36,7 +37,12 @@ def publicity_manage(request):
     return render(
         request,
         "admissions/rounds/publicity.html",
-        {"campaign": campaign, "lists": lists, "nav": "publicity"},
+        {
+            "campaign": campaign,
+            "lists": lists,
+            "releases": releases(user=request.user, kinds=(LIST_RELEASE,)),
+            "nav": "publicity",
+        },
     )
 
 

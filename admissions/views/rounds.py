@@ -28,7 +28,7 @@ from admissions.selectors.rounds import (
     unpublished_proposals,
 )
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
-from admissions.services.publicity import publish_list
+from admissions.services.publicity import prepare_list_release
 from admissions.services.round_close import propose_ranked
 from admissions.services.score_excel import (
     MAX_FILE_BYTES,
@@ -189,10 +189,6 @@ def round_qualification(request, pk):
     return redirect(candidates_url(application.round, application.specialty_base_id, anchor))
 
 
-def _long_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _first_error(form):
     for errors in form.errors.values():
         return errors[0]
@@ -261,19 +257,15 @@ def round_publish(request, round_number):
     if user.training_base_id is None:
         raise Http404
     campaign = campaign_or_404(province=user.province_id)
-    publicity_list, _error = perform(
+    release, _error = perform(
         request,
-        lambda: publish_list(
+        lambda: prepare_list_release(
             actor=user, campaign=campaign, training_base=user.training_base, round_number=round_number
         ),
-        success=_("拟录取名单已发布公示。"),
+        success=_("已准备发布拟录取名单公示：请本办公室另一名工作人员核对预览并确认发布。"),
     )
-    if publicity_list is not None:
-        messages.info(
-            request,
-            _("公示至%(day)s24时结束。") % {"day": _long_date(publicity_list.last_day)},
-        )
-        return redirect("publicity-manage")
+    if release is not None:
+        return redirect("release", release.pk)
     specialty_base_id = parse_id(request.POST.get("specialty_base", ""))
     if specialty_base_id is not None:
         return redirect(candidates_url(round_number, specialty_base_id))

@@ -148,8 +148,19 @@ def test_staff_score_the_office_decides_and_publishes_the_applicant_accepts_and_
         decided = office.post(reverse("api-assessment-decision", args=[assessment_id]), {"admit": True}, "json")
         assert decided.status_code == 200 and decided.json()["stage"] == "proposed"
     with at(PUBLISHING):
-        publicity = office.post(reverse("api-publicity-lists"), {"round": 1}, "json")
-    assert publicity.status_code == 201, publicity.content
+        prepared = office.post(reverse("api-publicity-lists"), {"round": 1}, "json")
+        assert prepared.status_code == 202, prepared.content
+        release = prepared.json()
+        assert (release["status"], release["prepared_by"]) == ("pending", rounds["xiehe_office"].username)
+        assert [row["name"] for row in release["preview"]["entering"]] == ["申请人1"]
+        assert not PublicityList.objects.exists()
+        # A second person of the office confirms; the one who prepared it may not.
+        alone = office.post(reverse("api-release-confirm", args=[release["id"]]))
+        assert (alone.status_code, alone.json()["code"]) == (403, "same_person")
+        second = client_for(factories.user(Role.BASE_OFFICE, training_base=rounds["xiehe"]))
+        confirmed = second.post(reverse("api-release-confirm", args=[release["id"]]))
+        assert confirmed.status_code == 200 and confirmed.json()["status"] == "released"
+        publicity = client_for().get(reverse("api-publicity-list", args=[PublicityList.objects.get().pk]))
     body = publicity.json()
     assert (body["last_day"], body["kind"], body["is_public"]) == ("2026-05-12", "proposed", True)
     assert [entry["name"] for entry in body["entries"]] == ["申请人1"]

@@ -36,7 +36,7 @@ from bases.models import Quota
 from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from policy.rules.scoring import TIE_BREAK
-from portal.models import Role, User
+from portal.models import Release, Role, User
 from tests import factories
 from tests.applicant_helpers import complete_applicant
 
@@ -279,10 +279,18 @@ def test_office_decides_and_the_quota_holds_with_a_message(client, rounds):
         assert 'name="admit"' not in client.get(page_url(rounds)).content.decode()
         assert client.post(reverse("round-decision", args=[second.pk]), {"admit": "1"}).status_code == 403
 
+    # The office prepares the list and sees its preview; a second person of the office publishes it.
     client.force_login(rounds["xiehe_office"])
     with at(2026, 4, 30, 11):
         response = client.post(reverse("round-publish", args=[1]), {"specialty_base": rounds["internal"].pk})
-    assert response.status_code == 302 and response["Location"] == reverse("publicity-manage")
+        release = Release.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("release", args=[release.pk])
+        assert not PublicityList.objects.exists()
+        page = client.get(response["Location"]).content.decode()
+        assert "申请人1" in page and "申请人2" not in page
+        assert "准备人不能自己确认" in page
+        client.force_login(factories.user(Role.BASE_OFFICE, training_base=rounds["xiehe"]))
+        client.post(reverse("release-confirm", args=[release.pk]))
     publicity = PublicityList.objects.get()
     assert list(publicity.entries.values_list("assessment", flat=True)) == [first.pk]
     with at(2026, 4, 30, 11):

@@ -12,9 +12,9 @@ import pytest
 import time_machine
 from django.urls import URLResolver, get_resolver, reverse
 
-from admissions.models import PublicityEntry
+from admissions.models import PublicityEntry, PublicityList
 from admissions.services.identity import request_identity_correction
-from admissions.services.publicity import raise_objection
+from admissions.services.publicity import prepare_list_release, raise_objection
 from bases.models import TrainingBase
 from bases.services.brochures import (
     approve_brochure,
@@ -27,6 +27,7 @@ from bases.services.quotas import request_quota_increase
 from policy.choices import ApplicantType
 from policy.identity import make_resident_id
 from portal.models import Role
+from portal.releases import confirm_release
 from tests import factories
 from tests.admissions.test_publicity_pages import build_round1
 from tests.brochure_helpers import complete_sections, give_plan
@@ -87,6 +88,7 @@ PAGES = {
         ("round-candidates", "round1"),
         ("round-candidates", "round2"),
         ("publicity-manage",),
+        ("release", "release"),
         ("round2-invite",),
         ("reporting",),
         ("identity-requests",),
@@ -130,6 +132,9 @@ NOT_PAGES = {
     "identity-correction-document",
     "identity-claim-handle",
     "round-publish",
+    "release-confirm",
+    "release-undo",
+    "release-cancel",
     "round-propose-ranked",
     "round-scores-export",
     "round-qualification",
@@ -244,7 +249,11 @@ def season(world, people):
         approve_brochure(actor=province, version=version)
         publish_brochure(actor=office, version=version)
         start_brochure_draft(actor=office, campaign=campaign, training_base=world["xiehe"])
-    round1 = build_round1(world, people)
+    # The list goes out through its release: prepared by the office, published by a second person.
+    round1 = build_round1(world, people, publish=False)
+    with time_machine.travel(shanghai(2026, 4, 29, 16), tick=False):
+        release = prepare_list_release(actor=office, campaign=campaign, training_base=world["xiehe"], round_number=1)
+        confirm_release(actor=factories.user(Role.BASE_OFFICE, training_base=world["xiehe"]), release=release)
     first, second = round1.applicants
     with time_machine.travel(shanghai(2026, 5, 6, 9), tick=False):
         request_identity_correction(
@@ -277,7 +286,8 @@ def season(world, people):
         "arguments": {
             "brochure": [version.brochure_id],
             "brochure_version": [version.pk],
-            "publicity": [round1.publicity.pk],
+            "publicity": [PublicityList.objects.get().pk],
+            "release": [release.pk],
             "reset_link": ["MQ", "no-such-token"],
             "round1": [1],
             "round2": [2],

@@ -44,6 +44,9 @@ def base(transactional_db):
         username="xiehe-office", password=PASSWORD, role=Role.BASE_OFFICE, training_base=xiehe, province=province
     )
     User.objects.create_user(
+        username="xiehe-office-2", password=PASSWORD, role=Role.BASE_OFFICE, training_base=xiehe, province=province
+    )
+    User.objects.create_user(
         username="internal-staff",
         password=PASSWORD,
         role=Role.SPECIALTY_BASE_STAFF,
@@ -110,9 +113,17 @@ def test_office_scores_decides_and_publishes(base, assessment_window, live_serve
     expect(ranking_row(office, "申请人1").locator(".stage")).to_contain_text("拟录取")
     expect(office.get_by_test_id("places")).to_have_text("1")
     expect(office.get_by_test_id("taken")).to_have_text("1")
-    office.get_by_test_id("publish").get_by_role("button", name="发布公示").click()
-    office.wait_for_url(re.compile(r"/office/publicity/$"))
-    expect(messages(office)).to_contain_text("拟录取名单已发布公示。")
+    office.get_by_test_id("publish").get_by_role("button", name="预览发布").click()
+    office.wait_for_url(re.compile(r"/releases/\d+/$"))
+    expect(office.get_by_test_id("preview-entering")).to_contain_text("申请人1")
+    expect(office.get_by_role("button", name="确认发布")).to_be_disabled()
+
+    # A second person of the office publishes what the preview shows.
+    colleague = new_page(DESKTOP)
+    log_in(colleague, office.url, "xiehe-office-2", PASSWORD)
+    colleague.get_by_role("button", name="确认发布").click()
+    expect(messages(colleague)).to_contain_text("已确认发布。")
+    office.goto(live_server.url + reverse("publicity-manage"))
 
     publicity = PublicityList.objects.get()
     last_day = f"{publicity.last_day.year}年{publicity.last_day.month}月{publicity.last_day.day}日"

@@ -1,16 +1,18 @@
 """One whole season in headless Chromium, through the pages only, once on a phone and once on a desktop,
 each on fresh data: the province approves Xiehe's brochure, which the base publishes; an applicant
 registers, completes its file and chooses Xiehe's internal medicine in round 1; the specialty's staff
-review and score it, the base office proposes it and publishes the list; during publicity the applicant
-finds itself on the public list and accepts; after the admission sweep it opens its notice and checks the
-notice's code on the public verification page; the base records reporting and the agreement; the
-province publishes the registration roster and reads the KPIs and the audit log.
+review and score it, the base office proposes it and previews the list, which a second person of the
+office publishes; during publicity the applicant finds itself on the public list and accepts; after the
+admission sweep it opens its notice and checks the notice's code on the public verification page; the
+base records reporting and the agreement; the province publishes the registration roster and reads the
+KPIs and the audit log.
 
 Only the clock, moved from phase to phase, and the periodic sweeps, run the way Celery beat runs them,
 happen outside the pages. Screenshots: <viewport>-<NN>-<step>.png in the screenshots folder."""
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -21,7 +23,9 @@ from admissions.models import Admission, AdmissionStatus, Stage
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
 from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
+from portal.models import Role
 from portal.privacy import mask_id_number, mask_phone
+from tests import factories
 from tests.admissions.test_publicity_pages import at, pdf_text
 from tests.brochure_helpers import complete_sections
 from tests.browser.conftest import DESKTOP, PHONE, save_screenshot
@@ -77,7 +81,7 @@ def season(world, people):
             actor=office, version=draft, applicant_types=["open_recruitment"], sections=complete_sections()
         )
         submit_brochure(actor=office, version=draft)
-    return people
+    return {**people, "second_office": factories.user(Role.BASE_OFFICE, training_base=world["xiehe"])}
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
@@ -93,6 +97,7 @@ def test_a_whole_season(viewport, season, browser_cookies, scans, live_server, n
         return page
 
     province, office, staff = (season[key].username for key in ("province", "xiehe_office", "xiehe_staff"))
+    second_office = season["second_office"].username
 
     with server_clock(2026, 3, 26, 10, 0) as clock:
         # Preparation: the province audits Xiehe's brochure from its dashboard; the base publishes it.
@@ -202,9 +207,14 @@ def test_a_whole_season(viewport, season, browser_cookies, scans, live_server, n
         expect(messages(page)).to_contain_text(f"已将{NAME}列为拟录取。")
         expect(page.get_by_test_id("taken")).to_have_text("1")
         shots(page, "office-proposed")
-        page.get_by_test_id("publish").get_by_role("button", name="发布公示").click()
-        page.wait_for_url(re.compile(r"/office/publicity/$"))
-        expect(messages(page)).to_contain_text("拟录取名单已发布公示。")
+        page.get_by_test_id("publish").get_by_role("button", name="预览发布").click()
+        page.wait_for_url(re.compile(r"/releases/\d+/$"))
+        expect(page.get_by_test_id("preview-entering")).to_contain_text(NAME)
+        shots(page, "office-publicity-preview")
+        page = person(second_office, urlsplit(page.url).path)
+        page.get_by_role("button", name="确认发布").click()
+        expect(messages(page)).to_contain_text("已确认发布。")
+        page.get_by_role("link", name="返回").click()
         listed = page.get_by_test_id("publicity-list")
         # Seven working days from 04-28, Labour Day (05-01 … 05-05) off and Saturday 05-09 worked.
         expect(listed.get_by_test_id("last-day")).to_have_text("2026年5月9日24时")

@@ -60,6 +60,7 @@ from tests.access_matrix_expectations import (
     admin_expectation,
 )
 from tests.admissions.test_publicity_pages import pdf_text
+from tests.admissions.test_publicity_release import stale_list_release
 from tests.applicant_helpers import PDF, complete_applicant
 from tests.brochure_helpers import complete_sections
 from tests.round_helpers import at, proposed_in_round1
@@ -220,6 +221,7 @@ def build_world():
             school_city="宜昌市",
             approval_document=SimpleUploadedFile("同意书.pdf", PDF),
         )
+    release = stale_list_release(campaign=campaign, training_base=xiehe)
     world.update(
         people={ANONYMOUS: None, APPLICANT: applicant.user, OTHER_APPLICANT: other.user, **staff},
         applicant=applicant,
@@ -242,6 +244,7 @@ def build_world():
         identity_correction=identity_correction,
         identity_claim=identity_claim,
         invitation=invitation,
+        release=release,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
     )

@@ -44,6 +44,8 @@ from admissions.services.publicity import raise_objection
 from bases.models import Brochure, BrochureVersion, QuotaIncrease, SpecialtyBase
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
 from bases.services.quotas import request_quota_increase
+from portal.models import Release
+from tests.admissions.test_publicity_release import stale_list_release
 from tests.applicant_helpers import complete_applicant
 from tests.brochure_helpers import complete_sections, give_plan
 from tests.round_helpers import at, proposed_in_round1
@@ -72,6 +74,7 @@ RESOURCES = {
     "invitations": Invitation,
     "specialty-bases": SpecialtyBase,
     "identity-corrections": IdentityCorrection,
+    "releases": Release,
 }
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -119,6 +122,7 @@ def _seed(world, people):
             specialty_base=world["xiehe_internal"],
             message="6月20日复试",
         )
+    stale_list_release(campaign=campaign, training_base=world["xiehe"])
     applicant = proposed.application.applicant
     request_identity_correction(
         actor=applicant.user,
