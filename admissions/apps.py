@@ -9,8 +9,11 @@ class AdmissionsConfig(AppConfig):
     def ready(self):
         from admissions.selectors.places import held_by_quota
         from admissions.selectors.vacancies import forget_changed_boards
+        from admissions.services.publicity import PublicityListRelease
         from bases.services.quotas import register_held_places
         from portal.audit import register_change_listener
+        from portal.releases import register
 
         register_held_places(held_by_quota)
         register_change_listener(forget_changed_boards)
+        register(PublicityListRelease())

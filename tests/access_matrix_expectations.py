@@ -156,6 +156,12 @@ EXPECTATIONS = {
     "integrity-document": Expect({BASE_OFFICE, PROVINCE}, pk="integrity_case"),
     "quota-increases": Expect(OFFICES | PROVINCES),
     "quota-increase-withdraw": post({BASE_OFFICE}, pk="increase"),
+    # A release prepared by another user of Xiehe's office, for its office to confirm (refused as
+    # stale, a 409), undo (refused, not released) or cancel.
+    "release": Expect({BASE_OFFICE}, pk="release"),
+    "release-confirm": post({BASE_OFFICE}, pk="release"),
+    "release-undo": post({BASE_OFFICE}, pk="release"),
+    "release-cancel": post({BASE_OFFICE}, pk="release"),
     # The provincial office.
     "province-dashboard": Expect(PROVINCES),
     "kpi-dashboard": Expect(PROVINCES),
@@ -237,6 +243,11 @@ EXPECTATIONS = {
     "api-calendar-complete": post(PROVINCES),
     "api-calendar-reopen": post(PROVINCES, reason="补录"),
     "api-objection-close-duplicates": post({BASE_OFFICE}, pk="objection", duplicates=["@objection"], note="重复"),
+    "api-releases": Expect(ALL_STAFF),
+    "api-release": Expect({BASE_OFFICE, PROVINCE}, pk="release"),
+    "api-release-confirm": post({BASE_OFFICE}, pk="release"),
+    "api-release-undo": post({BASE_OFFICE}, pk="release"),
+    "api-release-cancel": post({BASE_OFFICE}, pk="release"),
 }
 
 
