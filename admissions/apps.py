@@ -10,6 +10,7 @@ class AdmissionsConfig(AppConfig):
         from admissions.selectors.places import held_by_quota
         from admissions.selectors.vacancies import forget_changed_boards
         from admissions.services.publicity import PublicityListRelease
+        from admissions.services.score_excel import ScoreImportRelease
         from bases.services.quotas import register_held_places
         from portal.audit import register_change_listener
         from portal.releases import register
@@ -17,3 +18,4 @@ class AdmissionsConfig(AppConfig):
         register_held_places(held_by_quota)
         register_change_listener(forget_changed_boards)
         register(PublicityListRelease())
+        register(ScoreImportRelease())

@@ -260,15 +260,15 @@ def release_by_pk(*, user: User, pk: int) -> Release:
     )
 
 
-def releases(*, user: User, kinds: tuple[str, ...], training_base_id: int | None = None) -> QuerySet[Release]:
-    """The releases of `kinds` the user may see, newest first: the pending ones, and those released
-    or closed in the last week."""
+def releases(*, user: User, kinds: tuple[str, ...], specialty_base_id: int | None = None) -> QuerySet[Release]:
+    """The releases of `kinds` the user may see (of one specialty base if given), newest first: the
+    pending ones, and those prepared in the last week."""
     since = timezone.now() - datetime.timedelta(days=7)
     rows = visible(user, Release.objects.filter(kind__in=kinds)).filter(
         Q(status=ReleaseStatus.PENDING) | Q(prepared_at__gte=since)
     )
-    if training_base_id is not None:
-        rows = rows.filter(training_base_id=training_base_id)
+    if specialty_base_id is not None:
+        rows = rows.filter(specialty_base_id=specialty_base_id)
     return rows.select_related("prepared_by", "released_by", "closed_by").order_by("-prepared_at", "-pk")
 
 

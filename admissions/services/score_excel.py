@@ -11,13 +11,17 @@ file exported after some candidates were decided comes back without complaint.
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from admissions.models import AssessmentMode, Opinion
+from admissions.models import Assessment, AssessmentMode, Opinion, Stage
 from admissions.selectors.rounds import candidate_sheet
 from admissions.services.assessments import record_scores
 from bases.models import SpecialtyBase
@@ -25,8 +29,9 @@ from policy.models import Campaign
 from policy.timetable import assessment_window, window_is_open
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import ASSESSOR_ROLES, User
+from portal.models import ASSESSOR_ROLES, Release, Role, User
 from portal.permissions import CHANGE, require, require_role
+from portal.releases import Applied, do_open_release
 from portal.spreadsheets import Column, cell_text, read_rows, xlsx_bytes
 
 SHEET_TITLE = "成绩表"
@@ -69,13 +74,6 @@ class ScoreImportError(DomainError):
     @classmethod
     def of_rows(cls, errors):
         return cls(_("导入失败，成绩未作任何更改：共 %(count)s 处错误") % {"count": len(errors)}, errors=errors)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    rows: int
-    recorded: int
-    unchanged: int
 
 
 def _require_staff(actor, specialty_base):
@@ -176,12 +174,10 @@ def _prefix(number):
     return _("第%(row)s行：") % {"row": number}
 
 
-def import_scores(
-    *, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int, file: File | bytes
-):
-    """Record the file's scores and evaluations, or change nothing at all."""
-    _require_staff(actor, specialty_base)
-    raw_rows = _raw_rows(file)
+def _changes(*, campaign, specialty_base, round_number, raw_rows):
+    """(changes, unchanged rows, errors): each row checked against the round's candidates, a change
+    being (row number, assessment, interview text, exam text, mode, opinion, evaluations), an error
+    (row number, message)."""
     sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
     by_number = {c.applicant.id_number.upper(): c for c in sheet_data.candidates if c.applicant.id_number}
     errors, changes, seen, unchanged = [], [], {}, 0
@@ -244,31 +240,236 @@ def import_scores(
                 _("第%(round)s批次考核时间为 %(first)s 至 %(last)s，现在不能录入成绩。")
                 % {"round": round_number, "first": f"{first:%m月%d日}", "last": f"{last:%m月%d日}"}
             )
-    # Every row goes through record_scores, even when others already failed, so that the answer
-    # lists every bad row at once; any error undoes the whole transaction.
-    with transaction.atomic():
-        for number, assessment, interview, exam, mode, opinion, texts in changes:
-            try:
-                record_scores(
-                    actor=actor,
-                    assessment=assessment,
-                    interview_score=interview,
-                    exam_score=exam,
-                    interview_mode=mode,
-                    opinion=opinion,
-                    **texts,
+    return changes, unchanged, errors
+
+
+def _record(actor, changes, errors=()):
+    """Record `changes` through `record_scores`, every row even when others already failed, so that
+    the refusal names every bad row at once, with `errors` found before; the caller's transaction
+    undoes them all then."""
+    errors = list(errors)
+    for number, assessment, interview, exam, mode, opinion, texts in changes:
+        try:
+            record_scores(
+                actor=actor,
+                assessment=assessment,
+                interview_score=interview,
+                exam_score=exam,
+                interview_mode=mode,
+                opinion=opinion,
+                **texts,
+            )
+        except DomainError as error:
+            errors.append((number, _prefix(number) + error.message))
+    if errors:
+        raise ScoreImportError.of_rows([message for _number, message in sorted(errors, key=lambda error: error[0])])
+
+
+# The two-person release of an import (portal.releases) -----------------------------------------------
+
+SCORE_RELEASE = "scores"
+# What an import writes on an assessment, and so what its undo puts back.
+SCORE_FIELDS = ("interview_score", "exam_score", "interview_mode", "opinion", *EVALUATIONS, "scored_by_id")
+
+
+@dataclass(frozen=True)
+class ScorePreparation:
+    rows: int
+    changed: int
+    unchanged: int
+    release: Release | None  # None when the file changes nothing
+
+
+class _DryRun(Exception):
+    """Undoes the trial run of an import, carrying its preview out."""
+
+    def __init__(self, preview):
+        self.preview = preview
+
+
+def _fields(assessment):
+    return {
+        name: None if getattr(assessment, name) is None else str(getattr(assessment, name)) for name in SCORE_FIELDS
+    }
+
+
+def _standings(sheet_data):
+    return {c.assessment.pk: c for c in sheet_data.candidates if c.assessment is not None}
+
+
+def _score_preview(*, before, after, changed, places):
+    """The candidates whose scores, composite score or rank the import changes, with both values."""
+    rows = []
+    for pk, now in after.items():
+        was = before[pk]
+        values = {
+            "interview": [_text(was.assessment.interview_score), _text(now.assessment.interview_score)],
+            "exam": [_text(was.assessment.exam_score), _text(now.assessment.exam_score)],
+            "composite": [_text(was.composite), _text(now.composite)],
+            "rank": [was.rank, now.rank],
+        }
+        if pk in changed or any(old != new for old, new in values.values()):
+            within = [rank is not None and rank <= places for rank in values["rank"]]
+            rows.append({"name": now.applicant.full_name, "scored": pk in changed, "within": within, **values})
+    rows.sort(key=lambda row: (row["rank"][1] is None, row["rank"][1] or 0, row["name"]))
+    return rows
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def prepare_score_release(
+    *, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int, file: File | bytes
+):
+    """Check the file and prepare its scores as a release: a trial run records every row through
+    `record_scores` (so that each bad row is named now) and ranks the candidates on the new scores,
+    then is undone; the preview shows each candidate's scores, composite score and rank before and
+    after. Another assessor of the specialty base or its base office confirms it
+    (portal.releases.confirm_release), which records exactly those rows."""
+    _require_staff(actor, specialty_base)
+    raw_rows = _raw_rows(file)
+    changes, unchanged, errors = _changes(
+        campaign=campaign, specialty_base=specialty_base, round_number=round_number, raw_rows=raw_rows
+    )
+    if not changes and not errors:
+        return ScorePreparation(rows=len(raw_rows), changed=0, unchanged=unchanged, release=None)
+    sheet = partial(candidate_sheet, campaign=campaign, specialty_base=specialty_base, round_number=round_number)
+    before = sheet()
+    try:
+        with transaction.atomic():
+            _record(actor, changes, errors)
+            raise _DryRun(
+                _score_preview(
+                    before=_standings(before),
+                    after=_standings(sheet()),
+                    changed={assessment.pk for _n, assessment, *_rest in changes},
+                    places=before.places,
                 )
-            except DomainError as error:
-                errors.append((number, _prefix(number) + error.message))
-        if errors:
-            errors.sort(key=lambda error: error[0])
-            raise ScoreImportError.of_rows([message for _number, message in errors])  # undoes every row
-        if changes:
+            )
+    except _DryRun as trial:
+        preview = {"rows": len(raw_rows), "unchanged": unchanged, "places": before.places, "candidates": trial.preview}
+    release = do_open_release(
+        actor=actor,
+        kind=SCORE_RELEASE,
+        subject=f"campaign:{campaign.pk}:specialty_base:{specialty_base.pk}:round:{round_number}",
+        title=_("%(base)s第%(round)s批次成绩导入")
+        % {"base": f"{specialty_base.training_base.name} · {specialty_base.specialty.name}", "round": round_number},
+        payload={
+            "campaign": campaign.pk,
+            "specialty_base": specialty_base.pk,
+            "round": round_number,
+            "file": getattr(file, "name", "") or "",
+            "rows": len(raw_rows),
+            "changes": [
+                {
+                    "row": number,
+                    "assessment": assessment.pk,
+                    "interview_score": interview,
+                    "exam_score": exam,
+                    "interview_mode": mode,
+                    "opinion": opinion,
+                    "evaluations": texts,
+                    "was": _fields(assessment),
+                }
+                for number, assessment, interview, exam, mode, opinion, texts in changes
+            ],
+        },
+        preview=preview,
+        province_id=specialty_base.training_base.province_id,
+        training_base_id=specialty_base.training_base_id,
+        specialty_base_id=specialty_base.pk,
+    )
+    return ScorePreparation(rows=len(raw_rows), changed=len(changes), unchanged=unchanged, release=release)
+
+
+class ScoreImportRelease:
+    """A score import as a release (portal.releases): confirmed by another assessor of the
+    specialty base or its base office; undone until a candidate it scored is decided."""
+
+    kind = SCORE_RELEASE
+    preview_template = "admissions/releases/scores.html"
+
+    def back_url(self, release):
+        url = reverse("round-scores-import", args=[release.payload["round"]])
+        return f"{url}?{urlencode({'specialty_base': release.specialty_base_id})}"
+
+    def require_reviewer(self, user, release):
+        require_role(user, *ASSESSOR_ROLES)
+        require(user, CHANGE, release)
+
+    def reviewers(self, release):
+        return User.objects.filter(
+            Q(role=Role.SPECIALTY_BASE_STAFF, specialty_base_id=release.specialty_base_id)
+            | Q(role=Role.BASE_OFFICE, training_base_id=release.training_base_id)
+        )
+
+    def _locked(self, release):
+        pks = [change["assessment"] for change in release.payload["changes"]]
+        return Assessment.objects.select_for_update().in_bulk(sorted(pks))
+
+    def apply(self, *, release, actor):
+        payload = release.payload
+        locked = self._locked(release)
+        if any(_fields(locked[change["assessment"]]) != change["was"] for change in payload["changes"]):
+            raise DomainError(_("准备发布之后成绩已有修改，请取消这次发布，重新导入后再发布。"), code="release_stale")
+        _record(
+            actor,
+            [
+                (
+                    change["row"],
+                    locked[change["assessment"]],
+                    change["interview_score"],
+                    change["exam_score"],
+                    change["interview_mode"],
+                    change["opinion"],
+                    change["evaluations"],
+                )
+                for change in payload["changes"]
+            ],
+        )
+        specialty_base = SpecialtyBase.objects.get(pk=release.specialty_base_id)
+        record_event(
+            actor=actor,
+            action="assessment.scores_import",
+            obj=specialty_base,
+            after={"round": payload["round"], "rows": payload["rows"], "recorded": len(payload["changes"])},
+            reason=payload["file"],
+        )
+        written = Assessment.objects.in_bulk(list(locked))
+        return Applied(snapshot={"written": {str(pk): _fields(row) for pk, row in written.items()}}, notified=[])
+
+    def undo_refusal(self, release):
+        pks = [change["assessment"] for change in release.payload["changes"]]
+        if Assessment.objects.filter(pk__in=pks).exclude(stage=Stage.QUALIFIED).exists():
+            return _("已有考生在导入后被决定录取或不录取，不能再撤回。")
+        written = release.snapshot["written"]
+        if any(_fields(row) != written[str(pk)] for pk, row in Assessment.objects.in_bulk(pks).items()):
+            return _("导入后又有成绩被修改，不能再撤回。")
+        return ""
+
+    def undo(self, *, release, actor):
+        locked = self._locked(release)
+        refusal = self.undo_refusal(release)
+        if refusal:
+            raise DomainError(refusal, code="release_acted_on")
+        for change in release.payload["changes"]:
+            assessment = locked[change["assessment"]]
+            written = _fields(assessment)
+            for name, value in change["was"].items():
+                setattr(assessment, name, value)
+            assessment.save(update_fields=[name.removesuffix("_id") for name in SCORE_FIELDS])
             record_event(
                 actor=actor,
-                action="assessment.scores_import",
-                obj=specialty_base,
-                after={"round": round_number, "rows": len(raw_rows), "recorded": len(changes)},
-                reason=getattr(file, "name", "") or "",
+                action="assessment.scores_restored",
+                obj=assessment,
+                before=written,
+                after=change["was"],
+                reason=release.reason,
             )
-    return ImportResult(rows=len(raw_rows), recorded=len(changes), unchanged=unchanged)
+
+    def withdrawal(self, release):
+        return (
+            _("撤回通知：%(title)s已撤回") % {"title": release.title},
+            _("%(title)s已撤回，成绩恢复为导入前的记录。") % {"title": release.title},
+        )

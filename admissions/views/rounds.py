@@ -32,10 +32,11 @@ from admissions.services.publicity import prepare_list_release
 from admissions.services.round_close import propose_ranked
 from admissions.services.score_excel import (
     MAX_FILE_BYTES,
+    SCORE_RELEASE,
     ScoreImportError,
     export_scores,
     file_name,
-    import_scores,
+    prepare_score_release,
 )
 from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
@@ -43,6 +44,7 @@ from policy.timetable import assessment_state, assessment_window, publication_st
 from portal.errors import DomainError
 from portal.models import ASSESSOR_ROLES, Role
 from portal.permissions import CHANGE, require, require_role
+from portal.releases import releases
 from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response, parse_id, perform
 
@@ -329,7 +331,7 @@ def round_scores_import(request, round_number):
         try:
             if not form.is_valid():
                 raise ScoreImportError.of_file(_first_error(form))
-            result = import_scores(
+            prepared = prepare_score_release(
                 actor=request.user,
                 campaign=campaign,
                 specialty_base=specialty_base,
@@ -340,12 +342,21 @@ def round_scores_import(request, round_number):
             messages.error(request, error.message)
             errors, status = getattr(error, "errors", []), error.status
         else:
+            if prepared.release is None:
+                messages.info(
+                    request,
+                    _("文件共 %(rows)s 行，与现有记录相同，没有需要导入的成绩。") % {"rows": prepared.rows},
+                )
+                return redirect(candidates_url(round_number, specialty_base.pk))
             messages.success(
                 request,
-                _("已导入 %(rows)s 行：录入或修改 %(recorded)s 名考生的成绩，%(unchanged)s 行与现有记录相同。")
-                % {"rows": result.rows, "recorded": result.recorded, "unchanged": result.unchanged},
+                _(
+                    "已检查 %(rows)s 行：%(changed)s 名考生的成绩有变化，%(unchanged)s 行与现有记录相同。"
+                    "请本专业基地另一名工作人员或培训基地招收办公室核对预览并确认导入。"
+                )
+                % {"rows": prepared.rows, "changed": prepared.changed, "unchanged": prepared.unchanged},
             )
-            return redirect(candidates_url(round_number, specialty_base.pk))
+            return redirect("release", prepared.release.pk)
     context = {
         "campaign": campaign,
         "round_number": round_number,
@@ -355,6 +366,7 @@ def round_scores_import(request, round_number):
         "assessment": assessment_state(campaign, round_number),
         "query": urlencode({"specialty_base": specialty_base.pk}),
         "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
+        "releases": releases(user=request.user, kinds=(SCORE_RELEASE,), specialty_base_id=specialty_base.pk),
         "nav": f"round{round_number}",
         "nav_query": urlencode({"specialty_base": specialty_base.pk}) if specialty_base else "",
     }

@@ -385,15 +385,23 @@ def test_excel_export_then_import_round_trip(client, rounds):
         second[8].value, second[9].value = "表现突出", "建议录取"
 
         response = _upload(client, rounds, workbook)
-        assert response.status_code == 302
-        assert "已导入 2 行：录入或修改 1 名考生的成绩，1 行与现有记录相同。" in message_texts(response)
+        release = Release.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("release", args=[release.pk])
+        assert "已检查 2 行：1 名考生的成绩有变化，1 行与现有记录相同。" in message_texts(response)[0]
+        b.refresh_from_db()
+        assert b.interview_score is None, "nothing is recorded before a second person confirms"
+        # The office confirms what the staff prepared.
+        client.force_login(rounds["xiehe_office"])
+        client.post(reverse("release-confirm", args=[release.pk]))
+        client.force_login(rounds["xiehe_staff"])
         b.refresh_from_db()
         assert (b.interview_score, b.exam_score, b.interview_mode) == (Decimal("92.5"), Decimal("88.0"), "video")
         assert (b.evaluation_overall, b.opinion) == ("表现突出", "admit")
 
-        # The exported file comes back unchanged.
+        # The exported file comes back unchanged, and nothing is prepared.
         response = _upload(client, rounds, _export(client, rounds))
-        assert "已导入 2 行：录入或修改 0 名考生的成绩，2 行与现有记录相同。" in message_texts(response)
+        assert "文件共 2 行，与现有记录相同，没有需要导入的成绩。" in message_texts(response)
+        assert Release.objects.count() == 1
 
         # Exported from the English pages, the sheet keeps its Chinese headers and choices.
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -453,7 +461,7 @@ def test_the_import_page_says_when_scores_can_be_imported(client, rounds):
     with at(2026, 4, 20, 10):
         page = client.get(url).content.decode()
     assert "第一批次考核 4月24日起；现在不能导入成绩。" in page
-    assert 'disabled aria-describedby="assessment-closed" title="第一批次考核 4月24日起">导入' in page
+    assert 'disabled aria-describedby="assessment-closed" title="第一批次考核 4月24日起">预览导入' in page
     with at(2026, 4, 29, 10):
         assert 'id="assessment-closed"' not in client.get(url).content.decode()
 
