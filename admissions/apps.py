@@ -7,15 +7,18 @@ class AdmissionsConfig(AppConfig):
     verbose_name = _("学员与招录")
 
     def ready(self):
+        from admissions.selectors.assessments import has_scores
         from admissions.selectors.places import held_by_quota
         from admissions.selectors.vacancies import forget_changed_boards
         from admissions.services.publicity import PublicityListRelease
         from admissions.services.score_excel import ScoreImportRelease
+        from bases.selectors.scoring import register_scores_entered
         from bases.services.quotas import register_held_places
         from portal.audit import register_change_listener
         from portal.releases import register
 
         register_held_places(held_by_quota)
+        register_scores_entered(has_scores)
         register_change_listener(forget_changed_boards)
         register(PublicityListRelease())
         register(ScoreImportRelease())

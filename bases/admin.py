@@ -42,7 +42,7 @@ class SpecialtyBaseAdmin(AuditedAdmin):
 class QuotaAdminForm(forms.ModelForm):
     class Meta:
         model = Quota
-        fields = ["campaign", "specialty_base", "places", "interview_weight", "exam_weight"]
+        fields = ["campaign", "specialty_base", "places"]
 
     def clean_places(self):
         # The service checks again under the quota's lock; this turns the usual refusal into a form error.

@@ -1,9 +1,9 @@
 """The pages of the bases app: the public directory, plan and brochures, the offices' workspace,
-quota increases and weights, brochure review, and the plan's Excel export and import."""
+quota increases, scoring formulas, brochure review, and the plan's Excel export and import."""
 
 from django.urls import path
 
-from bases.views import brochures, office, plan_excel, public
+from bases.views import brochures, office, plan_excel, public, scoring
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -11,7 +11,8 @@ urlpatterns = [
     path("plan/", public.plan_table, name="plan-table"),
     path("workspace/", office.workspace, name="workspace"),
     path("office/", office.office_home, name="office-home"),
-    path("office/weights/", office.quota_weights, name="quota-weights"),
+    path("formulas/", scoring.formula_list, name="scoring-formulas"),
+    path("formulas/<int:pk>/", scoring.formula_page, name="scoring-formula"),
     path("quota-increases/", office.quota_increase_list, name="quota-increases"),
     path("quota-increases/<int:pk>/approve/", office.quota_increase_approve, name="quota-increase-approve"),
     path("quota-increases/<int:pk>/reject/", office.quota_increase_reject, name="quota-increase-reject"),

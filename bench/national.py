@@ -232,7 +232,7 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
     from admissions.demo.people import USERNAME_PREFIX, generate_applicants
     from admissions.models import Applicant, Application, Assessment, Opinion, Stage
     from bases.demo import data as demo_data
-    from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
+    from bases.models import Province, Quota, ScoringFormula, Specialty, SpecialtyBase, TrainingBase
     from policy.models import Campaign
     from policy.timetable import local_date
     from portal.models import Role, User
@@ -289,8 +289,8 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
         # places per applicant in all, as nationally.
         mean = max(applicants / specialty_bases, 1)
         low, high = math.ceil(0.6 * mean), math.ceil(1.6 * mean)
-        first = next_pk(SpecialtyBase)
-        specialty_rows, quota_rows = [], []
+        first, first_quota = next_pk(SpecialtyBase), next_pk(Quota)
+        specialty_rows, quota_rows, formula_rows = [], [], []
         for index, base in enumerate(bases):
             codes = rng.sample(clinical, per_base + (index < extra))
             for code in codes:
@@ -299,19 +299,24 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
                     pk=first + len(specialty_rows), training_base=base, specialty=specialties[code], capacity=capacity
                 )
                 specialty_rows.append(specialty_base)
+                quota = Quota(
+                    pk=first_quota + len(quota_rows),
+                    campaign=campaigns[base.province_id],
+                    specialty_base=specialty_base,
+                    places=max(1, capacity * rng.randint(55, 90) // 100),
+                    capacity=capacity,
+                )
+                quota_rows.append(quota)
                 interview_weight = rng.choice([50, 50, 40, 60, 30])
-                quota_rows.append(
-                    Quota(
-                        campaign=campaigns[base.province_id],
-                        specialty_base=specialty_base,
-                        places=max(1, capacity * rng.randint(55, 90) // 100),
-                        capacity=capacity,
-                        interview_weight=interview_weight,
-                        exam_weight=100 - interview_weight,
+                formula_rows.append(
+                    ScoringFormula(
+                        quota=quota, version=1, interview_weight=interview_weight, exam_weight=100 - interview_weight
                     )
                 )
         insert_rows(SpecialtyBase, specialty_rows, with_pk=True)
-        insert_rows(Quota, quota_rows)
+        # COPY bypasses the manager that gives a new quota its first formula: the bench gives its own.
+        insert_rows(Quota, quota_rows, with_pk=True)
+        insert_rows(ScoringFormula, formula_rows)
 
         password_hash = make_password(password)
         insert_rows(

@@ -86,8 +86,9 @@ def counting_queries():
 
 # --- the ceiling -------------------------------------------------------------------------------
 
-# Rank each specialty base's qualified candidates (policy.rules.scoring: composite rounded half up to one
-# decimal, then exam, interview, time of choice), propose those within the quota's places left, open
+# Rank each specialty base's qualified candidates (policy.rules.scoring: composite under the quota's
+# latest scoring formula rounded half up to one decimal, then exam and interview in the formula's
+# tie-break order, time of choice), propose those within the quota's places left, open
 # one list per training base and fill it: one statement, its data-modifying parts feeding each other
 # (re-reading the assessments would meet statistics that predate the UPDATE). Proposals made before
 # the close and not yet published are not listed here: the "scored" stage has none.
@@ -101,11 +102,13 @@ entries AS (
     SELECT quota_id, count(*) AS n FROM admissions_directentry WHERE status = 'active' GROUP BY 1
 ),
 quota AS MATERIALIZED (
-    SELECT q.specialty_base_id, q.campaign_id, s.training_base_id, tb.province_id, q.interview_weight, q.exam_weight,
+    SELECT q.specialty_base_id, q.campaign_id, s.training_base_id, tb.province_id,
+           f.interview_weight, f.exam_weight, f.tie_break = 'interview_first' AS interview_first,
            q.places - coalesce(e.n, 0) - coalesce(h.n, 0) AS places_left,
            (SELECT min(u.id) FROM portal_user u
             WHERE u.training_base_id = s.training_base_id AND u.role = 'base_office') AS office_id
     FROM bases_quota q
+    JOIN LATERAL (SELECT * FROM bases_scoringformula WHERE quota_id = q.id ORDER BY version DESC LIMIT 1) f ON true
     JOIN bases_specialtybase s ON s.id = q.specialty_base_id
     JOIN bases_trainingbase tb ON tb.id = s.training_base_id
     LEFT JOIN entries e ON e.quota_id = q.id
@@ -118,7 +121,8 @@ ranked AS (
                PARTITION BY a.specialty_base_id
                ORDER BY round((a.interview_score * t.interview_weight + a.exam_score * t.exam_weight)
                               / (t.interview_weight + t.exam_weight), 1) DESC,
-                        a.exam_score DESC, a.interview_score DESC,
+                        CASE WHEN t.interview_first THEN a.interview_score ELSE a.exam_score END DESC,
+                        CASE WHEN t.interview_first THEN a.exam_score ELSE a.interview_score END DESC,
                         CASE WHEN a.is_adjustment THEN coalesce(a.adjustment_consent_at, p.submitted_at)
                              ELSE p.submitted_at END
            ) AS position

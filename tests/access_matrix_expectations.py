@@ -127,7 +127,9 @@ EXPECTATIONS = {
     "entry-document": Expect(OBJECT_STAFF, pk="entry"),
     # The training-base office (and specialty-base staff on the rounds' pages).
     "office-home": Expect(OFFICES),
-    "quota-weights": post({BASE_OFFICE}, quota="@quota", interview_weight=60, exam_weight=40),
+    # The scoring formulas: the offices of the quota (the province's list is of its own province).
+    "scoring-formulas": Expect(OFFICES | PROVINCES),
+    "scoring-formula": Expect({BASE_OFFICE, PROVINCE}, pk="quota"),
     "brochure-edit": Expect(OFFICES),
     "masters": Expect(OFFICES),
     "entry-cancel": post({BASE_OFFICE, PROVINCE}, pk="entry", reason="录入有误"),

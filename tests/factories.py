@@ -4,8 +4,9 @@ import itertools
 from rest_framework.test import APIClient
 
 from bases.demo.data import TIMETABLE
-from bases.models import Province, Quota, Specialty, SpecialtyBase, TrainingBase
+from bases.models import Province, Quota, ScoringFormula, Specialty, SpecialtyBase, TrainingBase
 from policy.models import Campaign
+from policy.rules.scoring import DEFAULT_TIE_BREAK
 from portal.models import Role, User
 
 _counter = itertools.count(1)
@@ -64,6 +65,21 @@ def grow_plan(campaign, count):
         [Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in specialty_bases]
     )
     return specialty_bases
+
+
+def formula(specialty_base, interview_weight, exam_weight, tie_break=DEFAULT_TIE_BREAK, **fields):
+    """A new version of the scoring formula of the specialty base's only quota, as a base office
+    saves it before the first score (bases.services.scoring.change_formula checks the rule)."""
+    quota = Quota.objects.get(specialty_base=specialty_base)
+    latest = quota.formulas.order_by("-version").first()
+    return ScoringFormula.objects.create(
+        quota=quota,
+        version=latest.version + 1,
+        interview_weight=interview_weight,
+        exam_weight=exam_weight,
+        tie_break=tie_break,
+        **fields,
+    )
 
 
 def api_client(user=None):

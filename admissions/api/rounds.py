@@ -42,7 +42,6 @@ from admissions.services.assessments import (
     review_qualification,
 )
 from admissions.services.round_close import propose_ranked
-from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
 from portal.api import ERRORS, LIST_ERRORS, READ_ERRORS, choice_param, int_param, is_schema_generation, validated
 from portal.models import STAFF_ROLES
@@ -68,8 +67,9 @@ def _assessment_response(assessment, status=200):
     tags=ASSESSMENT_TAGS,
     summary="考核名单（本人可见范围）",
     description="专业基地：本专业基地的考生；培训基地招收办公室：本基地；省级办公室：全省。"
-    "按培训基地、专业基地分组，组内按综合成绩排名（综合成绩按该专业基地的面试、专业考试权重计算，缺省各占50%）。"
-    f"{TIE_BREAK}成绩未录入、资格审核未通过、本人放弃或经异议取消者不参加排名（rank 为空），排在组内最后。"
+    "按培训基地、专业基地分组，组内按综合成绩排名：综合成绩按该专业基地现行计分公式（formula_version）的面试、"
+    "专业考试权重计算（缺省各占50%），并列时按公式的 tie_break 先比专业考试成绩或面试成绩，仍相同者按志愿填报时间先后。"
+    "成绩未录入、资格审核未通过、本人放弃或经异议取消者不参加排名（rank 为空），排在组内最后。"
     "同一专业基地同一批次中 rank 小于等于 quota_places 者在录取线以内。",
     parameters=[
         OpenApiParameter("round", int, enum=[1, 2], description="批次"),

@@ -1,8 +1,8 @@
-"""Reads of assessments for the staff API: every row with what it shows (the quota's weights and
-places, the proposed list's last day, the stage the clock gives), narrowed to what the user may
-see, and ranked per specialty base and round, in a constant number of queries."""
+"""Reads of assessments for the staff API: every row with what it shows (the quota's current
+scoring formula and places, the proposed list's last day, the stage the clock gives), narrowed to
+what the user may see, and ranked per specialty base and round, in a constant number of queries."""
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -10,6 +10,8 @@ from admissions.models import Applicant, Assessment, PublicityEntry, PublicityKi
 from admissions.selectors.clock import admitted_by_clock, flag
 from admissions.selectors.rounds import standing
 from bases.models import Quota
+from bases.selectors.scoring import latest_formula
+from policy.rules.scoring import DEFAULT_TIE_BREAK, DEFAULT_WEIGHTS
 from portal.models import User
 from portal.permissions import VIEW, require, visible
 
@@ -20,17 +22,25 @@ def quota_field(field: str) -> Subquery:
     return Subquery(quota.values(field)[:1])
 
 
+def formula_field(field: str) -> Subquery:
+    """An annotation on Assessment: `field` of its quota's current scoring formula."""
+    return latest_formula(field, campaign="application__campaign", specialty_base="specialty_base")
+
+
 def assessment_rows() -> QuerySet[Assessment]:
-    """Assessments with what their rows show: the quota's weights (50/50 without a quota) and
-    places, the proposed list's last day and `admitted_now` (by the clock)."""
+    """Assessments with what their rows show: the quota's current formula (`formula_version`,
+    the weights and `tie_break`; the notice's default without a quota) and places, the proposed
+    list's last day and `admitted_now` (by the clock)."""
     proposed = PublicityEntry.objects.filter(
         assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED
     ).order_by("publicity_list__published_at")
     return Assessment.objects.select_related(
         "application__applicant", "specialty_base__training_base", "specialty_base__specialty", "admission"
     ).annotate(
-        interview_weight=Coalesce(quota_field("interview_weight"), Value(50)),
-        exam_weight=Coalesce(quota_field("exam_weight"), Value(50)),
+        formula_version=formula_field("version"),
+        interview_weight=Coalesce(formula_field("interview_weight"), Value(DEFAULT_WEIGHTS[0])),
+        exam_weight=Coalesce(formula_field("exam_weight"), Value(DEFAULT_WEIGHTS[1])),
+        tie_break=Coalesce(formula_field("tie_break"), Value(DEFAULT_TIE_BREAK.value)),
         quota_places=quota_field("places"),
         publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
         admitted_now=flag(admitted_by_clock()),
@@ -71,18 +81,34 @@ def ranked_order(rows: QuerySet[Assessment]) -> tuple[list[int], dict[int, int]]
         "exam_score",
         "interview_weight",
         "exam_weight",
+        "tie_break",
         "application__submitted_at",
         "adjustment_consent_at",
     )
     ordered = []
-    for pk, order, base, code, specialty_base, round_number, stage, interview, exam, i_weight, e_weight, *times in keys:
-        chose_at = times[1] or times[0]
+    for (
+        pk,
+        order,
+        base,
+        code,
+        specialty_base,
+        round_number,
+        stage,
+        interview,
+        exam,
+        *formula,
+        chosen,
+        consented,
+    ) in keys:
+        chose_at = consented or chosen
+        i_weight, e_weight, tie_break = formula
         _score, key = standing(
             stage=stage,
             interview=interview,
             exam=exam,
             interview_weight=i_weight,
             exam_weight=e_weight,
+            tie_break=tie_break,
             chose_at=chose_at,
         )
         group = (order, base, code, specialty_base, round_number)
@@ -95,6 +121,15 @@ def ranked_order(rows: QuerySet[Assessment]) -> tuple[list[int], dict[int, int]]
             counters[group] = counters.get(group, 0) + 1
             ranks[pk] = counters[group]
     return [row[1] for row in ordered], ranks
+
+
+def has_scores(quota: Quota) -> bool:
+    """Whether a score (either) of the quota's specialty base is in, in the quota's campaign."""
+    return Assessment.objects.filter(
+        Q(interview_score__isnull=False) | Q(exam_score__isnull=False),
+        campaign=quota.campaign_id,
+        specialty_base=quota.specialty_base_id,
+    ).exists()
 
 
 def assessment_by_pk(pk: int) -> Assessment:

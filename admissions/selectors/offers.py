@@ -24,7 +24,7 @@ from admissions.models import (
     Stage,
     SupersededNotice,
 )
-from admissions.selectors.assessments import quota_field
+from admissions.selectors.assessments import formula_field
 from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
 from admissions.selectors.places import quotas_with_places_taken
 from bases.models import Province, Quota
@@ -175,8 +175,8 @@ def offer_campaign(applicant: Applicant):
 
 def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.datetime | None = None):
     """The applicant's assessments in the campaign with what its page shows: `admitted_now` (by
-    the clock), `publicity_last_day` and `publicity_open` of its proposed list, the quota's
-    weights, and the admission (notice) once issued."""
+    the clock), `publicity_last_day` and `publicity_open` of its proposed list, the current
+    formula's weights, and the admission (notice) once issued."""
     proposed = PublicityEntry.objects.filter(assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED)
     return (
         Assessment.objects.filter(application__applicant=applicant, application__campaign=campaign)
@@ -190,8 +190,8 @@ def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.date
             admitted_now=flag(admitted_by_clock(moment)),
             publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
             publicity_open=Exists(proposed.filter(publicity_list__last_day__gte=local_date(moment))),
-            interview_weight=quota_field("interview_weight"),
-            exam_weight=quota_field("exam_weight"),
+            interview_weight=formula_field("interview_weight"),
+            exam_weight=formula_field("exam_weight"),
         )
         .order_by("application__round", "is_adjustment", "created_at", "pk")
     )

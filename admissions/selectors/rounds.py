@@ -19,13 +19,18 @@ from admissions.models import (
     Stage,
 )
 from admissions.selectors.places import places_taken
-from bases.models import Quota, SpecialtyBase, TrainingBase
+from bases.models import Quota, ScoringFormula, SpecialtyBase, TrainingBase
+from bases.selectors.scoring import formula_of
 from policy.models import Campaign
 from policy.rules.scoring import composite, rank_key
 from policy.selectors import is_shortage
 
 # Stages of candidates still in the competition: they are ranked once both scores are in.
 RANKED_STAGES = (Stage.QUALIFIED, Stage.PROPOSED, Stage.NOT_ADMITTED, Stage.ADMITTED)
+
+# Stages of candidates a published list was ranked among: also those proposed then, who later
+# declined or were removed after an objection, so that a published rank does not move.
+PUBLISHED_RANKING_STAGES = (*RANKED_STAGES, Stage.DECLINED, Stage.REMOVED)
 
 # Stages of candidates who wait for the assessors: the qualification review, then the scores and
 # the office's decision. Every other stage is an outcome (proposed, not admitted, disqualified …).
@@ -151,20 +156,13 @@ class CandidateSheet:
     specialty_base: SpecialtyBase
     round_number: int
     quota: Quota | None
+    formula: ScoringFormula  # the version the ranking used
     taken: int
     candidates: list = field(default_factory=list)
 
     @property
     def places(self):
         return self.quota.places if self.quota else 0
-
-    @property
-    def interview_weight(self):
-        return self.quota.interview_weight if self.quota else 50
-
-    @property
-    def exam_weight(self):
-        return self.quota.exam_weight if self.quota else 50
 
     @cached_property
     def ranking(self):
@@ -191,22 +189,25 @@ def standing(
     exam: Decimal | None,
     interview_weight: int,
     exam_weight: int,
+    tie_break: str,
     chose_at: datetime.datetime,
+    stages=RANKED_STAGES,
 ):
     """A candidate's place in its specialty base's ranking: (composite score, sort key). The score
-    is under the quota's weights; the key (policy.rules.scoring's order and tie-break) is None for
-    a candidate out of the ranking: a score missing, or a stage no longer in the competition."""
+    is under the formula's weights; the key (policy.rules.scoring's order and the formula's
+    tie-break) is None for a candidate out of the ranking: a score missing, or a stage not among
+    `stages` (by default those still in the competition)."""
     score = composite(interview, exam, interview_weight, exam_weight)
-    if score is None or stage not in RANKED_STAGES:
+    if score is None or stage not in stages:
         return score, None
-    return score, rank_key(composite_score=score, exam=exam, interview=interview, submitted_at=chose_at)
+    return score, rank_key(
+        composite_score=score, exam=exam, interview=interview, submitted_at=chose_at, tie_break=tie_break
+    )
 
 
-def rank(candidates: list[Candidate], quota: Quota):
-    """The candidates still in the competition with both scores, best first, each given its
-    composite score under the quota's weights (see `standing`)."""
-    interview_weight = quota.interview_weight if quota else 50
-    exam_weight = quota.exam_weight if quota else 50
+def rank(candidates: list[Candidate], formula: ScoringFormula, stages=RANKED_STAGES):
+    """The candidates at `stages` (by default still in the competition) with both scores, best
+    first, each given its composite score under `formula` (see `standing`)."""
     ranked = []
     for candidate in candidates:
         assessment = candidate.assessment
@@ -214,9 +215,11 @@ def rank(candidates: list[Candidate], quota: Quota):
             stage=candidate.stage,
             interview=assessment.interview_score if assessment else None,
             exam=assessment.exam_score if assessment else None,
-            interview_weight=interview_weight,
-            exam_weight=exam_weight,
+            interview_weight=formula.interview_weight,
+            exam_weight=formula.exam_weight,
+            tie_break=formula.tie_break,
             chose_at=candidate.chose_at,
+            stages=stages,
         )
         if key is not None:
             ranked.append((key, candidate))
@@ -227,11 +230,19 @@ def _published():
     return Exists(PublicityEntry.objects.filter(assessment=OuterRef("pk")))
 
 
-def candidate_sheet(*, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int):
+def candidate_sheet(
+    *,
+    campaign: Campaign,
+    specialty_base: SpecialtyBase,
+    round_number: int,
+    formula: ScoringFormula | None = None,
+):
     """Every candidate of `specialty_base` in the round — active choices and adjustment
-    assessments — with composite score (the quota's weights) and rank (policy.rules.scoring.rank_key);
-    a constant number of queries whatever the number of candidates."""
+    assessments — with composite score and rank (policy.rules.scoring.rank_key) under `formula`,
+    by default the quota's current version; a constant number of queries whatever the number of
+    candidates."""
     quota = Quota.objects.filter(campaign=campaign, specialty_base=specialty_base).first()
+    formula = formula or formula_of(quota)
     here = Assessment.objects.filter(specialty_base=specialty_base).annotate(published=_published())
     applications = (
         Application.objects.filter(
@@ -255,7 +266,7 @@ def candidate_sheet(*, campaign: Campaign, specialty_base: SpecialtyBase, round_
         for application in applications
     ]
     candidates += [Candidate(assessment.application, assessment) for assessment in adjustments]
-    ranked = rank(candidates, quota)
+    ranked = rank(candidates, formula)
     for position, candidate in enumerate(ranked, start=1):
         candidate.rank = position
     others = sorted((c for c in candidates if c.rank is None), key=lambda c: (c.chose_at, c.application.pk))
@@ -264,6 +275,7 @@ def candidate_sheet(*, campaign: Campaign, specialty_base: SpecialtyBase, round_
         specialty_base=specialty_base,
         round_number=round_number,
         quota=quota,
+        formula=formula,
         taken=places_taken(quota) if quota else 0,
         candidates=ranked + others,
     )

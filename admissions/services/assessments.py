@@ -137,6 +137,11 @@ def record_scores(
         _require_assessment_window(assessment.application.campaign, assessment.application.round)
         if assessment.stage != Stage.QUALIFIED:
             raise DomainError(_("只有资格审核通过、尚未决定录取的考生可以录入成绩。"), code="wrong_stage")
+        # The quota's lock, which a change of the scoring formula takes: the base office may change
+        # the formula only while no score is in, and a score cannot slip in while it does.
+        Quota.objects.select_for_update().filter(
+            campaign=assessment.campaign_id, specialty_base=assessment.specialty_base_id
+        ).first()
         before = {"interview": str(assessment.interview_score), "exam": str(assessment.exam_score)}
         assessment.interview_score, assessment.exam_score = interview, exam
         assessment.interview_mode, assessment.opinion, assessment.scored_by = interview_mode, opinion, actor

@@ -18,6 +18,7 @@ from admissions.selectors.rounds import Candidate, rank, unpublished_proposals
 from admissions.services.assessments import _require_assessment_window, decision_message
 from admissions.services.publicity import publish_list
 from bases.models import Quota, SpecialtyBase, TrainingBase
+from bases.selectors.scoring import default_formula, formulas_of
 from policy.models import Campaign
 from policy.rules.eligibility import CampaignFacts, place_reasons
 from portal.audit import record_events
@@ -111,10 +112,13 @@ def propose_ranked(
                 by_base.setdefault(assessment.specialty_base_id, []).append(
                     Candidate(assessment.application, assessment)
                 )
-        quota_of = {quota.specialty_base_id: quota for quota in locked.values()}
+        formulas = formulas_of(list(locked))
+        formula_of_base = {
+            quota.specialty_base_id: formulas.get(pk) or default_formula() for pk, quota in locked.items()
+        }
         proposed = []
         for base, rows in by_base.items():
-            proposed += [candidate.assessment for candidate in rank(rows, quota_of[base])[: left[base]]]
+            proposed += [candidate.assessment for candidate in rank(rows, formula_of_base[base])[: left[base]]]
         if not proposed:
             return []
         now = timezone.now()
@@ -128,7 +132,14 @@ def propose_ranked(
         record_events(
             actor=actor,
             action="assessment.decision",
-            changes=[(a, {"stage": Stage.QUALIFIED}, {"stage": a.stage}) for a in proposed],
+            changes=[
+                (
+                    a,
+                    {"stage": Stage.QUALIFIED},
+                    {"stage": a.stage, "formula": formula_of_base[a.specialty_base_id].version},
+                )
+                for a in proposed
+            ],
             reason=reason,
         )
         notify_many([decision_message(a) for a in proposed])

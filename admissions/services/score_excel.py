@@ -2,8 +2,9 @@
 import it back.
 
 One sheet, header `考生姓名 | 证件号码 | 面试成绩 | 专业考试成绩 | 面试形式 | 基本情况分析 | 面试评价 |
-专业考核评价 | 整体意见 | 录取意见`, one row per candidate. Staff are entitled to the full ID
-number, which identifies the candidate on import. An import is all-or-nothing: every row is
+专业考核评价 | 整体意见 | 录取意见`, one row per candidate; the export adds `综合成绩 | 排名 | 计分公式`
+after them (the ranking and the formula version it used), which the import does not read. Staff
+are entitled to the full ID number, which identifies the candidate on import. An import is all-or-nothing: every row is
 checked and recorded through `record_scores` inside one transaction, and a single bad row (named
 by its Excel row number) undoes the whole file. Rows that match what is recorded are skipped, so a
 file exported after some candidates were decided comes back without complaint.
@@ -52,6 +53,12 @@ WIDTHS = (12, 22, 10, 12, 10, 30, 30, 30, 30, 12)
 COLUMNS = [
     Column(title, width=width, number_format="0.0" if title in ("面试成绩", "专业考试成绩") else None, wrap=True)
     for title, width in zip(HEADERS, WIDTHS, strict=True)
+]
+# After the columns the import reads: what the ranking made of the scores, and under which formula.
+RANKING_COLUMNS = [
+    Column("综合成绩", width=10, number_format="0.0"),
+    Column("排名", width=8),
+    Column("计分公式", width=36),
 ]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -103,6 +110,8 @@ def export_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyB
     _require_staff(actor, specialty_base)
     sheet_data = candidate_sheet(campaign=campaign, specialty_base=specialty_base, round_number=round_number)
     rows = []
+    with translation.override("zh-hans"):  # like the headers, whatever the page's language
+        formula = sheet_data.formula.label
     for candidate in sheet_data.candidates:
         assessment = candidate.assessment
         values = [candidate.applicant.full_name, candidate.applicant.id_number]
@@ -116,14 +125,15 @@ def export_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyB
                 *(getattr(assessment, name) for name in EVALUATIONS),
                 _label(Opinion(assessment.opinion).label) if assessment.opinion else "",
             ]
+        values += [float(candidate.composite) if candidate.composite is not None else None, candidate.rank, formula]
         rows.append([_cell_text(value) for value in values])
     record_event(
         actor=actor,
         action="assessment.scores_export",
         obj=specialty_base,
-        after={"round": round_number, "rows": len(sheet_data.candidates)},
+        after={"round": round_number, "rows": len(sheet_data.candidates), "formula": sheet_data.formula.version},
     )
-    return xlsx_bytes(title=SHEET_TITLE, columns=COLUMNS, rows=rows, freeze="C2")
+    return xlsx_bytes(title=SHEET_TITLE, columns=COLUMNS + RANKING_COLUMNS, rows=rows, freeze="C2")
 
 
 # Reading -----------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from admissions.services.score_excel import (
     file_name,
     prepare_score_release,
 )
-from policy.rules.scoring import TIE_BREAK
 from policy.selectors import campaign_or_404
 from policy.timetable import assessment_state, assessment_window, publication_state, publicity_deadline
 from portal.errors import DomainError
@@ -123,7 +122,6 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
         "sheet": sheet,
         "rows": rows,
         "office": office,
-        "tie_break": TIE_BREAK,
         "window_first": first,
         "window_last": last,
         "assessment": assessment_state(campaign, round_number),

@@ -1,4 +1,4 @@
-"""Forms of quota increase requests and decisions and of the assessment weights."""
+"""Forms of quota increase requests and decisions."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +25,3 @@ class QuotaIncreaseRequestForm(forms.Form):
 class QuotaDecisionForm(forms.Form):
     places = forms.IntegerField(label=_("批准增加数"), min_value=1, required=False)
     reason = forms.CharField(label=_("审批意见"), max_length=2000, required=False)
-
-
-class WeightsForm(forms.Form):
-    quota = forms.IntegerField(widget=forms.HiddenInput)
-    interview_weight = forms.IntegerField(label=_("面试权重（%）"), min_value=0, max_value=100)
-    exam_weight = forms.IntegerField(label=_("专业考试权重（%）"), min_value=0, max_value=100)

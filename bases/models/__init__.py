@@ -1,6 +1,7 @@
 from bases.models.brochures import OPEN_STATUSES, Brochure, BrochureComment, BrochureStatus, BrochureVersion
 from bases.models.catalogue import BaseLevel, Province, Specialty, SpecialtyBase, SpecialtyCategory, TrainingBase
 from bases.models.plan import Quota, QuotaIncrease, QuotaIncreaseStatus
+from bases.models.scoring import ScoringFormula
 
 __all__ = [
     "OPEN_STATUSES",
@@ -13,6 +14,7 @@ __all__ = [
     "Quota",
     "QuotaIncrease",
     "QuotaIncreaseStatus",
+    "ScoringFormula",
     "Specialty",
     "SpecialtyBase",
     "SpecialtyCategory",

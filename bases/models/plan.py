@@ -8,19 +8,29 @@ from bases.models.catalogue import SpecialtyBase
 from portal.permissions import scope_via
 
 
+class QuotaManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Each new quota comes with version 1 of its scoring formula, as `Quota.save` gives it."""
+        quotas = super().bulk_create(objs, *args, **kwargs)
+        formula = self.model._meta.get_field("formulas").related_model
+        formula.objects.bulk_create([formula(quota=quota, version=1) for quota in quotas if quota.pk is not None])
+        return quotas
+
+
 class Quota(models.Model):
     """Places of one specialty base in one campaign (招收计划).
 
     The specialty base's capacity is copied onto the row because a CHECK constraint can only see
     its own row: the database itself then refuses a quota above capacity, whatever code writes it.
+    How its candidates are scored is its latest ScoringFormula; a new quota gets version 1.
     """
 
     campaign = models.ForeignKey("policy.Campaign", models.PROTECT, related_name="quotas", verbose_name=_("年度招录"))
     specialty_base = models.ForeignKey(SpecialtyBase, models.PROTECT, related_name="quotas", verbose_name=_("专业基地"))
     places = models.PositiveIntegerField(_("招收计划数"))
     capacity = models.PositiveIntegerField(_("容量"))
-    interview_weight = models.PositiveSmallIntegerField(_("面试成绩权重（%）"), default=50)
-    exam_weight = models.PositiveSmallIntegerField(_("专业考试成绩权重（%）"), default=50)
+
+    objects = QuotaManager()
 
     scope_paths = scope_via("specialty_base", SpecialtyBase)
 
@@ -30,15 +40,16 @@ class Quota(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "specialty_base"], name="unique_quota_per_campaign"),
             models.CheckConstraint(condition=Q(places__lte=F("capacity")), name="quota_within_capacity"),
-            models.CheckConstraint(
-                condition=Q(interview_weight__lte=100, exam_weight__lte=100)
-                & (Q(interview_weight__gt=0) | Q(exam_weight__gt=0)),
-                name="weights_are_percentages",
-            ),
         ]
 
     def __str__(self):
         return f"{self.specialty_base}: {self.places}/{self.capacity}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.formulas.create(version=1)
 
 
 class QuotaIncreaseStatus(models.TextChoices):

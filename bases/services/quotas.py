@@ -262,24 +262,3 @@ def withdraw_quota_increase(*, actor: User, increase: QuotaIncrease):
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, increase)
     return do_decide_increase(actor=actor, increase=increase, to=QuotaIncreaseStatus.WITHDRAWN, reason="")
-
-
-def set_score_weights(*, actor: User, quota: Quota, interview_weight: int, exam_weight: int):
-    """A training base weighs the interview and the exam for one specialty base (equal by default)."""
-    require_role(actor, Role.BASE_OFFICE)
-    require(actor, CHANGE, quota)
-    if not (0 <= interview_weight <= 100 and 0 <= exam_weight <= 100 and interview_weight + exam_weight > 0):
-        raise DomainError(_("权重应为 0 到 100 之间的整数，且不能同时为 0。"), status=400, code="invalid")
-    with transaction.atomic():
-        quota = Quota.objects.select_for_update().get(pk=quota.pk)
-        before = {"interview": quota.interview_weight, "exam": quota.exam_weight}
-        quota.interview_weight, quota.exam_weight = interview_weight, exam_weight
-        quota.save(update_fields=["interview_weight", "exam_weight"])
-        record_event(
-            actor=actor,
-            action="quota.weights",
-            obj=quota,
-            before=before,
-            after={"interview": interview_weight, "exam": exam_weight},
-        )
-    return quota

@@ -1,21 +1,19 @@
 """Workspaces of the training-base office and the provincial office, and quota-increase requests."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bases.forms.quotas import QuotaDecisionForm, QuotaIncreaseRequestForm, WeightsForm
-from bases.models import Quota, QuotaIncrease
+from bases.forms.quotas import QuotaDecisionForm, QuotaIncreaseRequestForm
+from bases.models import QuotaIncrease
 from bases.selectors.plan import base_plan, plan_totals
 from bases.selectors.quotas import quota_increases
+from bases.selectors.scoring import with_formulas
 from bases.services.quotas import (
     approve_quota_increase,
     reject_quota_increase,
     request_quota_increase,
-    set_score_weights,
     withdraw_quota_increase,
 )
 from policy.selectors import campaign_or_404
@@ -38,28 +36,6 @@ def workspace(request):
 
 
 @login_required
-@require_POST
-def quota_weights(request):
-    require_role(request.user, Role.BASE_OFFICE)
-    form = WeightsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("权重应为 0 到 100 之间的整数。"))
-        return redirect("office-home")
-    quota = get_object_or_404(Quota, pk=form.cleaned_data["quota"])
-    perform(
-        request,
-        lambda: set_score_weights(
-            actor=request.user,
-            quota=quota,
-            interview_weight=form.cleaned_data["interview_weight"],
-            exam_weight=form.cleaned_data["exam_weight"],
-        ),
-        success=_("成绩权重已保存。"),
-    )
-    return redirect("office-home")
-
-
-@login_required
 def office_home(request):
     require_role(request.user, Role.BASE_OFFICE)
     campaign = campaign_or_404(province=request.user.province_id)
@@ -79,7 +55,7 @@ def office_home(request):
         {
             "campaign": campaign,
             "phase": phase_at(campaign),
-            "quotas": quotas,
+            "quotas": with_formulas(quotas),
             "totals": plan_totals(quotas),
             "form": form,
             "increases": quota_increases(user=request.user, campaign=campaign)[:20],

@@ -31,7 +31,6 @@ from admissions.services.admission import admit_due
 from admissions.services.assessments import decide_admission, record_scores, review_qualification
 from admissions.services.choices import submit_choice
 from admissions.services.publicity import publish_list, raise_objection
-from bases.models import Quota
 from bases.services.quotas import do_set_quota
 from portal.models import Role
 from portal.privacy import mask_id_number
@@ -70,7 +69,7 @@ def rounds(world, people):
     surgery = factories.specialty_base(world["xiehe"], factories.specialty("0900", "外科"), capacity=5)
     for base, places in ((world["xiehe_internal"], 1), (surgery, 1), (world["tongji_internal"], 2)):
         do_set_quota(actor=None, campaign=campaign, specialty_base=base, places=places)
-    Quota.objects.filter(specialty_base=world["xiehe_internal"]).update(interview_weight=40, exam_weight=60)
+    factories.formula(world["xiehe_internal"], 40, 60)
     return {"campaign": campaign, "internal": world["xiehe_internal"], "surgery": surgery, **world, **people}
 
 
@@ -137,6 +136,7 @@ def test_staff_score_the_office_decides_and_publishes_the_applicant_accepts_and_
         row = scored.json()
         # 80.0 × 40 % + 90.5 × 60 % = 86.3, with this specialty base's weights.
         assert (row["interview_score"], row["exam_score"], row["composite"]) == ("80.0", "90.5", "86.3")
+        assert (row["formula_version"], row["interview_weight"], row["tie_break"]) == (2, 40, "exam_first")
         assert (row["interview_mode"], row["opinion"], row["evaluation_overall"]) == ("video", "admit", "基础扎实")
 
         listing = office.get(reverse("api-assessments"), {"specialty_base": rounds["internal"].pk, "round": 1})

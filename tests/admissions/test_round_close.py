@@ -115,7 +115,12 @@ def test_each_decision_is_audited_and_notified(world, people):
     events = AuditEvent.objects.filter(action="assessment.decision")
     assert sorted(int(e.object_id) for e in events) == sorted(a.pk for a in proposed)
     event = events.first()
-    assert (event.actor, event.before, event.after) == (office, {"stage": "qualified"}, {"stage": "proposed"})
+    # The proposal names the version of the scoring formula its ranking used.
+    assert (event.actor, event.before, event.after) == (
+        office,
+        {"stage": "qualified"},
+        {"stage": "proposed", "formula": 1},
+    )
     assert event.training_base_id == world["xiehe"].pk and event.province_id == world["hubei"].pk
     notified = Notification.objects.filter(kind="assessment.scores")
     assert sorted(n.recipient_id for n in notified) == sorted(a.application.applicant.user_id for a in proposed)

@@ -35,7 +35,7 @@ from admissions.services.score_excel import HEADERS
 from bases.models import Quota
 from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
-from policy.rules.scoring import TIE_BREAK
+from policy.rules.scoring import TIE_BREAK_RULES, TieBreak
 from portal.models import Release, Role, User
 from tests import factories
 from tests.applicant_helpers import complete_applicant
@@ -202,7 +202,8 @@ def test_scores_outside_the_assessment_window_are_refused_with_a_message(client,
 
 
 def test_composite_and_ranking_follow_the_weights_and_the_tie_break(client, rounds):
-    Quota.objects.filter(specialty_base=rounds["internal"]).update(interview_weight=30, exam_weight=70, places=3)
+    Quota.objects.filter(specialty_base=rounds["internal"]).update(places=3)
+    factories.formula(rounds["internal"], 30, 70)
     a, b, c = qualified(rounds, 1, 2, 3)
     score(rounds, a, "90", "80")  # 27 + 56 = 83.0
     score(rounds, b, "80", "84.3")  # 24 + 59.01 = 83.0, the better exam
@@ -217,13 +218,14 @@ def test_composite_and_ranking_follow_the_weights_and_the_tie_break(client, roun
         ("申请人3", Decimal("79.0"), 3),
     ]
     page = response.content.decode()
-    assert str(TIE_BREAK) in page
+    assert str(TIE_BREAK_RULES[TieBreak.EXAM_FIRST]) in page
+    assert "计分公式第2版（面试30%，专业考试70%）" in page
     assert "面试成绩 × 30 + 专业考试成绩 × 70" in page
     assert page.index("申请人2") < page.index("申请人1") < page.index("申请人3")
     assert 'data-testid="cut-line"' not in page  # three places, three ranked
 
     # Equal weights lift the 100-point interview to 85.0, level with 申请人1, whose exam is better.
-    Quota.objects.filter(specialty_base=rounds["internal"]).update(interview_weight=50, exam_weight=50)
+    factories.formula(rounds["internal"], 50, 50)
     with at(2026, 4, 29, 10):
         sheet = client.get(page_url(rounds)).context["sheet"]
     assert [(x.applicant.full_name, x.composite) for x in sheet.ranking] == [
@@ -368,7 +370,7 @@ def test_excel_export_then_import_round_trip(client, rounds):
     with at(2026, 4, 29, 10):
         workbook = _export(client, rounds)
         sheet = workbook.active
-        assert tuple(cell.value for cell in sheet[1]) == HEADERS
+        assert tuple(cell.value for cell in sheet[1])[: len(HEADERS)] == HEADERS
         rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
         assert set(rows) == {a.application.applicant.id_number, b.application.applicant.id_number}
         first = rows[a.application.applicant.id_number]
@@ -406,7 +408,7 @@ def test_excel_export_then_import_round_trip(client, rounds):
         # Exported from the English pages, the sheet keeps its Chinese headers and choices.
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
         sheet = _export(client, rounds).active
-        assert tuple(cell.value for cell in sheet[1]) == HEADERS
+        assert tuple(cell.value for cell in sheet[1])[: len(HEADERS)] == HEADERS
         assert {row[4].value for row in sheet.iter_rows(min_row=2)} == {"现场", "网络视频"}
         assert _upload(client, rounds, sheet.parent).status_code == 302
 

@@ -127,23 +127,3 @@ def test_the_requests_list_is_scoped_and_its_queries_stay_flat(client, people, w
     assert count() == few
     client.force_login(people["tongji_office"])
     assert "第1" not in client.get(reverse("quota-increases")).content.decode()
-
-
-def test_office_sets_score_weights_for_its_own_specialty_base_only(client, people, world, quota):
-    client.force_login(people["xiehe_office"])
-    client.post(reverse("quota-weights"), {"quota": quota.pk, "interview_weight": 40, "exam_weight": 60})
-    quota.refresh_from_db()
-    assert (quota.interview_weight, quota.exam_weight) == (40, 60)
-    refused = client.post(
-        reverse("quota-weights"), {"quota": quota.pk, "interview_weight": 0, "exam_weight": 0}, follow=True
-    )
-    assert "不能同时为 0" in refused.content.decode()
-    other = do_set_quota(
-        actor=None, campaign=world["hubei_campaign"], specialty_base=world["tongji_internal"], places=1
-    )
-    assert (
-        client.post(
-            reverse("quota-weights"), {"quota": other.pk, "interview_weight": 30, "exam_weight": 70}
-        ).status_code
-        == 403
-    )

@@ -89,8 +89,6 @@ def test_the_admin_cannot_cut_below_the_places_held_either(held, client):
             "campaign": held.campaign_id,
             "specialty_base": held.specialty_base_id,
             "places": 1,
-            "interview_weight": 50,
-            "exam_weight": 50,
         },
         follow=True,
     )

@@ -1,7 +1,7 @@
 """What the staff read and send about assessments (考核与录取) in the API. Serializers only parse
 and present; every write is a service call in admissions/api/rounds.py. Rows come from
-admissions.selectors.assessments, annotated with the quota's weights and places and the stage the
-clock gives."""
+admissions.selectors.assessments, annotated with the quota's current scoring formula and places
+and the stage the clock gives."""
 
 from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import extend_schema_field
@@ -17,7 +17,7 @@ from admissions.models import (
     PublicityKind,
     Stage,
 )
-from policy.rules.scoring import composite
+from policy.rules.scoring import TieBreak, composite
 from policy.timetable import end_of_day
 
 
@@ -62,6 +62,9 @@ ObjectionStatusField = _choice_field(ObjectionStatus, "ObjectionStatus")
 
 
 InvitationStatusField = _choice_field(InvitationStatus, "InvitationStatus")
+
+
+TieBreakField = _choice_field(TieBreak, "TieBreak")
 
 
 SCORE = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, read_only=True)
@@ -123,8 +126,12 @@ class AssessmentSerializer(_AssessmentBase):
     )
     interview_mode = AssessmentModeField(read_only=True)
     opinion = OpinionField(read_only=True)
+    formula_version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="排名所用计分公式的版本（该专业基地现行版本）；无招收计划为空"
+    )
     interview_weight = serializers.IntegerField(read_only=True, help_text="面试成绩权重（%）")
     exam_weight = serializers.IntegerField(read_only=True, help_text="专业考试成绩权重（%）")
+    tie_break = TieBreakField(read_only=True, help_text="综合成绩相同时先比的成绩，仍相同者按志愿填报时间先后")
     quota_places = serializers.IntegerField(read_only=True, allow_null=True, help_text="该专业基地的招收计划数")
     rank = serializers.SerializerMethodField(
         help_text="在本专业基地（本次筛选范围内）的排名：综合成绩从高到低，并列规则见接口说明；成绩未录入为空"
@@ -157,8 +164,10 @@ class AssessmentSerializer(_AssessmentBase):
             "evaluation_exam",
             "evaluation_overall",
             "opinion",
+            "formula_version",
             "interview_weight",
             "exam_weight",
+            "tie_break",
             "composite",
             "rank",
             "quota_places",
