@@ -65,6 +65,7 @@ urlpatterns += [
     ),
     path("invitations/", invitations.InvitationList.as_view(), name="api-invitations"),
     path("me/assessments/", offers.MyAssessments.as_view(), name="api-my-assessments"),
+    path("me/assessments/<int:pk>/score/", offers.MyAssessmentScore.as_view(), name="api-my-assessment-score"),
     path("me/assessments/<int:pk>/confirm/", offers.MyAssessmentConfirm.as_view(), name="api-my-assessment-confirm"),
     path(
         "me/assessments/<int:pk>/adjustment/",

@@ -223,6 +223,7 @@ EXPECTATIONS = {
     "api-my-document": Expect(OWNER, method="DELETE", pk="document"),
     "api-my-document-file": Expect(OWNER, pk="document"),
     "api-my-application-withdraw": post(OWNER, pk="application"),
+    "api-my-assessment-score": Expect(OWNER, pk="assessment"),
     "api-my-assessment-confirm": post(OWNER, pk="assessment", accept=True),
     "api-my-assessment-adjustment": post(OWNER, pk="assessment", specialty_base="@xiehe_surgery"),
     "api-my-invitation-accept": post(OWNER, pk="invitation"),

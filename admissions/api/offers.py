@@ -4,6 +4,7 @@ adjustment (调剂), answering round-2 invitations; and the public check of an a
 Another applicant's object is "not found" (404)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
@@ -17,6 +18,7 @@ from admissions.api.serializers.offers import (
     ConfirmInputSerializer,
     InvitationSerializer,
     MyAssessmentSerializer,
+    ScoreBreakdownSerializer,
     VerificationSerializer,
 )
 from admissions.models import (
@@ -26,6 +28,7 @@ from admissions.models import (
 from admissions.selectors.assessments import assessment_rows, own_assessments
 from admissions.selectors.invitations import invitation_rows, own_invitations
 from admissions.selectors.offers import verified_admission
+from admissions.selectors.scores import score_breakdown
 from admissions.services.assessments import (
     request_adjustment,
 )
@@ -33,7 +36,8 @@ from admissions.services.invitations import accept_invitation, decline_invitatio
 from admissions.services.publicity import (
     confirm_offer,
 )
-from portal.api import ERRORS, ApiErrorSerializer, text_param, validated
+from portal.api import ERRORS, READ_ERRORS, ApiErrorSerializer, text_param, validated
+from portal.errors import DomainError
 from portal.throttling import AddressRateThrottle
 
 
@@ -75,6 +79,23 @@ class MyAssessments(_OwnRounds, generics.ListAPIView):
 
     def get_queryset(self):
         return self.own_assessments().order_by("-created_at", "-id")
+
+
+class MyAssessmentScore(_OwnRounds, APIView):
+    @extend_schema(
+        tags=APPLICANT_TAGS,
+        summary="本人的成绩说明",
+        description="专业基地的考核结果公示后：本人的面试、专业考试成绩，公示时所用计分公式的版本和权重，综合成绩，"
+        "在本专业基地本批次的排名和录取线（该公示名单在本专业基地拟录取者的最低综合成绩）。"
+        "不含其他考生的成绩或姓名。公示前或成绩未录全时返回 404（code 为 not_published）；他人的考核返回 404。",
+        responses={200: ScoreBreakdownSerializer, **READ_ERRORS},
+    )
+    def get(self, request, pk):
+        assessment = self.own_assessment(pk)
+        breakdown = score_breakdown(applicant=self.applicant, assessment=assessment)
+        if breakdown is None:
+            raise DomainError(_("本专业基地的考核结果公示后，才能查看成绩说明。"), status=404, code="not_published")
+        return Response(ScoreBreakdownSerializer(breakdown).data)
 
 
 class MyAssessmentConfirm(_OwnRounds, APIView):

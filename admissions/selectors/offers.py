@@ -24,12 +24,10 @@ from admissions.models import (
     Stage,
     SupersededNotice,
 )
-from admissions.selectors.assessments import formula_field
 from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
 from admissions.selectors.places import quotas_with_places_taken
 from bases.models import Province, Quota
 from policy.models import Campaign
-from policy.rules.scoring import composite
 from policy.selectors import is_shortage
 from policy.timetable import assessment_window, local_date, window_is_open
 from portal.privacy import mask_id_number
@@ -175,8 +173,8 @@ def offer_campaign(applicant: Applicant):
 
 def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.datetime | None = None):
     """The applicant's assessments in the campaign with what its page shows: `admitted_now` (by
-    the clock), `publicity_last_day` and `publicity_open` of its proposed list, the current
-    formula's weights, and the admission (notice) once issued."""
+    the clock), `publicity_last_day` and `publicity_open` of its proposed list, and the admission
+    (notice) once issued."""
     proposed = PublicityEntry.objects.filter(assessment=OuterRef("pk"), publicity_list__kind=PublicityKind.PROPOSED)
     return (
         Assessment.objects.filter(application__applicant=applicant, application__campaign=campaign)
@@ -190,8 +188,6 @@ def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.date
             admitted_now=flag(admitted_by_clock(moment)),
             publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
             publicity_open=Exists(proposed.filter(publicity_list__last_day__gte=local_date(moment))),
-            interview_weight=formula_field("interview_weight"),
-            exam_weight=formula_field("exam_weight"),
         )
         .order_by("application__round", "is_adjustment", "created_at", "pk")
     )
@@ -203,11 +199,11 @@ class Offer:
     stage_label: str
     admitted: bool
     decided: bool
-    composite_score: object
     can_confirm: bool
     adjustable: bool
     notice: Admission | None
     adjustment_options: list = field(default_factory=list)  # (quota, eligibility decision) pairs
+    breakdown: object = None  # the score explained, once published (admissions.selectors.scores)
 
 
 def offer_rows(assessments: QuerySet[Assessment], moment: datetime.datetime | None = None):
@@ -225,11 +221,6 @@ def offer_rows(assessments: QuerySet[Assessment], moment: datetime.datetime | No
                 stage_label=Stage.ADMITTED.label if a.admitted_now else Stage(a.stage).label,
                 admitted=a.admitted_now,
                 decided=decided,
-                composite_score=(
-                    composite(a.interview_score, a.exam_score, a.interview_weight, a.exam_weight)
-                    if decided and a.interview_weight is not None
-                    else None
-                ),
                 can_confirm=a.stage == Stage.PROPOSED and a.publicity_open,
                 adjustable=(
                     a.application.round == 1

@@ -20,6 +20,7 @@ from admissions.selectors.offers import (
     offers_of,
 )
 from admissions.selectors.rounds import specialty_base_of
+from admissions.selectors.scores import score_breakdown
 from admissions.services.admission import store_notice
 from admissions.services.assessments import request_adjustment
 from admissions.services.invitations import accept_invitation, decline_invitation
@@ -37,6 +38,7 @@ def offers(request, applicant):
     if campaign is not None:
         rows = offer_rows(offers_of(applicant=applicant, campaign=campaign))
         for row in rows:
+            row.breakdown = score_breakdown(applicant=applicant, assessment=row.assessment)
             if row.adjustable:
                 quotas = adjustment_quotas(row.assessment)
                 decisions = eligibility_by_quota(applicant=applicant, campaign=campaign, quotas=quotas)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 from rest_framework import serializers
 
-from admissions.api.serializers.rounds import InvitationStatusField, _AssessmentBase, _ends_at
+from admissions.api.serializers.rounds import InvitationStatusField, TieBreakField, _AssessmentBase, _ends_at
 from admissions.models import (
     Admission,
     Assessment,
@@ -57,6 +57,36 @@ class MyAssessmentSerializer(_AssessmentBase):
             return assessment.admission.notice_number
         except Admission.DoesNotExist:
             return None
+
+
+def _score(**kwargs):
+    return serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True, **kwargs)
+
+
+class ScoreBreakdownSerializer(serializers.Serializer):
+    """The applicant's own score explained once its specialty base's result is published: its
+    components, the formula version the list was ranked with, its rank and the cut line — no other
+    candidate's score or name."""
+
+    assessment = serializers.IntegerField(source="assessment_id")
+    interview_score = _score(help_text="面试成绩")
+    exam_score = _score(help_text="专业考试成绩")
+    formula_version = serializers.IntegerField(
+        source="formula.version", allow_null=True, help_text="公示发布时该专业基地现行计分公式的版本"
+    )
+    formula = serializers.CharField(source="formula.label", help_text="如“计分公式第2版（面试60%，专业考试40%）”")
+    interview_weight = serializers.IntegerField(source="formula.interview_weight", help_text="面试成绩权重（%）")
+    exam_weight = serializers.IntegerField(source="formula.exam_weight", help_text="专业考试成绩权重（%）")
+    tie_break = TieBreakField(source="formula.tie_break", help_text="综合成绩相同时先比的成绩")
+    tie_break_rule = serializers.CharField(source="formula.tie_break_rule", help_text="排名规则")
+    composite = _score(help_text="综合成绩：按该版本计分公式加权，一位小数")
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="在本专业基地本批次的排名（含公示后本人放弃或经异议取消者）；未参加排名为空"
+    )
+    ranked = serializers.IntegerField(help_text="参加排名的人数")
+    proposed = serializers.IntegerField(help_text="该公示名单在本专业基地拟录取的人数")
+    cut_line = _score(allow_null=True, help_text="录取线：该公示名单在本专业基地拟录取者的最低综合成绩")
+    published_at = serializers.DateTimeField(help_text="公示发布时间")
 
 
 class ConfirmInputSerializer(serializers.Serializer):
