@@ -1,5 +1,7 @@
 """Reads of an applicant's account: its applicant record, education, documents and applications."""
 
+import datetime
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -52,3 +54,8 @@ def applicant_documents() -> QuerySet[ApplicantDocument]:
 
 def application_rows() -> QuerySet[Application]:
     return Application.objects.select_related("applicant", "campaign", "specialty_base")
+
+
+def choices_filed_since(campaign_id: int, since: datetime.datetime) -> int:
+    """How many choices were filed in the campaign since `since` (a plan release's undo waits on it)."""
+    return Application.objects.filter(campaign_id=campaign_id, submitted_at__gte=since).count()

@@ -1,4 +1,5 @@
-"""The annual plan through the API: the same Excel layout and import service as the page."""
+"""The annual plan through the API: the same Excel layout and import service as the page; an import
+is a release that another person of the provincial office confirms (releases/{id}/confirm/)."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -7,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bases.selectors.campaigns import provincial_campaign
-from bases.services.plan_excel import PlanImportError, export_plan, import_plan
+from bases.services.plan_excel import PlanImportError, export_plan, prepare_plan_release
 from portal.api import ApiErrorSerializer
 from portal.permissions import CHANGE, VIEW
+from portal.release_api import ReleaseSerializer
 from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response
 
@@ -27,10 +29,9 @@ class PlanImportInputSerializer(serializers.Serializer):
 
 
 class PlanImportResultSerializer(serializers.Serializer):
-    rows = serializers.IntegerField()
-    created_specialty_bases = serializers.IntegerField()
-    changed_quotas = serializers.IntegerField()
-    changed_capacities = serializers.IntegerField()
+    rows = serializers.IntegerField(help_text="文件的数据行数")
+    changed = serializers.IntegerField(help_text="改变招收计划的行数")
+    release = ReleaseSerializer(allow_null=True, help_text="待确认的发布（含预览）；文件与现有计划相同时为空")
 
 
 class PlanExport(APIView):
@@ -55,11 +56,15 @@ class PlanImport(APIView):
         parameters=[CAMPAIGN],
         request={"multipart/form-data": PlanImportInputSerializer},
         responses={
-            200: PlanImportResultSerializer,
+            202: PlanImportResultSerializer,
+            200: OpenApiResponse(PlanImportResultSerializer, description="文件与现有计划相同，没有需要导入的更改"),
             400: OpenApiResponse(ApiErrorSerializer, description="文件有误：errors 列出每一处错误，不导入任何内容"),
             **CAMPAIGN_ERRORS,
         },
         summary="导入年度招收计划（省级，全部成功或全部不导入）",
+        description="检查文件并准备发布：返回待确认的发布（202），其预览列出各专业基地招收计划和容量的变化；"
+        "须由省级办公室另一名工作人员通过 releases/{id}/confirm/ 确认后才写入，发布后在规定时间内、"
+        "尚无考生填报志愿时可以撤回。",
     )
     def post(self, request):
         campaign = provincial_campaign(
@@ -68,5 +73,5 @@ class PlanImport(APIView):
         serializer = PlanImportInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise PlanImportError("请上传要导入的 Excel 文件（.xlsx）。")
-        result = import_plan(actor=request.user, campaign=campaign, file=serializer.validated_data["file"])
-        return Response(PlanImportResultSerializer(result).data)
+        prepared = prepare_plan_release(actor=request.user, campaign=campaign, file=serializer.validated_data["file"])
+        return Response(PlanImportResultSerializer(prepared).data, status=202 if prepared.release else 200)

@@ -2,7 +2,8 @@
 
 The file has one sheet with the header `住培基地 | 培训专业 | 招收计划数 | 容量` and one row per
 specialty base. An import is all-or-nothing: every row is checked first and any error rejects the
-whole file, naming each bad row by its Excel row number; only a clean file changes anything, in
+whole file, naming each bad row by its Excel row number; only a clean file changes anything, once
+a second person of the provincial office confirms its preview (a release, which can be undone), in
 one transaction, through the quota services (which write their own audit events). Quotas of the
 campaign that the file does not list are left as they are.
 """
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, ProtectedError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
@@ -22,8 +24,9 @@ from bases.services.quotas import below_held_message, do_change_capacity, do_set
 from policy.models import Campaign
 from portal.audit import record_event
 from portal.errors import DomainError
-from portal.models import Role, User
+from portal.models import Release, Role, User
 from portal.permissions import CHANGE, require, require_role
+from portal.releases import Applied, do_open_release
 from portal.spreadsheets import cell_text, read_rows, xlsx_bytes
 
 SHEET_TITLE = "招收计划"
@@ -199,48 +202,245 @@ def _check(raw_rows, catalogue):
 # Writing -----------------------------------------------------------------------------------------
 
 
-def import_plan(*, actor: User, campaign: Campaign, file: File | bytes):
-    """Replace the listed rows of the campaign's plan with the file's, or change nothing at all.
+def _now_and_after(catalogue, row):
+    """(what the plan says now, what the row would make it) for one checked row: the specialty
+    base's id (None before it is created), its places in the campaign (None without a quota) and
+    its capacity."""
+    specialty_base = catalogue.specialty_bases.get((row.training_base.pk, row.specialty.pk))
+    quota = catalogue.quotas.get(specialty_base.pk) if specialty_base else None
+    now = {
+        "specialty_base": specialty_base.pk if specialty_base else None,
+        "places": quota.places if quota else None,
+        "capacity": specialty_base.capacity if specialty_base else None,
+    }
+    return now, {**now, "places": row.places, "capacity": row.capacity}
 
-    `file` is an uploaded file, a binary file object or bytes.
-    """
+
+# The two-person release of an import (portal.releases) -----------------------------------------------
+
+PLAN_RELEASE = "plan"
+
+# How many choices applicants filed in a campaign since a moment, which admissions records: it
+# registers its count when Django starts (AppConfig.ready), as it imports this app.
+_choice_counters = []
+
+
+def register_choices_filed(counter):
+    """`counter(campaign_id, since)` answers how many choices were filed in the campaign since `since`."""
+    _choice_counters.append(counter)
+
+
+@dataclass(frozen=True)
+class PlanPreparation:
+    rows: int
+    changed: int
+    release: Release | None  # None when the file changes nothing
+
+
+def prepare_plan_release(*, actor: User, campaign: Campaign, file: File | bytes):
+    """Check the file (all-or-nothing, each bad row named) and prepare the rows that change the plan
+    as a release, with a preview of the places and capacity per specialty base before → after;
+    another person of the provincial office confirms it (portal.releases.confirm_release).
+
+    `file` is an uploaded file, a binary file object or bytes."""
     require_role(actor, Role.PROVINCIAL_OFFICE)
     require(actor, CHANGE, campaign)
     raw_rows = read_rows(
         file, headers=HEADERS, refuse=PlanImportError.of_file, max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS
     )
-    try:
-        with transaction.atomic():
-            # One import of a campaign at a time: the second sees what the first wrote.
-            campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-            catalogue = _Catalogue(campaign)
-            rows, errors = _check(raw_rows, catalogue)
-            if errors:
-                raise PlanImportError.of_rows(errors)
-            result = do_write_plan(actor=actor, campaign=campaign, rows=rows, catalogue=catalogue)
-            if result.created_specialty_bases or result.changed_quotas or result.changed_capacities:
-                record_event(
-                    actor=actor,
-                    action="plan.import",
-                    obj=campaign,
-                    after={
-                        "file": getattr(file, "name", "") or "",
-                        "rows": result.rows,
-                        "created_specialty_bases": result.created_specialty_bases,
-                        "changed_quotas": result.changed_quotas,
-                        "changed_capacities": result.changed_capacities,
-                    },
-                    reason=IMPORT_REASON,
+    catalogue = _Catalogue(campaign)
+    rows, errors = _check(raw_rows, catalogue)
+    if errors:
+        raise PlanImportError.of_rows(errors)
+    changes = [(row, *_now_and_after(catalogue, row)) for row in rows]
+    changes = [(row, now, after) for row, now, after in changes if now != after]
+    if not changes:
+        return PlanPreparation(rows=len(rows), changed=0, release=None)
+    total = sum(quota.places for quota in catalogue.quotas.values())
+    release = do_open_release(
+        actor=actor,
+        kind=PLAN_RELEASE,
+        subject=f"campaign:{campaign.pk}",
+        title=_("%(year)s年度招收计划导入") % {"year": campaign.year},
+        payload={
+            "campaign": campaign.pk,
+            "file": getattr(file, "name", "") or "",
+            "rows": [
+                {
+                    "row": row.number,
+                    "training_base": row.training_base.pk,
+                    "specialty": row.specialty.pk,
+                    "places": row.places,
+                    "capacity": row.capacity,
+                    "was": now,
+                }
+                for row, now, _after in changes
+            ],
+        },
+        preview={
+            "rows": len(rows),
+            "unchanged": len(rows) - len(changes),
+            "places": [total, total + sum(row.places - (now["places"] or 0) for row, now, _after in changes)],
+            "changes": [
+                {
+                    "training_base": row.training_base.name,
+                    "specialty": row.specialty.name,
+                    "new": now["specialty_base"] is None,
+                    "places": [now["places"], row.places],
+                    "capacity": [now["capacity"], row.capacity],
+                    "held": catalogue.held.get(now["specialty_base"], 0),
+                }
+                for row, now, _after in changes
+            ],
+        },
+        province_id=campaign.province_id,
+    )
+    return PlanPreparation(rows=len(rows), changed=len(changes), release=release)
+
+
+class PlanImportRelease:
+    """A plan import as a release (portal.releases): confirmed by another person of the provincial
+    office; undone, restoring every quota and capacity and removing the specialty bases it
+    created, until an applicant files a choice."""
+
+    kind = PLAN_RELEASE
+    preview_template = "bases/releases/plan.html"
+
+    def back_url(self, release):
+        return reverse("plan-import") + f"?campaign={release.payload['campaign']}"
+
+    def require_reviewer(self, user, release):
+        require_role(user, Role.PROVINCIAL_OFFICE)
+        require(user, CHANGE, release)
+
+    def reviewers(self, release):
+        return User.objects.filter(role=Role.PROVINCIAL_OFFICE, province_id=release.province_id)
+
+    def _rows(self, release, values):
+        """The payload's rows as checked rows, with `values(row)` → (places, capacity)."""
+        training_bases = TrainingBase.objects.in_bulk([row["training_base"] for row in release.payload["rows"]])
+        specialties = Specialty.objects.in_bulk([row["specialty"] for row in release.payload["rows"]])
+        return [
+            _PlanRow(row["row"], training_bases[row["training_base"]], specialties[row["specialty"]], *values(row))
+            for row in release.payload["rows"]
+        ]
+
+    def _state(self, release, catalogue):
+        rows = self._rows(release, lambda row: (row["places"], row["capacity"]))
+        return [_now_and_after(catalogue, row)[0] for row in rows]
+
+    def apply(self, *, release, actor):
+        # One import of a campaign at a time, as `do_write_plan` expects.
+        campaign = Campaign.objects.select_for_update().get(pk=release.payload["campaign"])
+        catalogue = _Catalogue(campaign)
+        if self._state(release, catalogue) != [row["was"] for row in release.payload["rows"]]:
+            raise DomainError(
+                _("准备发布之后招收计划已有修改，请取消这次发布，重新导入后再发布。"), code="release_stale"
+            )
+        rows = self._rows(release, lambda row: (row["places"], row["capacity"]))
+        # Checked again: places held may have grown since the preview.
+        rows, errors = _check(
+            [(row.number, (row.training_base.name, row.specialty.code, row.places, row.capacity)) for row in rows],
+            catalogue,
+        )
+        if errors:
+            raise PlanImportError.of_rows(errors)
+        try:
+            with transaction.atomic():
+                result = do_write_plan(actor=actor, campaign=campaign, rows=rows, catalogue=catalogue)
+        except IntegrityError as error:
+            raise PlanImportError.of_file(_("招收计划在导入过程中被他人同时修改，请重新导入。")) from error
+        record_event(
+            actor=actor,
+            action="plan.import",
+            obj=campaign,
+            after={
+                "file": release.payload["file"],
+                "rows": result.rows,
+                "created_specialty_bases": result.created_specialty_bases,
+                "changed_quotas": result.changed_quotas,
+                "changed_capacities": result.changed_capacities,
+            },
+            reason=IMPORT_REASON,
+        )
+        return Applied(snapshot={"written": self._state(release, _Catalogue(campaign))}, notified=[])
+
+    def undo_refusal(self, release):
+        campaign = Campaign.objects.get(pk=release.payload["campaign"])
+        if any(counter(campaign.pk, release.released_at) for counter in _choice_counters):
+            return _("发布后已有考生填报志愿，不能再撤回。")
+        if self._state(release, _Catalogue(campaign)) != release.snapshot["written"]:
+            return _("发布后招收计划又有修改，不能再撤回。")
+        return ""
+
+    def undo(self, *, release, actor):
+        campaign = Campaign.objects.select_for_update().get(pk=release.payload["campaign"])
+        refusal = self.undo_refusal(release)
+        if refusal:
+            raise DomainError(refusal, code="release_acted_on")
+        catalogue = _Catalogue(campaign)
+        rows = self._rows(release, lambda row: (row["was"]["places"], row["was"]["capacity"]))
+        # Quotas that existed go back to their places and capacity; those the import made go away,
+        # with the specialty bases it created.
+        do_write_plan(
+            actor=actor,
+            campaign=campaign,
+            rows=[
+                row for row, old in zip(rows, release.payload["rows"], strict=True) if old["was"]["places"] is not None
+            ],
+            catalogue=catalogue,
+        )
+        for row, old in zip(rows, release.payload["rows"], strict=True):
+            if old["was"]["places"] is not None:
+                continue
+            specialty_base = catalogue.specialty_bases[(row.training_base.pk, row.specialty.pk)]
+            quota = catalogue.quotas[specialty_base.pk]
+            if catalogue.held.get(specialty_base.pk, 0):
+                raise DomainError(
+                    _("%(base)s已有占用的招收计划，不能撤回。") % {"base": specialty_base}, code="release_acted_on"
                 )
-    except IntegrityError as error:
-        raise PlanImportError.of_file(_("招收计划在导入过程中被他人同时修改，请重新导入。")) from error
-    return result
+            record_event(
+                actor=actor,
+                action="quota.remove",
+                obj=quota,
+                before={"places": quota.places, "capacity": quota.capacity},
+                reason=release.reason,
+            )
+            try:
+                quota.delete()
+                if old["was"]["specialty_base"] is None:
+                    record_event(
+                        actor=actor,
+                        action="specialty_base.remove",
+                        obj=specialty_base,
+                        before={"capacity": specialty_base.capacity},
+                        reason=release.reason,
+                    )
+                    specialty_base.delete()
+                elif specialty_base.capacity != old["was"]["capacity"]:
+                    do_change_capacity(
+                        actor=actor,
+                        specialty_base=specialty_base,
+                        capacity=old["was"]["capacity"],
+                        reason=release.reason,
+                    )
+            except ProtectedError:
+                raise DomainError(
+                    _("%(base)s已有关联的记录，不能撤回。") % {"base": specialty_base}, code="release_acted_on"
+                ) from None
+
+    def withdrawal(self, release):
+        return (
+            _("撤回通知：%(title)s已撤回") % {"title": release.title},
+            _("%(title)s已撤回，招收计划恢复为导入前的状态。") % {"title": release.title},
+        )
 
 
-def do_write_plan(*, actor: User, campaign: Campaign, rows: QuerySet[Quota], catalogue):
-    """Write the checked rows. Trusts `import_plan`, which has checked the provincial office and
-    holds the campaign's row lock in its transaction; each quota and capacity change takes the
-    specialty base's and the quota's row locks (`do_set_quota`, `do_change_capacity`)."""
+def do_write_plan(*, actor: User, campaign: Campaign, rows: list[_PlanRow], catalogue):
+    """Write the checked rows. Trusts its caller (a plan release being confirmed or undone), which
+    has checked the provincial office and holds the campaign's row lock in its transaction; each
+    quota and capacity change takes the specialty base's and the quota's row locks (`do_set_quota`,
+    `do_change_capacity`)."""
     created = changed_quotas = changed_capacities = 0
     for row in rows:
         try:

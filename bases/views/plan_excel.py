@@ -1,4 +1,5 @@
-"""The provincial office's plan table as Excel: download it, upload it back (all-or-nothing)."""
+"""The provincial office's plan table as Excel: download it, upload it back (all-or-nothing, previewed
+and confirmed by a second person of the office)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,12 +12,14 @@ from bases.selectors.plan import plan_rows, plan_totals
 from bases.services.plan_excel import (
     MAX_FILE_BYTES,
     MAX_ROWS,
+    PLAN_RELEASE,
     PlanImportError,
     export_plan,
-    import_plan,
+    prepare_plan_release,
 )
 from portal.errors import DomainError
 from portal.permissions import CHANGE, VIEW
+from portal.releases import releases
 from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response
 
@@ -54,25 +57,25 @@ def plan_import(request):
         try:
             if upload is None:
                 raise PlanImportError(_("请选择要导入的 Excel 文件（.xlsx）。"))
-            result = import_plan(actor=request.user, campaign=campaign, file=upload)
+            prepared = prepare_plan_release(actor=request.user, campaign=campaign, file=upload)
         except DomainError as error:
             messages.error(request, error.message)
             errors, status = getattr(error, "errors", []), error.status
         else:
+            if prepared.release is None:
+                messages.info(
+                    request, _("文件共 %(rows)s 行，与现有招收计划相同，没有需要导入的更改。") % {"rows": prepared.rows}
+                )
+                return redirect(request.get_full_path())
             messages.success(
                 request,
                 _(
-                    "已导入 %(rows)s 行：新增专业基地 %(created)s 个，修改招收计划 %(quotas)s 条，"
-                    "调整容量 %(capacities)s 个。文件中未列出的招收计划保持不变。"
+                    "已检查 %(rows)s 行，其中 %(changed)s 行改变招收计划。"
+                    "请省级办公室另一名工作人员核对预览并确认导入；文件中未列出的招收计划保持不变。"
                 )
-                % {
-                    "rows": result.rows,
-                    "created": result.created_specialty_bases,
-                    "quotas": result.changed_quotas,
-                    "capacities": result.changed_capacities,
-                },
+                % {"rows": prepared.rows, "changed": prepared.changed},
             )
-            return redirect(request.get_full_path())
+            return redirect("release", prepared.release.pk)
     rows = plan_rows(campaign=campaign)
     context = {
         "campaign": campaign,
@@ -82,5 +85,6 @@ def plan_import(request):
         "errors": errors,
         "max_megabytes": MAX_FILE_BYTES // (1024 * 1024),
         "max_rows": MAX_ROWS,
+        "releases": releases(user=request.user, kinds=(PLAN_RELEASE,)),
     }
     return render(request, "bases/plan_import.html", context, status=status)

@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from bases.models import Quota
 from bases.services.quotas import do_set_quota
+from portal.models import Role
+from tests import factories
 
 
 def _client(user):
@@ -34,8 +36,15 @@ def test_export_then_import_through_the_api(world, people):
     rows = list(openpyxl.load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert rows[1] == ("协和医院", "内科", 4, 10)
     result = client.post(reverse("api-plan-import"), {"file": _xlsx([["协和医院", "内科", 7, 10]])}, format="multipart")
-    assert result.status_code == 200 and result.json()["changed_quotas"] == 1
+    assert result.status_code == 202 and result.json()["changed"] == 1
+    release = result.json()["release"]
+    assert release["preview"]["changes"][0]["places"] == [4, 7]
+    assert Quota.objects.get(specialty_base=world["xiehe_internal"]).places == 4
+    second = _client(factories.user(Role.PROVINCIAL_OFFICE, province=world["hubei"]))
+    assert second.post(reverse("api-release-confirm", args=[release["id"]])).json()["status"] == "released"
     assert Quota.objects.get(specialty_base=world["xiehe_internal"]).places == 7
+    same = client.post(reverse("api-plan-import"), {"file": _xlsx([["协和医院", "内科", 7, 10]])}, format="multipart")
+    assert same.status_code == 200 and same.json() == {"rows": 1, "changed": 0, "release": None}
 
 
 def test_a_bad_file_is_refused_whole_with_every_row_named(world, people):

@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 from bases.demo.loading import load_province
 from bases.models import Quota, SpecialtyBase, TrainingBase
 from bases.services import plan_excel
-from bases.services.plan_excel import HEADERS, PlanImportError, export_plan, import_plan
+from bases.services.plan_excel import HEADERS, PlanImportError, export_plan, prepare_plan_release
 from bases.services.quotas import do_set_quota
-from portal.models import AuditEvent, Role
+from portal.models import AuditEvent, Release, Role
 from portal.spreadsheets import XLSX_CONTENT_TYPE
 from tests import factories
 
@@ -77,8 +77,8 @@ def test_round_trip_of_the_hubei_plan_changes_nothing_and_records_nothing(db):
     assert rows[1][0] == "华中科技大学同济医学院附属协和医院"
     before, events = _state(), AuditEvent.objects.count()
     with CaptureQueriesContext(connection) as captured:
-        result = import_plan(actor=office, campaign=campaign, file=_upload(data))
-    assert (result.rows, result.created_specialty_bases, result.changed_quotas) == (len(rows) - 1, 0, 0)
+        result = prepare_plan_release(actor=office, campaign=campaign, file=_upload(data))
+    assert (result.rows, result.changed, result.release) == (len(rows) - 1, 0, None)
     assert _state() == before
     assert AuditEvent.objects.count() == events
     # Checking ~600 rows costs a handful of queries, not one per row.
@@ -94,9 +94,14 @@ def test_import_changes_two_quotas_adds_a_specialty_base_and_audits_each_change(
     events = AuditEvent.objects.count()
     client.force_login(people["province"])
     response = client.post(reverse("plan-import"), {"file": _upload(data)}, follow=True)
-    assert response.redirect_chain[-1] == (reverse("plan-import"), 302)
+    release = Release.objects.get()
+    assert response.redirect_chain[-1] == (reverse("release", args=[release.pk]), 302)
     page = response.content.decode()
-    assert "已导入 3 行" in page and "新增专业基地 1 个" in page and "修改招收计划 3 条" in page
+    assert "已检查 3 行，其中 3 行改变招收计划" in page and "新增专业基地" in page
+    assert Quota.objects.filter(campaign=plan).count() == 2, "nothing is written before a second person confirms"
+    second = factories.user(Role.PROVINCIAL_OFFICE, province=world["hubei"])
+    client.force_login(second)
+    client.post(reverse("release-confirm", args=[release.pk]))
 
     quotas, _capacities = _state()
     assert quotas[("协和医院", "内科", plan.pk)] == (4, 5)
@@ -105,11 +110,11 @@ def test_import_changes_two_quotas_adds_a_specialty_base_and_audits_each_change(
     surgery = SpecialtyBase.objects.get(training_base=world["tongji"], specialty__name="外科")
     assert surgery.capacity == 8
 
-    new = AuditEvent.objects.order_by("id")[events:]
+    new = [e for e in AuditEvent.objects.order_by("id")[events:] if not e.action.startswith("release.")]
     assert sorted(e.action for e in new) == sorted(
         ["quota.set"] * 3 + ["specialty_base.capacity"] * 2 + ["specialty_base.create", "plan.import"]
     )
-    assert all(e.actor == people["province"] for e in new)
+    assert all(e.actor == second for e in new)
     assert {e.reason for e in new} == {"年度计划导入"}
     xiehe_quota = next(e for e in new if e.action == "quota.set" and e.training_base == world["xiehe"])
     assert (xiehe_quota.before, xiehe_quota.after) == ({"places": 6, "capacity": 10}, {"places": 4, "capacity": 10})
@@ -129,7 +134,7 @@ def test_a_bad_file_is_rejected_whole_and_every_bad_row_is_named(client, people,
     )
     before, events = _state(), AuditEvent.objects.count()
     with pytest.raises(PlanImportError) as error:
-        import_plan(actor=people["province"], campaign=plan, file=data)
+        prepare_plan_release(actor=people["province"], campaign=plan, file=data)
     assert error.value.status == 400
     assert error.value.errors == [
         "第3行：找不到住培基地“某某医院”",
@@ -157,7 +162,7 @@ def test_capacity_below_another_years_plan_is_named_before_anything_changes(worl
     do_set_quota(actor=None, campaign=last_year, specialty_base=world["xiehe_internal"], places=8)
     before = _state()
     with pytest.raises(PlanImportError) as error:
-        import_plan(
+        prepare_plan_release(
             actor=people["province"],
             campaign=plan,
             file=_xlsx(("同济医院", "内科", 2, 3), ("协和医院", "内科", 5, 6)),
@@ -168,7 +173,9 @@ def test_capacity_below_another_years_plan_is_named_before_anything_changes(worl
 
 def test_a_wrong_header_names_the_expected_columns(people, plan):
     with pytest.raises(PlanImportError) as error:
-        import_plan(actor=people["province"], campaign=plan, file=_xlsx(("协和医院", 6), header=("基地", "计划数")))
+        prepare_plan_release(
+            actor=people["province"], campaign=plan, file=_xlsx(("协和医院", 6), header=("基地", "计划数"))
+        )
     assert "住培基地、培训专业、招收计划数、容量" in error.value.message
     assert "基地、计划数" in error.value.message
 
@@ -202,10 +209,10 @@ def test_files_and_sheets_over_the_limits_are_refused(people, plan, monkeypatch)
     rows = [("协和医院", "内科", 6, 10), ("同济医院", "内科", 4, 10), ("协和医院", "外科", 1, 2)]
     monkeypatch.setattr(plan_excel, "MAX_ROWS", 2)
     with pytest.raises(PlanImportError, match="超过 2 行"):
-        import_plan(actor=people["province"], campaign=plan, file=_xlsx(*rows))
+        prepare_plan_release(actor=people["province"], campaign=plan, file=_xlsx(*rows))
     monkeypatch.setattr(plan_excel, "MAX_FILE_BYTES", 1024)
     with pytest.raises(PlanImportError, match="文件超过"):
-        import_plan(actor=people["province"], campaign=plan, file=_upload(_xlsx(*rows)))
+        prepare_plan_release(actor=people["province"], campaign=plan, file=_upload(_xlsx(*rows)))
     assert not SpecialtyBase.objects.filter(specialty__name="外科").exists()
 
 
@@ -233,7 +240,7 @@ def test_only_the_provincial_office_of_the_campaign_may_export_or_import(client,
         assert client.post(reverse("plan-import") + hubei, {"file": _upload(data)}).status_code == 403, who
     for who in ("xiehe_office", "hunan_province"):
         with pytest.raises(PermissionDenied):
-            import_plan(actor=people[who], campaign=plan, file=data)
+            prepare_plan_release(actor=people[who], campaign=plan, file=data)
     assert Quota.objects.get(campaign=plan, specialty_base=world["xiehe_internal"]).places == 6
 
     # Without a campaign named, Hunan's office gets Hunan's own (empty) plan, never Hubei's.

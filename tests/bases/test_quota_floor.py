@@ -14,7 +14,7 @@ from admissions.models import Assessment, Stage
 from admissions.services.assessments import decide_admission
 from admissions.services.entries import assign_rural_order_graduate
 from bases.models import Quota
-from bases.services.plan_excel import HEADERS, PlanImportError, import_plan
+from bases.services.plan_excel import HEADERS, PlanImportError, prepare_plan_release
 from bases.services.quotas import QuotaBelowHeld, do_set_quota
 from policy.identity import make_resident_id
 from portal.errors import DomainError
@@ -64,7 +64,7 @@ def test_a_quota_edit_below_the_places_held_is_refused_with_both_numbers(held, w
 
 def test_the_plan_import_names_the_row_that_cuts_below_the_places_held(held, people):
     with pytest.raises(PlanImportError) as refused:
-        import_plan(
+        prepare_plan_release(
             actor=people["province"],
             campaign=held.campaign,
             file=_xlsx(("同济医院", "内科", 2, 10), ("协和医院", "内科", 1, 10)),
