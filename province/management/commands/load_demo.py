@@ -117,6 +117,8 @@ def load_users(province):
         ("admin", {"role": Role.PROVINCIAL_OFFICE, "province": province, "is_staff": True, "is_superuser": True}),
         ("hubei-office", {"role": Role.PROVINCIAL_OFFICE, "province": province}),
         ("xiehe-office", {"role": Role.BASE_OFFICE, "province": province, "training_base": xiehe}),
+        # A second person of the office, who confirms the lists and score imports the first prepares.
+        ("xiehe-office-2", {"role": Role.BASE_OFFICE, "province": province, "training_base": xiehe}),
         (
             "xiehe-internal",
             {
