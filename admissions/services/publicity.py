@@ -238,8 +238,10 @@ class PublicityListRelease:
 
     def undo(self, *, release, actor):
         publicity_list = PublicityList.objects.select_for_update().get(pk=release.snapshot["publicity_list"])
-        # The candidates' rows first: an acceptance or a refusal waits on them, then sees no list.
+        # The candidates' rows, then the entries, before looking: an acceptance or a refusal waits on
+        # the first, an objection being raised on the second; either then finds no list.
         listed = list(Assessment.objects.select_for_update().filter(publicity_entries__publicity_list=publicity_list))
+        list(PublicityEntry.objects.select_for_update().filter(publicity_list=publicity_list))
         refusal = self.undo_refusal(release)
         if refusal:
             raise DomainError(refusal, code="release_acted_on")
