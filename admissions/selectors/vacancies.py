@@ -4,13 +4,17 @@ and those left, with the plan table's filters (city, specialty, shortage). It is
 `policy.timetable.vacancy_board_state` says so: from round-1 assessment to the end of round-2
 publicity.
 
-Everybody looks at it as a deadline nears, so the board — the campaign a page shows, its filter
-choices and its rows for each filter — is kept in the cache for at most `BOARD_SECONDS`: with a warm
-cache a page or an API call asks the database nothing, and what it shows is at most that old. A
-recorded change of an assessment, an entry outside the rounds, a quota or the plan moves its
-campaign's board to a new generation once the change commits (`forget_changed_boards`, registered
-with `portal.audit`), so a decision shows at once wherever the cache is shared (Redis in
-production; the per-process memory cache of the embedded setup catches up within `BOARD_SECONDS`).
+Everybody looks at it as a deadline nears, so everything the board is made of — the campaign a page
+shows, the filter choices, the rows for each filter and what the page and the API make of them
+(`board_derived`) — is kept for at most `BOARD_SECONDS` after it was counted: with a warm cache a
+page or an API call asks the database nothing, and what it shows is at most that old. It is kept
+in the shared cache (Redis in production) and, so that a view does not fetch a rendered table from
+there every time, in a copy of this process that expires with it. All of it belongs to the board's
+generation, the one small key read from the shared cache on every view: a recorded change of an
+assessment, an entry outside the rounds, a quota or the plan moves the board to a new generation
+once the change commits (`forget_changed_boards`, registered with `portal.audit`), so a decision
+shows at once wherever the cache is shared (the per-process memory cache of the embedded setup
+catches up within `BOARD_SECONDS`).
 
 What is personal — where the signed-in applicant may choose or ask for adjustment — is never
 cached: `applicant_actions` works it out per request."""
@@ -19,9 +23,11 @@ import datetime
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +46,9 @@ from portal.throttling import CACHE_ERRORS
 logger = logging.getLogger(__name__)
 
 BOARD_SECONDS = 60
+_GENERATION = "vacancies:generation"
+# This process's copies of the shared entries (see above); a few hundred at most, most of them small.
+_copies = LocMemCache("vacancy-board", {"OPTIONS": {"MAX_ENTRIES": 300}})
 
 CHOOSE, ADJUST = "choose", "adjust"
 
@@ -72,38 +81,53 @@ class VacancyBoard:
     counted_at: datetime.datetime
 
 
-def _cached(key, compute):
-    """`compute()`, kept under `key` for `BOARD_SECONDS`; with the cache down, computed every time
-    (an outage costs queries, not the page)."""
+def _generation():
+    """The board's current generation, made on first use (and again after the cache was emptied);
+    None when the shared cache is down, so that nothing is kept."""
     try:
-        kept = cache.get(key)
+        return cache.get_or_set(_GENERATION, secrets.token_hex(8), None)
     except CACHE_ERRORS as error:
         logger.warning("Vacancy board cache unavailable: %s", type(error).__name__)
-        return compute()
-    if kept is not None:
-        return kept[0]
-    value = compute()
-    try:
-        cache.set(key, (value,), BOARD_SECONDS)  # wrapped: None is a value too (no campaign)
-    except CACHE_ERRORS as error:
-        logger.warning("Vacancy board cache unavailable: %s", type(error).__name__)
+        return None
+
+
+def _kept(name, make):
+    """The value kept under `name` in the current generation, else `make()`'s: it returns the value
+    and the seconds it may be kept (0: not at all)."""
+    generation = _generation()
+    if generation is None:
+        return make()[0]
+    key = f"vacancies:{generation}:{_digest(name)}"
+    entry = _copies.get(key)
+    if entry is None:
+        entry = _shared(cache.get, key)
+        if entry is not None and entry[1] > time.time():
+            _copies.set(key, entry, entry[1] - time.time())
+    if entry is not None:
+        return entry[0]
+    value, seconds = make()
+    if seconds > 0:
+        entry = (value, time.time() + seconds)
+        _copies.set(key, entry, seconds)
+        _shared(cache.set, key, entry, seconds)
     return value
 
 
-def _generation_key(campaign_id):
-    return f"vacancies:{campaign_id}:generation"
-
-
-def _generation(campaign_id):
+def _shared(method, *args):
     try:
-        return cache.get(_generation_key(campaign_id), "0")
-    except CACHE_ERRORS:
-        return "0"
+        return method(*args)
+    except CACHE_ERRORS as error:
+        logger.warning("Vacancy board cache unavailable: %s", type(error).__name__)
+        return None
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def board_campaign(province_code: str | None = None) -> Campaign | None:
     """The campaign the public board shows (`bases.selectors.directory.public_campaign`), with its
-    province loaded, cached."""
+    province loaded, kept."""
     code = province_code if province_code and province_code.isdecimal() and len(province_code) <= 12 else ""
 
     def find():
@@ -111,24 +135,40 @@ def board_campaign(province_code: str | None = None) -> Campaign | None:
         campaign = current_campaign(province=province) if province else None
         if campaign is not None:
             campaign.province = province
-        return campaign
+        return campaign, BOARD_SECONDS
 
-    return _cached(f"vacancies:campaign:{code}", find)
+    return _kept(f"campaign:{code}", find)
 
 
 def board_filter_choices(campaign: Campaign):
-    """`plan_filter_choices` of the campaign, cached with its board."""
-    key = f"vacancies:{campaign.pk}:{_generation(campaign.pk)}:choices"
-    return _cached(key, lambda: plan_filter_choices(campaign=campaign))
+    """`plan_filter_choices` of the campaign, kept."""
+    return _kept(f"choices:{campaign.pk}", lambda: (plan_filter_choices(campaign=campaign), BOARD_SECONDS))
 
 
 def vacancy_board(*, campaign: Campaign, city: str = "", specialty_id: int | None = None, shortage_only=False):
-    """The board of `campaign` for `plan_rows`' filters, cached: its rows in the plan table's order
-    and their totals, counted in one query."""
+    """The board of `campaign` for `plan_rows`' filters, kept: its rows in the plan table's order and
+    their totals, counted in one query."""
     filters = {"city": city, "specialty_id": specialty_id, "shortage_only": bool(shortage_only)}
-    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
-    key = f"vacancies:{campaign.pk}:{_generation(campaign.pk)}:rows:{digest}"
-    return _cached(key, lambda: _count(campaign, filters))
+    name = f"board:{campaign.pk}:{sorted(filters.items())!r}"
+    return _kept(name, lambda: (_count(campaign, filters), BOARD_SECONDS))
+
+
+def board_derived(*, campaign: Campaign, name: str, make):
+    """What a page or the API makes of the board — a rendered table, JSON — kept under `name`, which
+    says everything it depends on (the filters as asked, the page, the language): a warm one costs
+    neither the board nor making it again.
+
+    `make()` returns the value and the count time of the board it was made from, or None for a
+    value not to keep (made for a refused filter, or for one person); a value is kept only as long
+    as its board has left, so it is never older than `BOARD_SECONDS` either."""
+
+    def derive():
+        value, counted_at = make()
+        if counted_at is None:
+            return value, 0
+        return value, BOARD_SECONDS - (timezone.now() - counted_at).total_seconds()
+
+    return _kept(f"made:{campaign.pk}:{name}", derive)
 
 
 def _count(campaign, filters):
@@ -161,23 +201,14 @@ def _count(campaign, filters):
 
 def forget_changed_boards(objects):
     """Registered with `portal.audit`: once a change of an assessment, an entry outside the rounds,
-    a quota or a campaign (its plan imported) commits, its campaign's board is counted afresh."""
-    campaign_ids = set()
-    for obj in objects:
-        if isinstance(obj, (Assessment, DirectEntry, Quota)):
-            campaign_ids.add(obj.campaign_id)
-        elif isinstance(obj, Campaign):
-            campaign_ids.add(obj.pk)
-    if campaign_ids:
-        transaction.on_commit(lambda: _next_generation(campaign_ids))
+    a quota or a campaign (its plan imported) commits, the board is counted afresh."""
+    if any(isinstance(obj, (Assessment, DirectEntry, Quota, Campaign)) for obj in objects):
+        transaction.on_commit(_next_generation)
 
 
-def _next_generation(campaign_ids):
-    try:
-        # A random token, never a counter that could come back to a value still cached.
-        cache.set_many({_generation_key(pk): secrets.token_hex(8) for pk in campaign_ids}, None)
-    except CACHE_ERRORS as error:
-        logger.warning("Vacancy board not refreshed, cache unavailable: %s", type(error).__name__)
+def _next_generation():
+    # A random token, never a counter that could come back to a value still kept somewhere.
+    _shared(cache.set, _GENERATION, secrets.token_hex(8), None)
 
 
 def applicant_actions(*, applicant: Applicant, campaign: Campaign, rows):

@@ -19,7 +19,7 @@ from admissions.services.assessments import decide_admission, record_scores, rev
 from admissions.services.choices import submit_choice
 from admissions.services.entries import enter_professional_master
 from admissions.services.publicity import confirm_offer, publish_list
-from bases.models import Quota
+from bases.models import Quota, Specialty
 from bases.services.quotas import do_set_quota
 from policy.identity import make_resident_id
 from tests import factories
@@ -190,12 +190,39 @@ def test_without_a_campaign_the_page_says_so_and_the_api_answers_404(client, hub
     assert client.get(API).status_code == 404
 
 
-def test_a_warm_board_asks_the_database_nothing(client, django_assert_num_queries, plan):
+def test_a_warm_board_asks_the_database_nothing_and_each_filter_keeps_its_own_rows(
+    client, world, django_assert_num_queries, plan
+):
+    asked = ({}, {"city": "宜昌市"}, {"shortage": "true"}, {"city": "武汉市"})
     with at(*ROUND1_DECISIONS):
-        for url, params in ((BOARD, {}), (API, {}), (BOARD, {"city": "宜昌市"}), (API, {"shortage": "true"})):
-            client.get(url, params)
-            with django_assert_num_queries(0):
-                assert client.get(url, params).status_code == 200
+        cold = {
+            repr(params): (rows_of(client.get(BOARD, params)), api_rows(client.get(API, params))) for params in asked
+        }
+        with django_assert_num_queries(0):
+            warm = {
+                repr(params): (rows_of(client.get(BOARD, params)), api_rows(client.get(API, params)))
+                for params in asked
+            }
+    assert warm == cold
+    assert set(warm[repr({"city": "宜昌市"})][0]) == {plan["children"].pk}
+    assert set(warm[repr({"city": "武汉市"})][1]) == {world["xiehe_internal"].pk, world["tongji_internal"].pk}
+
+
+def test_the_pages_of_a_long_board_carry_the_filters_and_nothing_else(client, plan):
+    campaign = plan["campaign"]
+    factories.grow_plan(campaign, 300)  # 30 training bases × the specialties 9000 … 9009
+    campaign.shortage_specialties.add(*Specialty.objects.filter(code__in=[f"90{n:02d}" for n in range(7)]))
+    with at(*ROUND1_DECISIONS):
+        first = client.get(BOARD, {"utm_source": "wechat"})
+        second = client.get(BOARD, {"page": "2"})
+        shortage = client.get(BOARD, {"shortage": "on", "utm_source": "x"})
+        shortage_second = client.get(BOARD, {"shortage": "on", "page": "2"})
+    pager = re.compile(r'<nav class="pager">(.*?)</nav>', re.S)
+    assert len(rows_of(first)) == 200 and len(rows_of(second)) == 103
+    assert re.findall(r'href="([^"]*)"', pager.search(first.content.decode()).group(1)) == ["?page=2"]
+    assert len(rows_of(shortage)) == 200 and len(rows_of(shortage_second)) == 11  # 7 × 30 and 儿科
+    links = re.findall(r'href="([^"]*)"', pager.search(shortage.content.decode()).group(1))
+    assert links == ["?shortage=on&amp;page=2"]
 
 
 def test_a_decision_shows_at_once_and_a_change_made_elsewhere_within_a_minute(
@@ -217,6 +244,7 @@ def test_a_decision_shows_at_once_and_a_change_made_elsewhere_within_a_minute(
         assert api_rows(client.get(API))[tongji] == (2, 1, 0, 1)
     with time_machine.travel(moment + datetime.timedelta(seconds=61), tick=False):
         assert api_rows(client.get(API))[tongji] == (2, 1, 1, 0)
+        assert rows_of(client.get(BOARD))[tongji] == (2, 1, 1, 0)
 
 
 def test_a_quota_change_shows_at_once(client, world, plan, django_capture_on_commit_callbacks):
