@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admissions.api.serializers.vacancies import VacancyBoardSerializer
-from admissions.selectors.vacancies import board_campaign, board_derived, board_filter_choices, vacancy_board
+from admissions.selectors.vacancies import public_board
 from bases.forms.plan import PlanFilterForm
 from policy.timetable import vacancy_board_state
 from portal.api import ERRORS, ApiErrorSerializer
@@ -39,7 +39,8 @@ class VacancyBoard(APIView):
         },
     )
     def get(self, request):
-        campaign = board_campaign(request.query_params.get("province"))
+        public = public_board(request.query_params.get("province"))
+        campaign = public.campaign
         if campaign is None:
             raise NotFound(_("本省尚无年度招录。"))
         state = vacancy_board_state(campaign)
@@ -48,15 +49,15 @@ class VacancyBoard(APIView):
             return Response(VacancyBoardSerializer({**board, "counted_at": None, "totals": None, "results": []}).data)
 
         def as_json():
-            cities, specialties = board_filter_choices(campaign)
+            cities, specialties = public.filter_choices()
             form = PlanFilterForm(request.query_params, cities=cities, specialties=specialties)
             if not form.is_valid():
                 raise ValidationError(form.errors)
-            found = vacancy_board(campaign=campaign, **form.filters())
+            found = public.counts(**form.filters())
             data = {**board, "counted_at": found.counted_at, "totals": found, "results": found.rows}
             return JSONRenderer().render(VacancyBoardSerializer(data).data), found.counted_at
 
         # Kept with the board for the filters as asked: a call at a deadline costs no serializing either.
         asked = [request.query_params.get(name, "") for name in ("city", "specialty", "shortage")]
-        content = board_derived(campaign=campaign, name=repr(("json", *asked)), make=as_json)
+        content = public.derived(repr(("json", *asked)), as_json)
         return HttpResponse(content, content_type="application/json")

@@ -5,16 +5,16 @@ and those left, with the plan table's filters (city, specialty, shortage). It is
 publicity.
 
 Everybody looks at it as a deadline nears, so everything the board is made of — the campaign a page
-shows, the filter choices, the rows for each filter and what the page and the API make of them
-(`board_derived`) — is kept for at most `BOARD_SECONDS` after it was counted: with a warm cache a
-page or an API call asks the database nothing, and what it shows is at most that old. It is kept
-in the shared cache (Redis in production) and, so that a view does not fetch a rendered table from
-there every time, in a copy of this process that expires with it. All of it belongs to the board's
-generation, the one small key read from the shared cache on every view: a recorded change of an
-assessment, an entry outside the rounds, a quota or the plan moves the board to a new generation
-once the change commits (`forget_changed_boards`, registered with `portal.audit`), so a decision
-shows at once wherever the cache is shared (the per-process memory cache of the embedded setup
-catches up within `BOARD_SECONDS`).
+shows, the filter choices, the counts for each filter and what the page and the API make of them
+(`PublicBoard.derived`) — is kept for at most `BOARD_SECONDS` after it was counted: with a warm
+cache a page or an API call asks the database nothing, and what it shows is at most that old. It is
+kept in the shared cache (Redis in production) and, so that a view does not fetch a rendered table
+from there every time, in a copy of this process that expires with it. All of it belongs to the
+board's generation, read from the shared cache with the campaign, in one round trip, once per view
+(`public_board`): a recorded change of an assessment, an entry outside the rounds, a quota or the
+plan moves the board to a new generation once the change commits (`forget_changed_boards`,
+registered with `portal.audit`), so a decision shows at once wherever the cache is shared (the
+per-process memory cache of the embedded setup catches up within `BOARD_SECONDS`).
 
 What is personal — where the signed-in applicant may choose or ask for adjustment — is never
 cached: `applicant_actions` works it out per request."""
@@ -81,36 +81,89 @@ class VacancyBoard:
     counted_at: datetime.datetime
 
 
-def _generation():
-    """The board's current generation, made on first use (and again after the cache was emptied);
-    None when the shared cache is down, so that nothing is kept."""
-    try:
-        return cache.get_or_set(_GENERATION, secrets.token_hex(8), None)
-    except CACHE_ERRORS as error:
-        logger.warning("Vacancy board cache unavailable: %s", type(error).__name__)
-        return None
+@dataclass(frozen=True)
+class PublicBoard:
+    """The board as one view sees it: the campaign a public page shows and the board's generation,
+    read from the shared cache once (`public_board`); what the view asks of it next comes from the
+    same generation."""
+
+    campaign: Campaign | None
+    generation: str | None  # None when the shared cache is down: nothing is kept
+
+    def filter_choices(self):
+        """`plan_filter_choices` of the campaign, kept."""
+        return self._kept("choices", lambda: (plan_filter_choices(campaign=self.campaign), BOARD_SECONDS))
+
+    def counts(self, *, city: str = "", specialty_id: int | None = None, shortage_only=False) -> VacancyBoard:
+        """The board for `plan_rows`' filters, kept: its rows in the plan table's order and their
+        totals, counted in one query."""
+        filters = {"city": city, "specialty_id": specialty_id, "shortage_only": bool(shortage_only)}
+        return self._kept(
+            f"counts:{sorted(filters.items())!r}", lambda: (_count(self.campaign, filters), BOARD_SECONDS)
+        )
+
+    def derived(self, name: str, make):
+        """What a page or the API makes of the board — a rendered table, JSON — kept under `name`,
+        which says everything it depends on (the filters as asked, the page, the language): a warm
+        one costs neither the counts nor making it again.
+
+        `make()` returns the value and the count time of the board it was made from, or None for a
+        value not to keep (made for a refused filter, or for one person); a value is kept only as
+        long as its board has left, so it is never older than `BOARD_SECONDS` either."""
+
+        def derive():
+            value, counted_at = make()
+            if counted_at is None:
+                return value, 0
+            return value, BOARD_SECONDS - (timezone.now() - counted_at).total_seconds()
+
+        return self._kept(f"made:{name}", derive)
+
+    def _kept(self, name, make):
+        """The value kept under `name`, else `make()`'s, which returns the value and the seconds it
+        may be kept (0: not at all) — first in this process's copy, then in the shared cache."""
+        if self.generation is None:
+            return make()[0]
+        key = f"vacancies:{self.generation}:{self.campaign.pk}:{_digest(name)}"
+        entry = _copies.get(key)
+        if entry is None:
+            entry = _shared(cache.get, key)
+            if entry is not None and entry[1] > time.time():
+                _copies.set(key, entry, entry[1] - time.time())
+        if entry is not None:
+            return entry[0]
+        value, seconds = make()
+        if seconds > 0:
+            entry = (value, time.time() + seconds)
+            _copies.set(key, entry, seconds)
+            _shared(cache.set, key, entry, seconds)
+        return value
 
 
-def _kept(name, make):
-    """The value kept under `name` in the current generation, else `make()`'s: it returns the value
-    and the seconds it may be kept (0: not at all)."""
-    generation = _generation()
-    if generation is None:
-        return make()[0]
-    key = f"vacancies:{generation}:{_digest(name)}"
-    entry = _copies.get(key)
-    if entry is None:
-        entry = _shared(cache.get, key)
-        if entry is not None and entry[1] > time.time():
-            _copies.set(key, entry, entry[1] - time.time())
-    if entry is not None:
-        return entry[0]
-    value, seconds = make()
-    if seconds > 0:
-        entry = (value, time.time() + seconds)
-        _copies.set(key, entry, seconds)
-        _shared(cache.set, key, entry, seconds)
-    return value
+def public_board(province_code: str | None = None) -> PublicBoard:
+    """The board of the campaign a public page shows (`bases.selectors.directory.public_campaign`,
+    with its province loaded): the campaign and the board's generation in one read of the shared
+    cache, the generation made on first use (and again once the cache was emptied)."""
+    code = province_code if province_code and province_code.isdecimal() and len(province_code) <= 12 else ""
+    campaign_key = f"vacancies:campaign:{code}"
+    found = _shared(cache.get_many, [_GENERATION, campaign_key])
+    if found is None:
+        return PublicBoard(_public_campaign(code), None)
+    generation = found.get(_GENERATION) or _shared(cache.get_or_set, _GENERATION, secrets.token_hex(8), None)
+    if campaign_key in found:
+        campaign = found[campaign_key][0]
+    else:
+        campaign = _public_campaign(code)
+        _shared(cache.set, campaign_key, (campaign,), BOARD_SECONDS)  # wrapped: None is an answer too
+    return PublicBoard(campaign, generation)
+
+
+def _public_campaign(code):
+    province = public_province(code)
+    campaign = current_campaign(province=province) if province else None
+    if campaign is not None:
+        campaign.province = province
+    return campaign
 
 
 def _shared(method, *args):
@@ -123,52 +176,6 @@ def _shared(method, *args):
 
 def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def board_campaign(province_code: str | None = None) -> Campaign | None:
-    """The campaign the public board shows (`bases.selectors.directory.public_campaign`), with its
-    province loaded, kept."""
-    code = province_code if province_code and province_code.isdecimal() and len(province_code) <= 12 else ""
-
-    def find():
-        province = public_province(code)
-        campaign = current_campaign(province=province) if province else None
-        if campaign is not None:
-            campaign.province = province
-        return campaign, BOARD_SECONDS
-
-    return _kept(f"campaign:{code}", find)
-
-
-def board_filter_choices(campaign: Campaign):
-    """`plan_filter_choices` of the campaign, kept."""
-    return _kept(f"choices:{campaign.pk}", lambda: (plan_filter_choices(campaign=campaign), BOARD_SECONDS))
-
-
-def vacancy_board(*, campaign: Campaign, city: str = "", specialty_id: int | None = None, shortage_only=False):
-    """The board of `campaign` for `plan_rows`' filters, kept: its rows in the plan table's order and
-    their totals, counted in one query."""
-    filters = {"city": city, "specialty_id": specialty_id, "shortage_only": bool(shortage_only)}
-    name = f"board:{campaign.pk}:{sorted(filters.items())!r}"
-    return _kept(name, lambda: (_count(campaign, filters), BOARD_SECONDS))
-
-
-def board_derived(*, campaign: Campaign, name: str, make):
-    """What a page or the API makes of the board — a rendered table, JSON — kept under `name`, which
-    says everything it depends on (the filters as asked, the page, the language): a warm one costs
-    neither the board nor making it again.
-
-    `make()` returns the value and the count time of the board it was made from, or None for a
-    value not to keep (made for a refused filter, or for one person); a value is kept only as long
-    as its board has left, so it is never older than `BOARD_SECONDS` either."""
-
-    def derive():
-        value, counted_at = make()
-        if counted_at is None:
-            return value, 0
-        return value, BOARD_SECONDS - (timezone.now() - counted_at).total_seconds()
-
-    return _kept(f"made:{campaign.pk}:{name}", derive)
 
 
 def _count(campaign, filters):

@@ -1,6 +1,6 @@
 """The public vacancy board (空余名额): the cached board of `admissions.selectors.vacancies` with the
 plan table's filters. Visitors at a deadline get the table as it was rendered for the same filters
-in the board's current generation (`board_derived`), so a page costs neither the database nor the
+in the board's current generation (`PublicBoard.derived`), so a page costs neither the database nor the
 filter form nor the rendering of its rows; a signed-in applicant also sees, per row, where it may
 choose now or ask for adjustment, worked out for it alone and never cached."""
 
@@ -13,13 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from admissions.selectors.applicants import applicant_of
-from admissions.selectors.vacancies import (
-    applicant_actions,
-    board_campaign,
-    board_derived,
-    board_filter_choices,
-    vacancy_board,
-)
+from admissions.selectors.vacancies import applicant_actions, public_board
 from bases.forms.plan import PlanFilterForm
 from policy.timetable import vacancy_board_state
 from portal.models import Role
@@ -29,7 +23,8 @@ BOARD_PAGE_SIZE = 200
 
 
 def vacancy_board_page(request):
-    campaign = board_campaign(request.GET.get("province"))
+    board = public_board(request.GET.get("province"))
+    campaign = board.campaign
     state = vacancy_board_state(campaign) if campaign else None
     context = {"campaign": campaign, "state": state}
     if state:
@@ -38,29 +33,29 @@ def vacancy_board_page(request):
         page_number = parse_id(request.GET.get("page", "")) or 1
 
         def table():
-            cities, specialties = board_filter_choices(campaign)
+            cities, specialties = board.filter_choices()
             form = PlanFilterForm(request.GET or None, cities=cities, specialties=specialties)
             filters = form.filters()
-            board = vacancy_board(campaign=campaign, **filters)
-            page = Paginator(board.rows, BOARD_PAGE_SIZE).get_page(page_number)
+            counts = board.counts(**filters)
+            page = Paginator(counts.rows, BOARD_PAGE_SIZE).get_page(page_number)
             actions = applicant_actions(applicant=applicant, campaign=campaign, rows=page) if applicant else {}
             table_context = {
                 "form": form,
-                "board": board,
+                "board": counts,
                 "page": page,
                 "rows": [(row, actions.get(row.specialty_base_id)) for row in page],
                 "is_applicant": applicant is not None,
                 "query": _query(campaign, filters),
             }
             html = render_to_string("admissions/public/_vacancy_board.html", table_context, request=request)
-            return html, None if applicant or form.errors else board.counted_at
+            return html, None if applicant or form.errors else counts.counted_at
 
         if applicant is not None:
             context["table"] = table()[0]
         else:
             asked = [request.GET.get(name, "") for name in ("city", "specialty", "shortage")]
             name = repr(("page", *asked, page_number, get_language()))
-            context["table"] = board_derived(campaign=campaign, name=name, make=table)
+            context["table"] = board.derived(name, table)
     return render(request, "admissions/public/vacancies.html", context)
 
 

@@ -5,6 +5,7 @@ applicant gets."""
 
 import datetime
 import re
+import socket
 
 import pytest
 import time_machine
@@ -253,6 +254,27 @@ def test_a_quota_change_shows_at_once(client, world, plan, django_capture_on_com
         with django_capture_on_commit_callbacks(execute=True):
             do_set_quota(actor=None, campaign=plan["campaign"], specialty_base=world["tongji_internal"], places=6)
         assert rows_of(client.get(BOARD))[world["tongji_internal"].pk] == (6, 0, 0, 6)
+
+
+def test_with_the_cache_down_the_board_is_counted_for_each_view_and_decisions_go_through(
+    client, settings, world, people, plan, django_capture_on_commit_callbacks
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed}/1",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    candidate = bulk_candidates(plan["campaign"], world["tongji_internal"], 1)[0]
+    with at(*ROUND1_DECISIONS):
+        assert rows_of(client.get(BOARD))[world["tongji_internal"].pk] == (2, 0, 0, 2)
+        with django_capture_on_commit_callbacks(execute=True):
+            decide_admission(actor=people["tongji_office"], assessment=candidate, admit=True)
+        assert api_rows(client.get(API))[world["tongji_internal"].pk] == (2, 1, 0, 1)
 
 
 def test_no_personal_data_reaches_the_page_or_the_api(client, world, plan, decided):
