@@ -1,14 +1,15 @@
 """Bench-only views, routed only by bench.urls (never in production).
 
 `bare`: the baseline — the whole middleware stack (sessions, CSRF, auth, messages, CSP…) but a view
-that touches no database. `choose`: the choice submission through the service alone, for when the
-API endpoint is not there; thin like the API will be.
+that touches no database; POST for the write benches, GET for the read ones (the vacancy board).
+`choose`: the choice submission through the service alone, for when the API endpoint is not there;
+thin like the API will be.
 """
 
 import json
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from admissions.selectors.applicants import applicant_of
 from admissions.services.choices import submit_choice
@@ -17,7 +18,7 @@ from policy.selectors import current_campaign
 from portal.errors import DomainError
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def bare(request):
     return JsonResponse({"ok": True})
 
