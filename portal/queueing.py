@@ -4,10 +4,11 @@ or hides that change: the row that says what is still to be done stays, and a sw
 import logging
 from functools import partial
 
-from celery import current_app
 from celery.exceptions import NotRegistered, SoftTimeLimitExceeded
 from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from portal.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +21,14 @@ def enqueue_on_commit(task_name: str, *args):
 
 
 def _registered(name):
+    # The portal's app by name, not celery.current_app: in a thread the process did not start with
+    # (a threaded server, a test's racing threads) current_app is Celery's empty default app.
     try:
-        return current_app.tasks[name]
+        return app.tasks[name]
     except NotRegistered:
         # Outside a worker (a management command) task modules are discovered only when asked for.
-        current_app.loader.import_default_modules()
-        return current_app.tasks[name]
+        app.loader.import_default_modules()
+        return app.tasks[name]
 
 
 def _enqueue(task, args):
