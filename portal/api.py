@@ -164,6 +164,18 @@ FIELD_ERRORS = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": (
+        "可选的幂等键（1–255 个可见 ASCII 字符，按登录账号区分，保留 24 小时）：同一键的重试只执行一次，"
+        "并返回第一次的响应（带 Idempotent-Replayed: true 响应头）；同一键用于不同的请求返回 422。"
+    ),
+}
+
+
 def _error(description, schema=ERROR_REF):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -171,7 +183,8 @@ def _error(description, schema=ERROR_REF):
 def complete_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: the answers every view gives without declaring them
     (no session: 403; an unknown id or page: 404; a body that fails validation: 400; a write that
-    a database constraint refuses because another request won the race: 409), and every 400
+    a database constraint refuses because another request won the race: 409; a write's optional
+    Idempotency-Key header and its 422, see portal.idempotency), and every 400
     documented as either the rule's {detail, code} or the serializer's field errors."""
     result["components"]["schemas"]["FieldErrors"] = FIELD_ERRORS
     for path, operations in result["paths"].items():
@@ -179,6 +192,9 @@ def complete_error_responses(result, generator, request, public):
             responses = operation["responses"]
             if method in ("post", "put", "patch", "delete"):
                 responses.setdefault("409", _error("与同时进行的其他操作冲突，未保存"))
+                responses.setdefault("422", _error("该 Idempotency-Key 已用于另一个请求"))
+                responses.setdefault("400", _error("输入有误，或 Idempotency-Key 格式不符"))
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
             if {} not in operation.get("security", [{}]):
                 responses.setdefault("403", _error("未登录，或无权进行此操作"))
             if "{" in path:

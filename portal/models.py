@@ -284,3 +284,28 @@ class Release(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an `Idempotency-Key` header (portal.idempotency): the answer it got,
+    kept for a day so that a retry with the same key returns that answer instead of doing the work
+    again. `fingerprint` hashes the method, path and body, so a key reused for another request is
+    refused rather than answered with the wrong response."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("账号"))
+    key = models.CharField(_("幂等键"), max_length=255)
+    method = models.CharField(_("方法"), max_length=8)
+    path = models.CharField(_("路径"), max_length=2048)
+    fingerprint = models.CharField(_("请求指纹"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("响应状态码"), null=True)
+    body = models.BinaryField(_("响应内容"), default=b"")
+    headers = models.JSONField(_("响应头"), default=dict)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_idempotent_request_per_user_key")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.method} {self.path}"
