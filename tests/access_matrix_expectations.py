@@ -78,6 +78,8 @@ EXPECTATIONS = {
     "publicity-pdf": Expect(EVERYONE, pk="publicity_list"),
     "admission-verify": Expect(EVERYONE, query={"notice": "@notice_number", "code": "@verification_code"}),
     "vacancy-board": Expect(EVERYONE),
+    "statistics": Expect(EVERYONE),
+    "statistics-export": Expect(EVERYONE),
     "register": Expect(EVERYONE),
     "healthz": Expect(EVERYONE),
     "password-reset-sms": Expect(EVERYONE),
@@ -89,6 +91,7 @@ EXPECTATIONS = {
     "api-publicity-list": Expect(EVERYONE, pk="publicity_list"),
     "api-admission-verify": Expect(EVERYONE, query={"notice_number": "@notice_number", "code": "@verification_code"}),
     "api-vacancies": Expect(EVERYONE),
+    "api-statistics": Expect(EVERYONE),
     "api-register": post(EVERYONE),
     # Accounts and language.
     "login": Expect(EVERYONE),
