@@ -28,6 +28,12 @@ urlpatterns = [
     path("me/", applicant.applicant_home, name="applicant-home"),
     path("me/profile/", applicant.applicant_profile, name="applicant-profile"),
     path("me/education/", applicant.applicant_education, name="applicant-education"),
+    path("me/drafts/<slug:form_key>/", applicant.applicant_form_draft, name="applicant-form-draft"),
+    path(
+        "me/drafts/<slug:form_key>/discard/",
+        applicant.applicant_form_draft_discard,
+        name="applicant-form-draft-discard",
+    ),
     path("me/education/<int:pk>/remove/", applicant.applicant_education_remove, name="applicant-education-remove"),
     path("me/documents/", applicant.applicant_documents, name="applicant-documents"),
     path("me/documents/<int:pk>/delete/", applicant.applicant_document_delete, name="applicant-document-delete"),

@@ -6,9 +6,9 @@ the answer in the row. A request with the same key meanwhile blocks on that inse
 index) until the first commits, then replays the kept answer with `Idempotent-Replayed: true`; if
 the first is rolled back, it runs the view itself. The key is the signed-in user's (anonymous writes
 ignore the header: there is no account to keep the key for; a second registration is refused as a
-duplicate). A key reused for
-another request (method, path or body) is a 422; a key is forgotten after `KEY_LIFETIME`. Answers
-that did no work (401, 403, 429) and failures (5xx) are not kept, so a retry gets a fresh answer."""
+duplicate). A key reused for another request (method, path or body) is a 422; a key is forgotten
+after `KEY_LIFETIME`. Answers that did no work (401, 403, 429) and failures (5xx) are not kept, so a
+retry gets a fresh answer."""
 
 import hashlib
 import re

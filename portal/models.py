@@ -309,3 +309,21 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.method} {self.path}"
+
+
+class FormDraft(models.Model):
+    """What a user typed into a form and has not saved yet (portal.drafts), so that a dropped
+    connection or an expired session does not lose it; one per user and form."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("账号"))
+    form_key = models.CharField(_("表单"), max_length=40)
+    data = models.JSONField(_("内容"), default=dict)
+    updated_at = models.DateTimeField(_("保存时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("表单草稿")
+        verbose_name_plural = _("表单草稿")
+        constraints = [models.UniqueConstraint(fields=["user", "form_key"], name="one_draft_per_user_form")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.form_key}"

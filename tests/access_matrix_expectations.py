@@ -116,6 +116,8 @@ EXPECTATIONS = {
     "offers": Expect(APPLICANTS),
     "applicant-identity": Expect(APPLICANTS),
     "applicant-education-remove": post(OWNER, pk="education"),
+    "applicant-form-draft": post(APPLICANTS, school="武汉大学"),
+    "applicant-form-draft-discard": post(APPLICANTS),
     "applicant-document-delete": post(OWNER, pk="document"),
     "applicant-withdraw": post(OWNER, application="@application"),
     "offer-confirm": post(OWNER, pk="assessment", decision="accept"),

@@ -270,3 +270,16 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("审核意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _draft_fields(form_class):
+    """The names an autosaved draft of the form may keep: every field but passwords and files."""
+    return frozenset(
+        name
+        for name, field in form_class.base_fields.items()
+        if not isinstance(field.widget, forms.PasswordInput | forms.FileInput)
+    )
+
+
+# The applicant's forms that autosave a draft (portal.drafts), by the draft's form key.
+DRAFT_FIELDS = {"profile": _draft_fields(ProfileForm), "education": _draft_fields(EducationForm)}

@@ -3,6 +3,7 @@ choosing a specialty base and the history of the choices. Thin: they parse input
 and selectors, and render."""
 
 import functools
+import json
 import os
 
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from admissions.forms.applicant import (
+    DRAFT_FIELDS,
     ChoiceForm,
     DocumentForm,
     EducationForm,
@@ -48,6 +51,8 @@ from bases.selectors.brochures import published_brochures
 from bases.selectors.directory import public_campaign
 from bases.selectors.plan import plan_rows, quota_by_pk
 from policy.timetable import choice_window, open_choice_round, phase_at
+from portal.drafts import discard_draft, draft_of, save_draft
+from portal.errors import DomainError
 from portal.models import Role
 from portal.permissions import VIEW, require
 from portal.uploads import document_response
@@ -150,11 +155,12 @@ def applicant_profile(request, applicant):
             form=form,
         )
         if error is None:
+            discard_draft(user=request.user, form_key="profile")
             return redirect("applicant-home")
     return render(
         request,
         "admissions/applicant/profile.html",
-        {"applicant": applicant, "form": form},
+        {"applicant": applicant, "form": form, "draft": _draft_on_get(request, "profile")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -169,13 +175,58 @@ def applicant_education(request, applicant):
             success=_("学历已添加。"),
         )
         if error is None:
+            discard_draft(user=request.user, form_key="education")
             return redirect("applicant-education")
     return render(
         request,
         "admissions/applicant/education.html",
-        {"applicant": applicant, "form": form, "records": applicant.educations.all()},
+        {
+            "applicant": applicant,
+            "form": form,
+            "records": applicant.educations.all(),
+            "draft": _draft_on_get(request, "education"),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# Where each autosaved form is shown (admissions.forms.applicant.DRAFT_FIELDS).
+_DRAFT_PAGES = {"profile": "applicant-profile", "education": "applicant-education"}
+
+
+def _draft_on_get(request, form_key):
+    """The draft a form page restores (static/js/autosave.js): on a fresh visit only, since a
+    page shown again after a refused save already holds what was sent."""
+    return draft_of(user=request.user, form_key=form_key) if request.method == "GET" else None
+
+
+@applicant_required
+@require_POST
+def applicant_form_draft(request, applicant, form_key):
+    """Autosave: the form's fields as a JSON object, kept as the signed-in applicant's draft."""
+    if form_key not in DRAFT_FIELDS:
+        raise Http404
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return JsonResponse({"detail": _("草稿须为 JSON 对象。"), "code": "invalid"}, status=400)
+    try:
+        draft = save_draft(user=request.user, form_key=form_key, data=data, fields=DRAFT_FIELDS[form_key])
+    except DomainError as error:
+        return JsonResponse({"detail": error.message, "code": error.code}, status=error.status)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat()})
+
+
+@applicant_required
+@require_POST
+def applicant_form_draft_discard(request, applicant, form_key):
+    if form_key not in DRAFT_FIELDS:
+        raise Http404
+    discard_draft(user=request.user, form_key=form_key)
+    messages.success(request, _("草稿已放弃。"))
+    return redirect(_DRAFT_PAGES[form_key])
 
 
 @applicant_required

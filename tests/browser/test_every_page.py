@@ -132,6 +132,8 @@ NOT_PAGES = {
     "entry-cancel",
     "entry-document",
     "applicant-education-remove",
+    "applicant-form-draft",
+    "applicant-form-draft-discard",
     "applicant-document-delete",
     "applicant-document",
     "applicant-withdraw",

@@ -260,6 +260,7 @@ def _argument(world, name):
         "round_number": 1,
         "year": 2027,
         "campaign_year": 2026,
+        "form_key": "education",
         "uidb64": urlsafe_base64_encode(force_bytes(world["applicant"].user.pk)),
         "token": "set-password",
         # The admin's arguments: it turns away every persona before looking at them.
