@@ -39,9 +39,29 @@ def _refusal(status, detail, code):
     return JsonResponse({"detail": detail, "code": code}, status=status)
 
 
-def _fingerprint(request, body):
+def _parts(request):
+    """What identifies the request: its method, path and body. An upload (a multipart POST) is
+    read through Django's parser — its files may be larger than a body is allowed to be held in
+    memory — as its fields and each file's name and content; the view then reads the same parse."""
+    yield request.method.encode()
+    yield request.get_full_path().encode()
+    if request.method == "POST" and request.content_type == "multipart/form-data":
+        for name, values in sorted(request.POST.lists()):
+            yield name.encode()
+            yield from (value.encode() for value in values)
+        for name, files in sorted(request.FILES.lists()):
+            yield name.encode()
+            for upload in files:
+                yield (upload.name or "").encode()
+                yield b"".join(upload.chunks())
+                upload.seek(0)
+    else:
+        yield request.body
+
+
+def _fingerprint(request):
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.get_full_path().encode(), body):
+    for part in _parts(request):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -92,10 +112,9 @@ class IdempotencyMiddleware:
         if not KEY_PATTERN.fullmatch(key):
             return _refusal(400, _("Idempotency-Key 须为 1 至 255 个可见 ASCII 字符。"), "invalid_idempotency_key")
         try:
-            body = request.body
+            fingerprint = _fingerprint(request)
         except RequestDataTooBig:
             return _refusal(413, body_too_large_message(), "too_large")
-        fingerprint = _fingerprint(request, body)
         with transaction.atomic():
             row, earlier = _claim(
                 user=request.user, key=key, method=request.method, path=request.path, fingerprint=fingerprint

@@ -5,13 +5,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from admissions.models import EducationRecord
 from portal.models import AuditEvent, IdempotentRequest
-from tests.applicant_helpers import complete_applicant
+from tests.applicant_helpers import PDF, complete_applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,25 @@ def test_the_schema_documents_the_header():
     assert "422" in operation["responses"]
     read = schema["paths"]["/api/v1/me/educations/"]["get"]
     assert "Idempotency-Key" not in [parameter["name"] for parameter in read.get("parameters", [])]
+
+
+def test_an_upload_larger_than_a_body_held_in_memory_is_retried_once(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    me = complete_applicant()
+    client = signed_in(me.user)
+    scan = PDF + b"%" * 4096
+    documents = me.documents.count()
+
+    def upload(content):
+        file = SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+        return client.post(
+            reverse("api-my-documents"),
+            {"kind": "diploma", "file": file},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="scan",
+        )
+
+    first, again = upload(scan), upload(scan)
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true" and me.documents.count() == documents + 1
+    assert upload(scan + b"%").status_code == 422 and me.documents.count() == documents + 1
