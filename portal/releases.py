@@ -94,7 +94,9 @@ def _people(release):
 
 
 def _locked(release):
-    return Release.objects.select_for_update().select_related("prepared_by", "released_by").get(pk=release.pk)
+    return (
+        Release.objects.select_for_update(of=("self",)).select_related("prepared_by", "released_by").get(pk=release.pk)
+    )
 
 
 def do_open_release(
