@@ -25,7 +25,8 @@ class PublishedCountField(serializers.Field):
 
 @extend_schema_field(
     {
-        "oneOf": [{"type": "string", "format": "decimal"}, {"type": "string", "enum": [SUPPRESSED_RATE]}],
+        # A pattern, not format "decimal": validators ignore that format, and "*" would match both.
+        "oneOf": [{"type": "string", "pattern": r"^\d+(\.\d+)?$"}, {"type": "string", "enum": [SUPPRESSED_RATE]}],
         "nullable": True,
     }
 )

@@ -166,8 +166,11 @@ def _strategy(operation, ids):
 
 
 def _hostile_cases(operation, ids):
-    """Each query parameter with each of HOSTILE_QUERY_VALUES, on a real object."""
-    path_parameters = {"id": ids[0]} if ids else {}
+    """Each query parameter with each of HOSTILE_QUERY_VALUES, on a real object (a campaign's year
+    for the paths named by year)."""
+    path_parameters = {
+        parameter.name: ids[0] if parameter.name == "id" else FUZZ_MOMENT[0] for parameter in operation.path_parameters
+    }
     for parameter in operation.query:
         for value in HOSTILE_QUERY_VALUES:
             yield operation.Case(path_parameters=path_parameters, query={parameter.name: value})
