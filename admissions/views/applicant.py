@@ -317,15 +317,8 @@ def applicant_choose(request, applicant):
         open_round=open_round,
         choosing=choice_window(campaign),
         windows=_windows(campaign),
-        query=_query_without_page(request),
     )
     return render(request, "admissions/applicant/choose.html", context)
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _choose(request, applicant):
