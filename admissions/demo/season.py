@@ -181,7 +181,11 @@ def _other_applications(cast):
 
 
 def _other_scores(user):
-    number = int(user.username.rsplit("-", 1)[1])
+    """Scores for those outside the story: synthetic applicants in order of their number, so each
+    specialty base ranks them as they were generated."""
+    if not user.username.startswith("synthetic-"):
+        return 84, 82
+    number = int(user.username.removeprefix("synthetic-"))
     return 95 - number, 92 - number
 
 
@@ -214,7 +218,7 @@ SCORES = {  # interview, exam, opinion
 def _score(cast, user, round_number=1, assessor=None):
     from admissions.services.assessments import record_scores
 
-    interview, exam, opinion = SCORES.get(user.username, (84, 82, "admit"))
+    interview, exam, opinion = SCORES.get(user.username) or (*_other_scores(user), "admit")
     record_scores(
         actor=assessor or cast.staff,
         assessment=cast.assessment(user, round_number),
@@ -227,21 +231,10 @@ def _score(cast, user, round_number=1, assessor=None):
 
 
 def first_scores(cast):
-    from admissions.services.assessments import record_scores
-
     for username, _name, _number in ROUND1_CANDIDATES[:3]:
         _score(cast, cast.user(username))
     for office, application in _other_applications(cast):
-        interview, exam = _other_scores(application.applicant.user)
-        record_scores(
-            actor=office,
-            assessment=application.assessments.get(),
-            interview_score=interview,
-            exam_score=exam,
-            interview_mode="online",
-            opinion="admit",
-            evaluation_overall="基础扎实。",
-        )
+        _score(cast, application.applicant.user, assessor=office)
 
 
 def later_reviews_and_scores(cast):
@@ -382,31 +375,25 @@ def round2_confirmations(cast):
     confirm_offer(actor=cast.round2_applicant, assessment=cast.assessment(cast.round2_applicant, 2), accept=True)
 
 
-def _report(cast, users, agreement=True):
+def _report(office, users, agreement=True):
+    """The office records that each of `users` (those admitted) reported today, and signed."""
     from admissions.services.reporting import record_agreement, record_reporting
 
     today = timezone.localdate()
-    for user in users:
-        admission = Admission.objects.get(assessment__application__applicant__user=user)
-        record_reporting(actor=cast.office, admission=admission, reported_on=today)
+    for admission in Admission.objects.filter(assessment__application__applicant__user__in=users):
+        record_reporting(actor=office, admission=admission, reported_on=today)
         if agreement:
-            record_agreement(actor=cast.office, admission=admission, signed_on=today)
-
-
-def first_reporting(cast):
-    from admissions.services.reporting import record_agreement, record_reporting
-
-    _report(cast, [cast.user("13900000001")] + [cast.user(username) for username, _n, _s in ROUND2_CANDIDATES])
-    today = timezone.localdate()
-    for office, application in _other_applications(cast):
-        admission = Admission.objects.filter(assessment__application=application).first()
-        if admission:
-            record_reporting(actor=office, admission=admission, reported_on=today)
             record_agreement(actor=office, admission=admission, signed_on=today)
 
 
+def first_reporting(cast):
+    _report(cast.office, [cast.user("13900000001")] + [cast.user(username) for username, _n, _s in ROUND2_CANDIDATES])
+    for office, application in _other_applications(cast):
+        _report(office, [application.applicant.user])
+
+
 def demo_applicants_report(cast):
-    _report(cast, [cast.applicant, cast.round2_applicant], agreement=False)
+    _report(cast.office, [cast.applicant, cast.round2_applicant], agreement=False)
 
 
 def no_shows(cast):
