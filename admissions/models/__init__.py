@@ -35,8 +35,18 @@ from admissions.models.people import (
     Sex,
 )
 from admissions.models.roster import RegistrationRoster
+from admissions.models.sessions import (
+    ACTIVE_SEAT_STATUSES,
+    AssessmentSession,
+    MoveRequest,
+    MoveStatus,
+    SeatStatus,
+    SessionPart,
+    SessionSeat,
+)
 
 __all__ = [
+    "ACTIVE_SEAT_STATUSES",
     "HOLDING_STAGES",
     "IDENTITY_FIELDS",
     "Admission",
@@ -47,6 +57,7 @@ __all__ = [
     "ApplicationStatus",
     "Assessment",
     "AssessmentMode",
+    "AssessmentSession",
     "ClaimStatus",
     "Confirmation",
     "CorrectionStatus",
@@ -62,6 +73,8 @@ __all__ = [
     "IntegrityCaseStatus",
     "Invitation",
     "InvitationStatus",
+    "MoveRequest",
+    "MoveStatus",
     "Objection",
     "ObjectionStatus",
     "Opinion",
@@ -69,6 +82,9 @@ __all__ = [
     "PublicityKind",
     "PublicityList",
     "RegistrationRoster",
+    "SeatStatus",
+    "SessionPart",
+    "SessionSeat",
     "Sex",
     "Stage",
     "SupersededNotice",
