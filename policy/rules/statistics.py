@@ -4,7 +4,7 @@ Each row counts, for one specialty, city or applicant type: the plan (places), t
 (distinct people who filed a choice) and the admitted (as the KPIs count them), and the fill rate
 = admitted / plan (`kpis.completion_rate`).
 
-Small cells: a count of people below SMALL_CELL (zero included) is published as "<5", so that no
+Small cells: a count of people below SMALL_CELL (zero included) is published as "<5" (SUPPRESSED_COUNT), so that no
 one can be picked out of a small group; the fill rate worked out from a suppressed count is
 published as "*". Planned places count no people and are always published. Page, exports and API
 publish the same `PublicRow`s, so the rule is applied in one place.
@@ -16,7 +16,7 @@ from decimal import Decimal
 from policy.rules.kpis import completion_rate
 
 SMALL_CELL = 5
-SUPPRESSED_COUNT = "<5"
+SUPPRESSED_COUNT = f"<{SMALL_CELL}"
 SUPPRESSED_RATE = "*"
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from policy.rules.statistics import SMALL_CELL
+from policy.rules.statistics import SMALL_CELL, SUPPRESSED_COUNT, SUPPRESSED_RATE
 from portal.charts import bar_chart
 from portal.spreadsheets import XLSX_CONTENT_TYPE, Column, csv_bytes, xlsx_bytes
 from portal.web import download_response, parse_id
@@ -45,6 +45,8 @@ def statistics_page(request):
             "campaigns": statistics_campaigns(province_code=request.GET.get("province")),
             "statistics": published,
             "small_cell": SMALL_CELL,
+            "suppressed_count": SUPPRESSED_COUNT,
+            "suppressed_rate": SUPPRESSED_RATE,
             "charts": {
                 "specialty": _chart(published.by_specialty, title=_("各专业招收完成率"), testid="chart-specialty"),
                 "city": _chart(published.by_city, title=_("各市州招收完成率"), testid="chart-city"),
