@@ -169,8 +169,8 @@ audited AS (
     RETURNING 1
 ),
 notified AS (
-    INSERT INTO portal_notification (recipient_id, kind, subject, body, created_at, attempts, last_error)
-    SELECT p.user_id, k.kind, k.subject, '', now(), 0, ''
+    INSERT INTO portal_notification (recipient_id, kind, subject, body, created_at)
+    SELECT p.user_id, k.kind, k.subject, '', now()
     FROM proposed p CROSS JOIN (VALUES ('assessment.scores', '考核结果：拟录取'),
                                        ('publicity.started', '您已列入拟录取名单公示')) AS k (kind, subject)
     RETURNING 1

@@ -4,7 +4,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import record_event
-from portal.models import AuditEvent, Notification, User
+from portal.models import AuditEvent, Delivery, Notification, User
 from portal.privacy import mask_id_number, mask_phone
 
 _MASKED = {"id_number": mask_id_number, "mobile": mask_phone, "password": lambda value: "***"}
@@ -70,8 +70,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = [field.name for field in Delivery._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "subject", "read_at", "emailed_at"]
+    list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
+    inlines = [DeliveryInline]

@@ -151,7 +151,7 @@ class AuditEvent(models.Model):
 
 
 class Notification(models.Model):
-    """An in-site message; the e-mail and SMS copies are sent by tasks that record when they went out."""
+    """An in-site message (read or unread); its e-mail and SMS copies are `Delivery` rows."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("接收人")
@@ -161,10 +161,6 @@ class Notification(models.Model):
     body = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
-    texted_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("短信发送尝试次数"), default=0)
-    last_error = models.TextField(_("最近一次发送错误"), blank=True)
     dedupe_key = models.CharField(
         _("去重键"),
         max_length=200,
@@ -184,6 +180,57 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("邮件")
+    SMS = "sms", _("短信")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    SENT = "sent", _("已发送")
+    # Only where the backend reports it: an SMS gateway's delivery report (回执).
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("发送失败")
+
+
+class Delivery(models.Model):
+    """One copy of a notification by e-mail or SMS and what became of it (回执). "Sent" means the
+    mail server or the SMS gateway took it; only a gateway's report says "delivered" (or "failed")."""
+
+    notification = models.ForeignKey(
+        Notification, models.CASCADE, related_name="deliveries", verbose_name=_("站内消息")
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    # The attempts of the current series: a resend starts a new series at 0.
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+    address = models.CharField(_("发送地址"), max_length=254, blank=True)
+    provider_message_id = models.CharField(_("网关消息编号"), max_length=100, blank=True)
+    queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
+
+    scope_paths = {"owner": "notification__recipient_id"}
+
+    class Meta:
+        verbose_name = _("发送回执")
+        verbose_name_plural = _("发送回执")
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(
+                fields=["channel", "provider_message_id"],
+                name="delivery_provider_id",
+                condition=~Q(provider_message_id=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.notification_id} {self.channel} {self.status}"
 
 
 class PasswordResetCode(models.Model):

@@ -1,12 +1,14 @@
-"""In-site messages with an e-mail copy and, when the recipient has a mobile number, an SMS copy.
-Both go out from tasks queued on commit, so a rolled-back change never mails or texts anyone."""
+"""In-site messages with an e-mail copy when the recipient has an address and an SMS copy when the
+recipient has a mobile number. Each copy is a `Delivery` row made with the message, and goes out
+from a task queued on commit, so a rolled-back change never mails or texts anyone."""
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.models import Notification, Role, User
+from portal.models import Channel, Delivery, DeliveryStatus, Notification, Role, User
 from portal.queueing import enqueue_on_commit
 
 
@@ -25,14 +27,31 @@ def mobile_of(user):
         return ""
 
 
-# `mobile_of` as a filter on notifications: the recipient has a number (a later `User.phone` joins here).
-TEXTABLE = Q(recipient__applicant__mobile__gt="")
+# `mobile_of` as a filter on users: the user has a number (a later `User.phone` joins here).
+TEXTABLE_USER = Q(applicant__mobile__gt="")
+
+# The task that sends a copy of each channel; it takes the notification's id.
+COPY_TASKS = {
+    Channel.EMAIL: "portal.tasks.email_notification",
+    Channel.SMS: "portal.tasks.sms_notification",
+}
+
+
+def _copies(notification, *, textable):
+    """The Delivery rows (unsaved) of `notification`'s copies: an e-mail when the recipient has an
+    address, an SMS when `textable`."""
+    channels = [Channel.EMAIL] if notification.recipient.email else []
+    if textable:
+        channels.append(Channel.SMS)
+    return [
+        Delivery(notification=notification, channel=channel, queued_at=notification.created_at) for channel in channels
+    ]
 
 
 def _send_copies(notification):
-    enqueue_on_commit("portal.tasks.email_notification", notification.pk)
-    if mobile_of(notification.recipient):
-        enqueue_on_commit("portal.tasks.sms_notification", notification.pk)
+    deliveries = Delivery.objects.bulk_create(_copies(notification, textable=bool(mobile_of(notification.recipient))))
+    for delivery in deliveries:
+        enqueue_on_commit(COPY_TASKS[delivery.channel], notification.pk)
 
 
 def notify(*, recipient, kind, subject, body):
@@ -42,9 +61,16 @@ def notify(*, recipient, kind, subject, body):
 
 
 def notify_many(messages):
-    """`notify` for many messages at once, in one insert: `messages` is a list of `notify`'s keyword
-    arguments. The copies are queued by one task per thousand notifications (`queue_copies`)."""
+    """`notify` for many messages at once, in one insert of the notifications and one of their
+    copies: `messages` is a list of `notify`'s keyword arguments. The copies are queued by one task
+    per thousand notifications (`queue_copies`)."""
     notifications = Notification.objects.bulk_create([Notification(**message) for message in messages], batch_size=1000)
+    textable = set(
+        User.objects.filter(TEXTABLE_USER, pk__in={n.recipient_id for n in notifications}).values_list("pk", flat=True)
+    )
+    Delivery.objects.bulk_create(
+        [copy for n in notifications for copy in _copies(n, textable=n.recipient_id in textable)], batch_size=1000
+    )
     ids = [notification.pk for notification in notifications]
     for start in range(0, len(ids), 1000):
         enqueue_on_commit("portal.tasks.queue_copies", ids[start : start + 1000])
@@ -73,13 +99,13 @@ def notify_once(*, recipient, key, kind, subject, body):
 
 
 def unsent(moment, *, waited, given_up_after):
-    """(notifications still to be e-mailed, still to be texted) among those created between
-    `given_up_after` and `waited` before `moment`: their task was never queued (the broker was
-    down), or it ran out of retries."""
-    window = Notification.objects.filter(created_at__range=(moment - given_up_after, moment - waited))
-    return (
-        window.filter(emailed_at__isnull=True).exclude(recipient__email=""),
-        window.filter(TEXTABLE, texted_at__isnull=True),
+    """The copies still queued that were (re)queued between `given_up_after` and `waited` before
+    `moment` and have attempts left: their task was never queued (the broker was down), or it ran
+    out of Celery retries before the cap. A copy at the cap is failed, never in here."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.QUEUED,
+        attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+        queued_at__range=(moment - given_up_after, moment - waited),
     )
 
 

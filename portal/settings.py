@@ -181,6 +181,12 @@ else:
 # Text messages: any backend with send(number, text); the console one masks the number.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
+# Receipts (回执): a copy that failed this many attempts in all (the task's retries and the resend
+# sweep's together) is marked failed and left for the office to resend by hand.
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
+# The SMS gateway's delivery reports (POST /api/v1/sms/receipts/) are signed with this shared
+# secret (HMAC-SHA256 of the body, header X-Signature); unset, every report is refused.
+SMS_RECEIPT_SECRET = os.environ.get("SMS_RECEIPT_SECRET", "")
 
 # Celery: without a broker every task runs eagerly in-process, so the embedded default needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -3,101 +3,127 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Notification
-from portal.notifications import TEXTABLE, mobile_of, unsent
+from portal.models import Channel, Delivery, DeliveryStatus
+from portal.notifications import mobile_of, unsent
 from portal.privacy import mask_phone
 from portal.queueing import run_sweep
 from portal.sms import TRANSIENT_ERRORS, send_sms
 
 logger = logging.getLogger(__name__)
 
+MAIL_TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
-def email_notification(notification_id):
-    """Send a notification's e-mail once, however many times the task is delivered.
 
-    The row lock makes a second delivery wait for the first and then see `emailed_at` set.
+def _mail(notification, address):
+    send_mail(notification.subject, notification.body, None, [address])
+    return ""  # SMTP reports acceptance, never delivery: the copy stays "sent"
+
+
+def _text(notification, number):
+    return send_sms(number, notification.subject)
+
+
+CHANNELS = {
+    Channel.EMAIL: (lambda user: user.email, _mail, MAIL_TRANSIENT_ERRORS),
+    Channel.SMS: (mobile_of, _text, TRANSIENT_ERRORS),
+}
+
+
+def deliver(notification_id, channel):
+    """Make one attempt at a notification's copy on `channel`; True when it went out now.
+
+    Sends once however many times the task is delivered: the copy's row lock makes a second
+    delivery wait for the first and then find it no longer queued. Each attempt counts; a transient
+    error is recorded and raised again for Celery to retry, until the copy has had
+    NOTIFICATION_MAX_ATTEMPTS attempts in all (retries and the resend sweep's queues together): then
+    it is failed and left alone. Any other error fails it at once.
     """
+    address_of, send, transient = CHANNELS[channel]
+    failure = None
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("notification__recipient")
+            .filter(notification_id=notification_id, channel=channel)
             .first()
         )
-        if notification is None or notification.emailed_at is not None or not notification.recipient.email:
+        if delivery is None or delivery.status != DeliveryStatus.QUEUED:
             return False
-        send_mail(notification.subject, notification.body, None, [notification.recipient.email])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
+        now = timezone.now()
+        address = address_of(delivery.notification.recipient)
+        delivery.attempts = min(delivery.attempts + 1, 32767)
+        try:
+            if not address:
+                raise ValueError("the recipient has no address for this channel any more")
+            message_id = send(delivery.notification, address)
+        except Exception as error:  # recorded on the copy, so that a broken gateway shows; only transient errors retry
+            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if isinstance(error, transient) and delivery.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
+                failure = error
+            else:
+                delivery.status, delivery.failed_at = DeliveryStatus.FAILED, now
+        else:
+            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
+            delivery.provider_message_id = message_id
+        delivery.address = address
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "last_error",
+                "status",
+                "sent_at",
+                "failed_at",
+                "provider_message_id",
+                "address",
+            ]
+        )
+    shown = mask_phone(address) if channel == Channel.SMS else "e-mail"
+    if delivery.status == DeliveryStatus.SENT:
+        logger.info("%s copy of notification %s sent to %s", channel, notification_id, shown)
+        return True
+    logger.warning(
+        "%s copy of notification %s to %s: attempt %s %s: %s",
+        channel,
+        notification_id,
+        shown,
+        delivery.attempts,
+        "failed, retrying" if failure is not None else "failed for good",
+        delivery.last_error,
+    )
+    if failure is not None:
+        raise failure
+    return False
+
+
+@shared_task(acks_late=True, autoretry_for=MAIL_TRANSIENT_ERRORS, retry_backoff=True, max_retries=8)
+def email_notification(notification_id):
+    """Send a notification's e-mail copy once (see `deliver`)."""
+    return deliver(notification_id, Channel.EMAIL)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=8)
 def sms_notification(notification_id):
-    """Text a notification's subject once, however many times the task is delivered.
-
-    Same row lock as the e-mail task, with `texted_at` as the marker. A transient failure is
-    recorded on the row (`attempts`, `last_error`) and raised again so that Celery retries it.
-    """
-    failure = None
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.texted_at is not None:
-            return False
-        number = mobile_of(notification.recipient)
-        if not number:
-            return False
-        notification.attempts = min(notification.attempts + 1, 32767)
-        try:
-            send_sms(number, notification.subject)
-        except TRANSIENT_ERRORS as error:
-            failure = error
-            notification.last_error = f"{type(error).__name__}: {error}"
-            notification.save(update_fields=["attempts", "last_error"])
-        else:
-            notification.texted_at = timezone.now()
-            notification.last_error = ""
-            notification.save(update_fields=["attempts", "last_error", "texted_at"])
-    if failure is not None:
-        logger.warning(
-            "SMS for notification %s to %s failed (attempt %s): %s",
-            notification_id,
-            mask_phone(number),
-            notification.attempts,
-            notification.last_error,
-        )
-        raise failure
-    logger.info("SMS for notification %s sent to %s", notification_id, mask_phone(number))
-    return True
+    """Text a notification's subject once (see `deliver`)."""
+    return deliver(notification_id, Channel.SMS)
 
 
 @shared_task(bind=True, acks_late=True)
 def resend_unsent_notifications(self):
-    """Queue again the copies that have not gone out ten minutes on (the broker was down when the
-    change was saved, or the retries ran out); after two days a copy is given up.
+    """Queue again the copies still queued ten minutes after they were (re)queued (the broker was
+    down when the change was saved, or Celery's retries ran out) and below the attempt cap; after
+    two days a copy is given up.
 
     Idempotent: the tasks it queues send each copy once, so a copy queued twice goes out once.
     Returns (e-mails queued, text messages queued).
     """
 
     def sweep():
-        unmailed, untexted = unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2))
-        return _queue(unmailed, untexted)
+        return _queue(unsent(timezone.now(), waited=timedelta(minutes=10), given_up_after=timedelta(days=2)))
 
     return run_sweep(self, sweep)
 
@@ -108,17 +134,16 @@ def queue_copies(notification_ids):
     hundreds of people at once (`notify_many`) queues one of these per thousand notifications on
     its commit, rather than two tasks per notification. Run twice, it queues the copies twice, and
     each still goes out once."""
-    batch = Notification.objects.filter(pk__in=notification_ids)
-    _queue(batch.exclude(recipient__email=""), batch.filter(TEXTABLE))
+    _queue(Delivery.objects.filter(notification_id__in=notification_ids, status=DeliveryStatus.QUEUED))
 
 
-def _queue(to_mail, to_text):
-    """Queue an e-mail task per notification of `to_mail` and an SMS task per one of `to_text`;
-    returns how many of each."""
-    mail_ids = list(to_mail.values_list("pk", flat=True))
-    text_ids = list(to_text.values_list("pk", flat=True))
-    for pk in mail_ids:
-        email_notification.delay(pk)
-    for pk in text_ids:
-        sms_notification.delay(pk)
-    return len(mail_ids), len(text_ids)
+def _queue(deliveries):
+    """Queue a task per copy of `deliveries`; returns (e-mails queued, text messages queued)."""
+    copies = list(deliveries.values_list("notification_id", "channel"))
+    tasks = {Channel.EMAIL: email_notification, Channel.SMS: sms_notification}
+    for notification_id, channel in copies:
+        tasks[channel].delay(notification_id)
+    return (
+        sum(channel == Channel.EMAIL for _id, channel in copies),
+        sum(channel == Channel.SMS for _id, channel in copies),
+    )

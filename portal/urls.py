@@ -3,7 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import release_api, views
+from portal import message_api, release_api, views
 from portal.context_processors import PLATFORM_NAME
 from portal.forms import LoginForm
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("api/v1/", include("bases.api_urls")),
     path("api/v1/", include("admissions.api_urls")),
     path("api/v1/", include("province.api_urls")),
+    path("api/v1/me/messages/", message_api.MyMessages.as_view(), name="api-my-messages"),
+    path("api/v1/sms/receipts/", message_api.SmsReceipts.as_view(), name="api-sms-receipts"),
     path("api/v1/releases/", release_api.ReleaseList.as_view(), name="api-releases"),
     path("api/v1/releases/<int:pk>/", release_api.ReleaseDetail.as_view(), name="api-release"),
     path("api/v1/releases/<int:pk>/confirm/", release_api.ReleaseConfirm.as_view(), name="api-release-confirm"),

@@ -9,6 +9,7 @@ from portal.forms import ResetCodeRequestForm, ResetWithCodeForm
 from portal.health import broker_state, database_answers
 from portal.notifications import mark_read
 from portal.password_reset import CODE_MINUTES, request_reset_code, reset_password
+from portal.receipts import copy_states, messages_of
 from portal.releases import (
     cancel_release,
     confirm_release,
@@ -25,8 +26,10 @@ from portal.web import perform
 
 @login_required
 def notification_list(request):
-    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
-    return render(request, "portal/notifications.html", {"page": page})
+    """The user's messages, each with when it was sent and what became of its copies."""
+    page = Paginator(messages_of(request.user), 30).get_page(request.GET.get("page"))
+    rows = [(notification, copy_states(notification)) for notification in page]
+    return render(request, "portal/notifications.html", {"page": page, "rows": rows})
 
 
 @login_required

@@ -10,7 +10,6 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from redis import Redis
 
 from admissions.models import Admission, Applicant
@@ -18,8 +17,8 @@ from admissions.services.admission import admit_due
 from admissions.services.notices import notice_is_stored
 from admissions.services.publicity import confirm_offer
 from portal.celery import app
-from portal.models import Notification, Role
-from portal.notifications import TEXTABLE, notify
+from portal.models import Channel, Delivery, DeliveryStatus, Role
+from portal.notifications import notify
 from portal.tasks import email_notification, sms_notification
 from tests import factories
 from tests.admissions.test_publicity_pages import at, build_round1, pdf_text
@@ -120,8 +119,15 @@ def _subjects(mail_dir):
     return [line for line in lines if line.startswith("Subject:")]
 
 
+def _gone_out(notification, channel):
+    """Whether the copy went out, recorded with the attempt that sent it."""
+    return Delivery.objects.filter(
+        notification=notification, channel=channel, status=DeliveryStatus.SENT, sent_at__isnull=False
+    ).exists()
+
+
 def _sent(notification):
-    return Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False).exists()
+    return _gone_out(notification, Channel.EMAIL)
 
 
 def test_a_notification_delivered_twice_is_mailed_once(worker):
@@ -132,13 +138,14 @@ def test_a_notification_delivered_twice_is_mailed_once(worker):
     # One solo worker takes messages in order: once the sentinel is sent, both deliveries of A are done.
     _wait_for(lambda: _sent(sentinel), 60, "the worker to send the e-mails")
     assert _sent(first)
+    assert Delivery.objects.get(notification=first, channel=Channel.EMAIL).attempts == 1, "the duplicate sent nothing"
     subjects = _subjects(worker)
     assert sum("invitation-A" in s for s in subjects) == 1
     assert sum("sentinel-B" in s for s in subjects) == 1
 
 
 def _texted(notification):
-    return Notification.objects.filter(pk=notification.pk, texted_at__isnull=False).exists()
+    return _gone_out(notification, Channel.SMS)
 
 
 def test_an_sms_delivered_twice_is_sent_once(worker, tmp_path):
@@ -149,6 +156,8 @@ def test_an_sms_delivered_twice_is_sent_once(worker, tmp_path):
     sentinel = notify(recipient=resident, kind="reporting", subject="sentinel-B", body="")
     _wait_for(lambda: _texted(sentinel), 60, "the worker to send the text messages")
     assert _texted(first)
+    copy = Delivery.objects.get(notification=first, channel=Channel.SMS)
+    assert copy.attempts == 1 and copy.provider_message_id, "sent once, with the gateway's id"
     lines = (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()
     assert sum("admitted-A" in line for line in lines) == 1
     assert sum("sentinel-B" in line for line in lines) == 1
@@ -166,10 +175,8 @@ def _in_flight(redis):
 
 
 def _copies_due():
-    """Notifications whose e-mail or text message has not gone out yet."""
-    return Notification.objects.filter(
-        Q(emailed_at__isnull=True, recipient__email__gt="") | Q(TEXTABLE, texted_at__isnull=True)
-    ).count()
+    """E-mail and SMS copies that have not gone out yet."""
+    return Delivery.objects.filter(status=DeliveryStatus.QUEUED).count()
 
 
 def _notices_kept():
@@ -241,8 +248,9 @@ def test_a_worker_killed_mid_batch_loses_no_message_and_no_notice(transactional_
     for n in range(40):
         assert sum(line == f"Subject: batch-{n:02d}" for line in subjects) == 1
         assert sum(line.endswith(f"\tbatch-{n:02d}") for line in texts) == 1
-    assert len(subjects) == Notification.objects.exclude(recipient__email="").count()
-    assert len(texts) == Notification.objects.filter(TEXTABLE).count()
+    assert len(subjects) == Delivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.SENT).count()
+    assert len(texts) == Delivery.objects.filter(channel=Channel.SMS, status=DeliveryStatus.SENT).count()
+    assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists(), "every copy sent, none failed"
     for admission in Admission.objects.all():
         with admission.notice_file.open("rb") as file:
             assert admission.notice_number in pdf_text(file.read())

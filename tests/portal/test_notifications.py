@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from portal.models import Notification
+from portal.models import Channel, Notification
 from portal.notifications import notify
 from portal.tasks import email_notification
 
@@ -17,8 +17,8 @@ def test_the_email_goes_out_once_after_commit(people, django_capture_on_commit_c
     assert [m.subject for m in mail.outbox] == ["资格审核通过"]
     assert email_notification(notification.pk) is False  # delivered again: nothing more is sent
     assert len(mail.outbox) == 1
-    notification.refresh_from_db()
-    assert notification.emailed_at is not None
+    copy = notification.deliveries.get()
+    assert (copy.channel, copy.status, copy.attempts) == (Channel.EMAIL, "sent", 1) and copy.sent_at is not None
 
 
 def test_a_rolled_back_change_mails_nobody(people, django_capture_on_commit_callbacks):

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from admissions.models import Applicant
 from portal import sms
-from portal.models import Notification, Role
+from portal.models import Channel, Delivery, DeliveryStatus, Notification, Role
 from portal.notifications import notify
 from portal.sms import ConsoleBackend, SMSError
 from portal.tasks import sms_notification
@@ -46,8 +46,9 @@ def test_the_sms_goes_out_once_after_commit(outbox, resident, django_capture_on_
         notification = notify(recipient=resident, kind="invitation", subject="复试邀请", body="请于6月20日参加复试")
         assert outbox == []
     assert outbox == [sms.SMSMessage(MOBILE, "复试邀请")]
-    notification.refresh_from_db()
-    assert notification.texted_at is not None and notification.attempts == 1 and notification.last_error == ""
+    copy = Delivery.objects.get(notification=notification, channel=Channel.SMS)
+    assert (copy.status, copy.attempts, copy.last_error) == (DeliveryStatus.SENT, 1, "")
+    assert copy.sent_at is not None and copy.provider_message_id == outbox[0].message_id != ""
 
 
 def test_a_task_run_twice_texts_once(outbox, resident, django_capture_on_commit_callbacks):
@@ -75,16 +76,17 @@ def test_nobody_without_a_mobile_number_is_texted(outbox, people, django_capture
 def test_a_failing_gateway_is_recorded_and_a_later_run_succeeds(outbox, settings, resident):
     settings.SMS_BACKEND = "tests.portal.test_sms.FlakyBackend"
     FlakyBackend.failures = 2
-    notification = Notification.objects.create(recipient=resident, kind="x", subject="成绩已发布", body="")
+    notification = notify(recipient=resident, kind="x", subject="成绩已发布", body="")  # copies queued, not sent
+    copy = Delivery.objects.get(notification=notification, channel=Channel.SMS)
     for attempt in (1, 2):
         with pytest.raises(SMSError):  # Celery retries this with backoff (autoretry_for)
             sms_notification(notification.pk)
-        notification.refresh_from_db()
-        assert notification.texted_at is None
-        assert notification.attempts == attempt and "gateway busy" in notification.last_error
+        copy.refresh_from_db()
+        assert copy.status == DeliveryStatus.QUEUED and copy.sent_at is None
+        assert copy.attempts == attempt and "gateway busy" in copy.last_error
     assert sms_notification(notification.pk) is True
-    notification.refresh_from_db()
-    assert notification.texted_at is not None and notification.attempts == 3 and notification.last_error == ""
+    copy.refresh_from_db()
+    assert (copy.status, copy.attempts, copy.last_error) == (DeliveryStatus.SENT, 3, "")
     assert sms_notification(notification.pk) is False
     assert [m.text for m in outbox] == ["成绩已发布"]
 
@@ -95,7 +97,7 @@ def test_the_task_retries_transient_gateway_errors():
 
 def test_the_console_backend_masks_the_number(capsys, settings, resident):
     settings.SMS_BACKEND = "portal.sms.ConsoleBackend"
-    notification = Notification.objects.create(recipient=resident, kind="x", subject="资格审核通过", body="")
+    notification = notify(recipient=resident, kind="x", subject="资格审核通过", body="")
     assert sms_notification(notification.pk) is True
     out = capsys.readouterr().out
     assert "139****5678" in out and "资格审核通过" in out
