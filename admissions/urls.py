@@ -10,6 +10,7 @@ from admissions.views import (
     offers,
     public,
     publicity,
+    receipts,
     reporting,
     roster,
     rounds,
@@ -87,6 +88,9 @@ urlpatterns = [
     path("me/invitations/<int:pk>/accept/", offers.invitation_accept, name="offer-invitation-accept"),
     path("me/invitations/<int:pk>/decline/", offers.invitation_decline, name="offer-invitation-decline"),
     path("me/notice/<int:admission_pk>/", offers.admission_notice, name="admission-notice"),
+    # Whether the decisive messages reached the base's candidates (回执), and resending them.
+    path("office/receipts/", receipts.receipts_list, name="office-receipts"),
+    path("office/receipts/<int:pk>/resend/", receipts.receipt_resend, name="office-receipt-resend"),
     # Reporting (报到), withdrawal and integrity cases.
     path("office/reporting/", reporting.reporting_list, name="reporting"),
     path("office/reporting/<int:pk>/reported/", reporting.reporting_record, name="reporting-record"),

@@ -256,7 +256,10 @@ EXPECTATIONS = {
     "api-release-confirm": post({BASE_OFFICE}, pk="release"),
     "api-release-undo": post({BASE_OFFICE}, pk="release"),
     "api-release-cancel": post({BASE_OFFICE}, pk="release"),
-    # Receipts: one's own messages; the SMS gateway's reports need its signature, which no persona has.
+    # Receipts: a base office its own candidates' messages; one's own messages; the SMS gateway's reports
+    # need its signature, which no persona has.
+    "office-receipts": Expect(OFFICES),
+    "office-receipt-resend": post({BASE_OFFICE}, pk="admission_message"),
     "api-my-messages": Expect(SIGNED_IN),
     "api-sms-receipts": post(NOBODY, message_id="x", status="delivered"),
 }

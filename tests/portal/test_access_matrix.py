@@ -42,7 +42,7 @@ from bases.services.brochures import (
 from bases.services.quotas import do_set_quota, request_quota_increase
 from policy.identity import make_resident_id
 from policy.services.calendar import DayEntry, enter_calendar_days
-from portal.models import Role
+from portal.models import Notification, Role
 from portal.privacy import mask_id_number, mask_phone
 from tests import factories
 from tests.access_matrix_expectations import (
@@ -247,6 +247,7 @@ def build_world():
         release=release,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
+        admission_message=Notification.objects.get(recipient=applicant.user, kind="admission.admitted"),
     )
     return world
 
