@@ -4,6 +4,7 @@ from django.urls import path
 
 from admissions.views import (
     applicant,
+    checkin,
     entries,
     identity,
     invitations,
@@ -67,6 +68,9 @@ urlpatterns = [
         name="round-qualification",
     ),
     path("office/rounds/assessments/<int:pk>/scores/", rounds.round_scores, name="round-scores"),
+    # Assessment day: the office's phone check-in page, and the page the notice's QR code opens.
+    path("office/rounds/<int:round_number>/check-in/", checkin.round_check_in, name="round-check-in"),
+    path("check-in/<str:code>/", checkin.seat_check_in, name="seat-check-in"),
     path("office/rounds/assessments/<int:pk>/decision/", rounds.round_decision, name="round-decision"),
     path("office/publicity/", publicity.publicity_manage, name="publicity-manage"),
     path("office/publicity/objections/<int:pk>/handle/", publicity.objection_handle, name="objection-handle"),

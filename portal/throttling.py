@@ -121,3 +121,14 @@ class AddressRateThrottle(AnonRateThrottle):
         except CACHE_ERRORS as error:
             logger.warning("Rate limit %s not checked, cache unavailable: %s", self.scope, type(error).__name__)
             return True
+
+
+class GuessRateThrottle(AddressRateThrottle):
+    """A limit on guessing a code printed on a document: per signed-in user, else per address —
+    signed in or not, a visitor who tries code after code is held back. Subclasses set scope and
+    rate. Usable from a plain Django view as well: `allow_request(request, None)`."""
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

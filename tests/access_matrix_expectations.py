@@ -139,6 +139,10 @@ EXPECTATIONS = {
     "masters": Expect(OFFICES),
     "entry-cancel": post({BASE_OFFICE, PROVINCE}, pk="entry", reason="录入有误"),
     "round-candidates": Expect(ROUND_STAFF),
+    "round-check-in": Expect(ROUND_STAFF),
+    # The page an assessment notice's QR code opens: anyone may verify the notice; only the
+    # candidate's specialty base checks in (with a POST the others are refused).
+    "seat-check-in": Expect(EVERYONE),
     "round-scores-export": Expect(ROUND_STAFF),
     "round-scores-import": Expect(ROUND_STAFF),
     "round-publish": post(OFFICES),

@@ -87,3 +87,42 @@ def api_client(user=None):
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def assessment_session(campaign, specialty_base, starts_at, *, part="interview", round_number=1, hours=2, **fields):
+    """A session of `specialty_base` made directly (the sessions' own services are tested elsewhere)."""
+    from admissions.models import AssessmentSession
+
+    fields.setdefault("place", "门诊楼5楼示教室")
+    fields.setdefault("capacity", 30)
+    if "created_by" not in fields:
+        fields["created_by"] = user(Role.BASE_OFFICE, training_base=specialty_base.training_base)
+    return AssessmentSession.objects.create(
+        campaign=campaign,
+        round=round_number,
+        specialty_base=specialty_base,
+        part=part,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+        **fields,
+    )
+
+
+def seats(session, assessments, **fields):
+    """One seat of `session` for each assessment, with a code of its own (bulk: no save())."""
+    from admissions.models import SessionSeat
+
+    return SessionSeat.objects.bulk_create(
+        [
+            SessionSeat(
+                session=session,
+                assessment=assessment,
+                applicant_id=assessment.application.applicant_id,
+                part=session.part,
+                verification_code=f"S{session.pk:03d}C{next(_counter):06d}",
+                assigned_by=session.created_by,
+                **fields,
+            )
+            for assessment in assessments
+        ]
+    )

@@ -63,7 +63,7 @@ from tests.admissions.test_publicity_pages import pdf_text
 from tests.admissions.test_publicity_release import stale_list_release
 from tests.applicant_helpers import PDF, complete_applicant
 from tests.brochure_helpers import complete_sections
-from tests.round_helpers import at, proposed_in_round1
+from tests.round_helpers import SHANGHAI, at, proposed_in_round1
 
 # Who may ever see applicant A's full ID and mobile numbers: A, and the staff of the base A chose
 # and its province — never on public pages, nor in the audit log (portal/privacy.py).
@@ -222,6 +222,10 @@ def build_world():
             approval_document=SimpleUploadedFile("同意书.pdf", PDF),
         )
     release = stale_list_release(campaign=campaign, training_base=xiehe)
+    session = factories.assessment_session(
+        campaign, xiehe_internal, datetime.datetime(2026, 4, 27, 9, tzinfo=SHANGHAI), created_by=office
+    )
+    seat = factories.seats(session, [assessment])[0]
     world.update(
         people={ANONYMOUS: None, APPLICANT: applicant.user, OTHER_APPLICANT: other.user, **staff},
         applicant=applicant,
@@ -245,6 +249,7 @@ def build_world():
         identity_claim=identity_claim,
         invitation=invitation,
         release=release,
+        seat=seat,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
         admission_message=Notification.objects.get(recipient=applicant.user, kind="admission.admitted"),
@@ -259,6 +264,7 @@ def _argument(world, name):
         "version_pk": world["version"].pk,
         "admission_pk": world["admission"].pk,
         "round_number": 1,
+        "code": world["seat"].verification_code,
         "year": 2027,
         "campaign_year": 2026,
         "form_key": "education",

@@ -1,0 +1,101 @@
+"""Reads of the assessment day: a seat by the code on the candidate's notice, the sessions a
+specialty base holds today, and a session's seats and counts for the phone check-in page."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from admissions.models import AssessmentSession, SeatStatus, SessionSeat
+from bases.models import SpecialtyBase
+from policy.models import Campaign
+from policy.timetable import end_of_day, local_date, start_of_day
+
+# Codes are printed in capitals; anything longer than the column is no code at all.
+CODE_LENGTH = SessionSeat._meta.get_field("verification_code").max_length
+# The rows a search shows at once: a session seats a few dozen, a name typed in part may match more.
+SEARCH_LIMIT = 50
+
+
+def normalize_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _seats() -> QuerySet[SessionSeat]:
+    return SessionSeat.objects.select_related(
+        "applicant",
+        "session__specialty_base__training_base",
+        "session__specialty_base__specialty",
+    )
+
+
+def seat_by_code(code: str) -> SessionSeat | None:
+    code = normalize_code(code)
+    if not code or len(code) > CODE_LENGTH or not code.isalnum():
+        return None
+    return _seats().filter(verification_code=code).first()
+
+
+def seat_by_pk(pk: int) -> SessionSeat | None:
+    return _seats().filter(pk=pk).first()
+
+
+def sessions_on(
+    *, campaign: Campaign, round_number: int, specialty_base: SpecialtyBase, day: datetime.date
+) -> list[AssessmentSession]:
+    return list(
+        AssessmentSession.objects.filter(
+            campaign=campaign,
+            round=round_number,
+            specialty_base=specialty_base,
+            starts_at__gte=start_of_day(day),
+            starts_at__lt=end_of_day(day),
+        ).order_by("starts_at", "pk")
+    )
+
+
+def current_session(sessions: list[AssessmentSession], moment: datetime.datetime | None = None):
+    """The session running at `moment`, else the next one to start, else the last one of the day."""
+    moment = moment or timezone.now()
+    running = [s for s in sessions if s.starts_at <= moment < s.ends_at]
+    upcoming = [s for s in sessions if s.starts_at > moment]
+    return (running or upcoming or sessions[-1:] or [None])[0]
+
+
+def today(moment: datetime.datetime | None = None) -> datetime.date:
+    return local_date(moment)
+
+
+@dataclass(frozen=True)
+class SeatCounts:
+    seated: int
+    present: int
+    absent: int
+
+    @property
+    def waiting(self):
+        return self.seated - self.present - self.absent
+
+
+def seat_counts(session: AssessmentSession) -> SeatCounts:
+    counts = SessionSeat.objects.filter(session=session).aggregate(
+        seated=Count("pk", filter=~Q(status=SeatStatus.CANCELLED)),
+        present=Count("pk", filter=Q(status=SeatStatus.PRESENT)),
+        absent=Count("pk", filter=Q(status=SeatStatus.ABSENT)),
+    )
+    return SeatCounts(**counts)
+
+
+def search_seats(*, session: AssessmentSession, query: str = "") -> list[SessionSeat]:
+    """The session's seats (not the cancelled ones) whose candidate's name contains `query`, whose
+    ID number ends with it (four characters: the last digits, or three and the X), or whose code it
+    is; all of them, by name, without a query."""
+    seats = _seats().filter(session=session).exclude(status=SeatStatus.CANCELLED)
+    query = query.strip()
+    if query:
+        match = Q(applicant__full_name__icontains=query) | Q(verification_code=normalize_code(query))
+        if len(query) == 4:
+            match |= Q(applicant__id_number__iendswith=query)
+        seats = seats.filter(match)
+    return list(seats.order_by("applicant__full_name", "pk")[:SEARCH_LIMIT])

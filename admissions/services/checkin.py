@@ -1,0 +1,105 @@
+"""Assessment day (三(三)2): the office checks candidates in at the door (签到) and marks who did
+not come (缺考). Only on the session's own day (Asia/Shanghai), so that a mark cannot be made or
+changed afterwards when the scores are being written; the same day a mark may be corrected (a late
+arrival, a wrong tap)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions.models import AssessmentSession, SeatStatus, SessionSeat
+from policy.timetable import local_date
+from portal.audit import record_event, record_events
+from portal.errors import DomainError
+from portal.models import ASSESSOR_ROLES, User
+from portal.permissions import CHANGE, require, require_role
+from portal.states import advance
+
+
+class CheckInClosed(DomainError):
+    code = "check_in_closed"
+
+
+class SeatCancelled(DomainError):
+    code = "seat_cancelled"
+
+
+def _require_session_day(session: AssessmentSession, *, started: bool = False):
+    now = timezone.now()
+    day = local_date(session.starts_at)
+    if local_date(now) != day:
+        raise CheckInClosed(
+            _("该场次在%(day)s举行，只能在当天签到或标记缺考。")
+            % {"day": f"{timezone.localtime(session.starts_at):%m月%d日}"}
+        )
+    if started and now < session.starts_at:
+        raise CheckInClosed(
+            _("该场次%(time)s开始，开始后才能标记缺考。") % {"time": f"{timezone.localtime(session.starts_at):%H:%M}"}
+        )
+
+
+def _require_access(actor: User, session: AssessmentSession):
+    require_role(actor, *ASSESSOR_ROLES)
+    require(actor, CHANGE, session)
+
+
+def _locked_seat(seat: SessionSeat) -> SessionSeat:
+    return SessionSeat.objects.select_for_update(of=("self",)).select_related("session", "applicant").get(pk=seat.pk)
+
+
+def _mark(*, actor: User, seat: SessionSeat, status: str, started: bool) -> SessionSeat:
+    _require_access(actor, seat.session)
+    with transaction.atomic():
+        seat = _locked_seat(seat)
+        _require_session_day(seat.session, started=started)
+        if seat.status == SeatStatus.CANCELLED:
+            raise SeatCancelled(
+                _("%(name)s的这项考核安排已取消，不能签到或标记缺考。") % {"name": seat.applicant.full_name}
+            )
+        if seat.status == status:
+            return seat
+        before = seat.status
+        advance(seat, status)
+        seat.attendance_marked_by = actor
+        seat.attendance_marked_at = timezone.now()
+        seat.save(update_fields=["status", "attendance_marked_by", "attendance_marked_at"])
+        record_event(
+            actor=actor, action=f"seat.{status}", obj=seat, before={"status": before}, after={"status": seat.status}
+        )
+    return seat
+
+
+def check_in(*, actor: User, seat: SessionSeat) -> SessionSeat:
+    """Marks the candidate present (签到); a candidate marked absent who came late is corrected."""
+    return _mark(actor=actor, seat=seat, status=SeatStatus.PRESENT, started=False)
+
+
+def mark_absent(*, actor: User, seat: SessionSeat) -> SessionSeat:
+    """Marks the candidate absent (缺考) once the session has started; corrects a wrong check-in."""
+    return _mark(actor=actor, seat=seat, status=SeatStatus.ABSENT, started=True)
+
+
+def mark_session_absentees(*, actor: User, session: AssessmentSession) -> int:
+    """Ends the session's check-in: every seat still only assigned becomes absent. Returns how many."""
+    _require_access(actor, session)
+    _require_session_day(session, started=True)
+    now = timezone.now()
+    with transaction.atomic():
+        seats = list(
+            SessionSeat.objects.select_for_update(of=("self",))
+            .select_related("applicant", "session__specialty_base__training_base", "session__specialty_base__specialty")
+            .filter(session=session, status=SeatStatus.ASSIGNED)
+            .order_by("pk")
+        )
+        for seat in seats:
+            advance(seat, SeatStatus.ABSENT)
+            seat.attendance_marked_by = actor
+            seat.attendance_marked_at = now
+        SessionSeat.objects.bulk_update(seats, ["status", "attendance_marked_by", "attendance_marked_at"])
+        record_events(
+            actor=actor,
+            action="seat.absent",
+            changes=[(seat, {"status": SeatStatus.ASSIGNED}, {"status": SeatStatus.ABSENT}) for seat in seats],
+            reason=_("结束签到：未到者记为缺考"),
+        )
+    return len(seats)
