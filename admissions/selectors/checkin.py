@@ -8,9 +8,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from admissions.models import AssessmentSession, SeatStatus, SessionSeat
-from bases.models import SpecialtyBase
 from policy.models import Campaign
 from policy.timetable import end_of_day, local_date, start_of_day
+from portal.models import User
+from portal.permissions import CHANGE, visible
 
 # Codes are printed in capitals; anything longer than the column is no code at all.
 CODE_LENGTH = SessionSeat._meta.get_field("verification_code").max_length
@@ -41,17 +42,16 @@ def seat_by_pk(pk: int) -> SessionSeat | None:
     return _seats().filter(pk=pk).first()
 
 
-def sessions_on(
-    *, campaign: Campaign, round_number: int, specialty_base: SpecialtyBase, day: datetime.date
-) -> list[AssessmentSession]:
+def sessions_on(*, user: User, campaign: Campaign, round_number: int, day: datetime.date) -> list[AssessmentSession]:
+    """The round's sessions on `day` that `user` may check candidates in for: a specialty base's
+    staff its own, a training-base office all of its specialty bases'."""
+    sessions = AssessmentSession.objects.filter(
+        campaign=campaign, round=round_number, starts_at__gte=start_of_day(day), starts_at__lt=end_of_day(day)
+    )
     return list(
-        AssessmentSession.objects.filter(
-            campaign=campaign,
-            round=round_number,
-            specialty_base=specialty_base,
-            starts_at__gte=start_of_day(day),
-            starts_at__lt=end_of_day(day),
-        ).order_by("starts_at", "pk")
+        visible(user, sessions, CHANGE)
+        .select_related("specialty_base__training_base", "specialty_base__specialty")
+        .order_by("starts_at", "pk")
     )
 
 

@@ -26,7 +26,7 @@ from admissions.selectors.checkin import (
     today,
 )
 from admissions.services.checkin import check_in, mark_absent, mark_session_absentees
-from admissions.views.rounds import ROUNDS, _chosen_specialty_base
+from admissions.views.rounds import ROUNDS
 from policy.selectors import campaign_or_404
 from portal.models import ASSESSOR_ROLES
 from portal.permissions import CHANGE, may, require_role
@@ -91,7 +91,7 @@ def seat_check_in(request, code):
             "masked_id": mask_id_number(seat.applicant.id_number),
             "check_in_url": reverse("round-check-in", args=[seat.session.round])
             + "?"
-            + urlencode({"specialty_base": seat.session.specialty_base_id, "session": seat.session_id}),
+            + urlencode({"session": seat.session_id}),
         }
         return render(request, "admissions/checkin/seat.html", context)
     if request.method == "POST":
@@ -101,10 +101,8 @@ def seat_check_in(request, code):
     return render(request, "admissions/checkin/seat.html", {"verification": _verification(seat)})
 
 
-def _page_url(round_number, specialty_base_id, session_id, query=""):
-    params = {"specialty_base": specialty_base_id, "session": session_id}
-    if query:
-        params["q"] = query
+def _page_url(round_number, session_id, query=""):
+    params = {"session": session_id, **({"q": query} if query else {})}
     return reverse("round-check-in", args=[round_number]) + "?" + urlencode(params)
 
 
@@ -115,12 +113,7 @@ def round_check_in(request, round_number):
     if round_number not in ROUNDS:
         raise Http404
     campaign = campaign_or_404(province=request.user.province_id)
-    specialty_base = _chosen_specialty_base(request, campaign, round_number)
-    sessions = (
-        sessions_on(campaign=campaign, round_number=round_number, specialty_base=specialty_base, day=today())
-        if specialty_base is not None
-        else []
-    )
+    sessions = sessions_on(user=request.user, campaign=campaign, round_number=round_number, day=today())
     chosen = parse_id(request.GET.get("session", ""))
     session = next((s for s in sessions if s.pk == chosen), None) or current_session(sessions)
     query = request.GET.get("q", "").strip()[:40]
@@ -138,17 +131,15 @@ def round_check_in(request, round_number):
             if seat is None or seat.session_id != session.pk:
                 raise Http404
             _mark(request, seat)
-        return redirect(_page_url(round_number, specialty_base.pk, session.pk, query))
+        return redirect(_page_url(round_number, session.pk, query))
     context = {
         "round_number": round_number,
-        "specialty_base": specialty_base,
         "sessions": sessions,
         "session": session,
         "query": query,
         "counts": seat_counts(session) if session else None,
         "seats": search_seats(session=session, query=query) if session else [],
-        "action_url": _page_url(round_number, specialty_base.pk, session.pk, query) if session else "",
+        "action_url": _page_url(round_number, session.pk, query) if session else "",
         "nav": f"round{round_number}",
-        "nav_query": urlencode({"specialty_base": specialty_base.pk}) if specialty_base else "",
     }
     return render(request, "admissions/checkin/page.html", context)
