@@ -489,12 +489,12 @@ def admit_everyone(*, out=None):
 
 def reset_to_scored():
     """Undo everything a round close (and admission) did on the national data: publicity lists and
-    entries, admissions, the decisions, their audit events and notifications. Raw deletes: audit
+    entries, admissions, the decisions, their audit events and notifications with their copies. Raw deletes: audit
     events are append-only for the application, not for a bench that rewinds its own data."""
     from django.db import connection, transaction
 
     from admissions.models import Admission, Assessment, PublicityEntry, PublicityList, Stage
-    from portal.models import AuditEvent, Notification
+    from portal.models import AuditEvent, Delivery, Notification
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)
@@ -506,6 +506,7 @@ def reset_to_scored():
         cursor.execute(
             f"DELETE FROM {table(AuditEvent)} WHERE action LIKE 'assessment.%%' OR action LIKE 'publicity.%%'"  # noqa: S608
         )
+        cursor.execute(f"DELETE FROM {table(Delivery)}")  # noqa: S608
         cursor.execute(f"DELETE FROM {table(Notification)}")  # noqa: S608
         Assessment.objects.exclude(stage=Stage.QUALIFIED).update(
             stage=Stage.QUALIFIED, decided_by=None, decided_at=None, confirmation="pending", confirmed_at=None
@@ -513,7 +514,7 @@ def reset_to_scored():
     if connection.vendor == "postgresql":
         # Dead rows and statistics from the rewound run would make the next one slower than the first.
         with connection.cursor() as cursor:
-            for model in (Assessment, PublicityList, PublicityEntry, Admission, AuditEvent, Notification):
+            for model in (Assessment, PublicityList, PublicityEntry, Admission, AuditEvent, Notification, Delivery):
                 cursor.execute(f"VACUUM ANALYZE {table(model)}")
 
 

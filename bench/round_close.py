@@ -154,7 +154,7 @@ listed AS (
 )"""
 
 # The rows the app writes besides: an audit event per proposal and per list, two notifications
-# per proposal (the decision, the publicity).
+# per proposal (the decision, the publicity) and their e-mail and SMS copies (receipts).
 SAME_ROWS_SQL = """,
 audited AS (
     INSERT INTO portal_auditevent (occurred_at, actor_id, actor_label, action, content_type_id, object_id,
@@ -173,6 +173,16 @@ notified AS (
     SELECT p.user_id, k.kind, k.subject, '', now()
     FROM proposed p CROSS JOIN (VALUES ('assessment.scores', '考核结果：拟录取'),
                                        ('publicity.started', '您已列入拟录取名单公示')) AS k (kind, subject)
+    RETURNING id, recipient_id
+),
+copies AS (
+    INSERT INTO portal_delivery (notification_id, channel, status, attempts, last_error, address,
+                                 provider_message_id, queued_at)
+    SELECT n.id, 'email', 'queued', 0, '', '', '', now()
+    FROM notified n JOIN portal_user u ON u.id = n.recipient_id WHERE u.email <> ''
+    UNION ALL
+    SELECT n.id, 'sms', 'queued', 0, '', '', '', now()
+    FROM notified n JOIN admissions_applicant a ON a.user_id = n.recipient_id WHERE a.mobile <> ''
     RETURNING 1
 )"""
 
