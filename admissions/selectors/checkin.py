@@ -4,10 +4,10 @@ specialty base holds today, and a session's seats and counts for the phone check
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from admissions.models import AssessmentSession, SeatStatus, SessionSeat
+from admissions.models import Assessment, AssessmentSession, SeatStatus, SessionPart, SessionSeat
 from policy.models import Campaign
 from policy.timetable import end_of_day, local_date, start_of_day
 from portal.models import User
@@ -99,3 +99,20 @@ def search_seats(*, session: AssessmentSession, query: str = "") -> list[Session
             match |= Q(applicant__id_number__iendswith=query)
         seats = seats.filter(match)
     return list(seats.order_by("applicant__full_name", "pk")[:SEARCH_LIMIT])
+
+
+def absence_flags() -> dict:
+    """Annotations of an Assessment queryset: `interview_absent`, `exam_absent` — the candidate was
+    marked absent (缺考) from that part's session. Score sheets show 缺考 for the part instead of a
+    score; one subquery each, whatever the number of rows."""
+    absent = SessionSeat.objects.filter(assessment=OuterRef("pk"), status=SeatStatus.ABSENT)
+    return {f"{part}_absent": Exists(absent.filter(part=part)) for part in SessionPart.values}
+
+
+def absent_parts(assessment: Assessment) -> list[str]:
+    """The parts (SessionPart) the candidate was marked absent from."""
+    return list(
+        SessionSeat.objects.filter(assessment=assessment, status=SeatStatus.ABSENT)
+        .order_by("part")
+        .values_list("part", flat=True)
+    )

@@ -24,6 +24,7 @@ from admissions.models import (
     Stage,
     SupersededNotice,
 )
+from admissions.selectors.checkin import absence_flags
 from admissions.selectors.clock import admitted_by_clock, flag, open_publicity
 from admissions.selectors.places import quotas_with_places_taken
 from bases.models import Province, Quota
@@ -188,6 +189,7 @@ def offers_of(*, applicant: Applicant, campaign: Campaign, moment: datetime.date
             admitted_now=flag(admitted_by_clock(moment)),
             publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
             publicity_open=Exists(proposed.filter(publicity_list__last_day__gte=local_date(moment))),
+            **absence_flags(),
         )
         .order_by("application__round", "is_adjustment", "created_at", "pk")
     )

@@ -18,6 +18,7 @@ from admissions.models import (
     PublicityEntry,
     Stage,
 )
+from admissions.selectors.checkin import absence_flags
 from admissions.selectors.places import places_taken
 from bases.models import Quota, ScoringFormula, SpecialtyBase, TrainingBase
 from bases.selectors.scoring import formula_of
@@ -243,7 +244,7 @@ def candidate_sheet(
     candidates."""
     quota = Quota.objects.filter(campaign=campaign, specialty_base=specialty_base).first()
     formula = formula or formula_of(quota)
-    here = Assessment.objects.filter(specialty_base=specialty_base).annotate(published=_published())
+    here = Assessment.objects.filter(specialty_base=specialty_base).annotate(published=_published(), **absence_flags())
     applications = (
         Application.objects.filter(
             campaign=campaign, round=round_number, specialty_base=specialty_base, status=ApplicationStatus.ACTIVE
@@ -258,7 +259,7 @@ def candidate_sheet(
             application__campaign=campaign,
             application__round=round_number,
         )
-        .annotate(published=_published())
+        .annotate(published=_published(), **absence_flags())
         .select_related("application__applicant", "application__specialty_base__specialty")
     )
     candidates = [

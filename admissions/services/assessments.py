@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import Application, ApplicationStatus, Assessment, Opinion, Stage
+from admissions.models import Application, ApplicationStatus, Assessment, Opinion, SessionPart, Stage
+from admissions.selectors.checkin import absent_parts
 from admissions.selectors.facts import check_eligibility, place_refusal
 from admissions.selectors.places import places_taken
 from admissions.services.applicants import require_owner
@@ -101,6 +102,24 @@ def review_qualification(*, actor: User, application: Application, passed: bool,
     return assessment
 
 
+def _refuse_absent_parts(assessment, *, interview, exam):
+    """No score for a part the candidate was marked absent from (缺考), unless the mark is corrected."""
+    absent = absent_parts(assessment)
+    refused = {
+        name: [
+            _("该考生%(part)s缺考，不能录入%(part)s成绩；如系误记，须先在考核当天更正签到。")
+            % {"part": SessionPart(part).label}
+        ]
+        for name, part, score in (
+            ("interview_score", SessionPart.INTERVIEW, interview),
+            ("exam_score", SessionPart.EXAM, exam),
+        )
+        if score is not None and part in absent
+    }
+    if refused:
+        raise DomainError.of_inputs(refused, code="absent")
+
+
 def record_scores(
     *,
     actor: User,
@@ -137,6 +156,7 @@ def record_scores(
         _require_assessment_window(assessment.application.campaign, assessment.application.round)
         if assessment.stage != Stage.QUALIFIED:
             raise DomainError(_("只有资格审核通过、尚未决定录取的考生可以录入成绩。"), code="wrong_stage")
+        _refuse_absent_parts(assessment, interview=interview, exam=exam)
         # The quota's lock, which a change of the scoring formula takes: the base office may change
         # the formula only while no score is in, and a score cannot slip in while it does.
         Quota.objects.select_for_update().filter(

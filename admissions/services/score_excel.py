@@ -36,6 +36,8 @@ from portal.releases import Applied, do_open_release
 from portal.spreadsheets import Column, cell_text, read_rows, xlsx_bytes
 
 SHEET_TITLE = "成绩表"
+# In a score's cell: the candidate was marked absent from that part (admissions.services.checkin).
+ABSENT = "缺考"
 HEADERS = (
     "考生姓名",
     "证件号码",
@@ -105,6 +107,12 @@ def _cell_text(value):
     return "" if value is None else value
 
 
+def _score_cell(score, *, absent):
+    if absent:
+        return ABSENT
+    return float(score) if score is not None else None
+
+
 def export_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyBase, round_number: int):
     """The round's score sheet of the specialty base as .xlsx bytes, in the ranking's order."""
     _require_staff(actor, specialty_base)
@@ -119,8 +127,8 @@ def export_scores(*, actor: User, campaign: Campaign, specialty_base: SpecialtyB
             values += [None, None, None, "", "", "", "", ""]
         else:
             values += [
-                float(assessment.interview_score) if assessment.interview_score is not None else None,
-                float(assessment.exam_score) if assessment.exam_score is not None else None,
+                _score_cell(assessment.interview_score, absent=assessment.interview_absent),
+                _score_cell(assessment.exam_score, absent=assessment.exam_absent),
                 _label(AssessmentMode(assessment.interview_mode).label),
                 *(getattr(assessment, name) for name in EVALUATIONS),
                 _label(Opinion(assessment.opinion).label) if assessment.opinion else "",
@@ -223,7 +231,9 @@ def _changes(*, campaign, specialty_base, round_number, raw_rows):
             )
         if len(errors) > before:
             continue
-        interview, exam = _score_text(row["面试成绩"]), _score_text(row["专业考试成绩"])
+        # A part marked absent is exported as 缺考: read back, it is no score.
+        interview, exam = (_score_text(row[header]) for header in ("面试成绩", "专业考试成绩"))
+        interview, exam = ("" if text == ABSENT else text for text in (interview, exam))
         texts = dict(zip(EVALUATIONS, (cell_text(row[h]) for h in HEADERS[5:9]), strict=True))
         assessment = candidate.assessment
         if assessment is None:
