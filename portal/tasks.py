@@ -100,13 +100,18 @@ def deliver(notification_id, channel):
     return False
 
 
-@shared_task(acks_late=True, autoretry_for=MAIL_TRANSIENT_ERRORS, retry_backoff=True, max_retries=8)
+# Celery's retries of a copy wait about 30 s, 1, 2, 4 minutes… (with jitter), so that the capped
+# attempts (NOTIFICATION_MAX_ATTEMPTS) span a gateway's or mail server's outage of some minutes.
+RETRY_BACKOFF = 30
+
+
+@shared_task(acks_late=True, autoretry_for=MAIL_TRANSIENT_ERRORS, retry_backoff=RETRY_BACKOFF, max_retries=8)
 def email_notification(notification_id):
     """Send a notification's e-mail copy once (see `deliver`)."""
     return deliver(notification_id, Channel.EMAIL)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=8)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=RETRY_BACKOFF, max_retries=8)
 def sms_notification(notification_id):
     """Text a notification's subject once (see `deliver`)."""
     return deliver(notification_id, Channel.SMS)

@@ -286,3 +286,9 @@ def test_my_messages_stay_flat_in_queries(client, resident, django_assert_max_nu
     notify(recipient=resident, kind="x", subject="再一条", body="")
     with django_assert_max_num_queries(len(page.captured_queries)):
         client.get(reverse("notifications"))
+
+
+def test_the_capped_attempts_are_spread_over_minutes():
+    # 30 s, 1, 2, 4 minutes… (with jitter): five attempts outlast a gateway's outage of a few minutes
+    for task in (email_notification, sms_notification):
+        assert task.retry_backoff >= 30 and task.max_retries >= 4
