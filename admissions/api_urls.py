@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from admissions.api import applicant, identity, invitations, offers, publicity, rounds, vacancies
+from admissions.api import applicant, checkin, identity, invitations, offers, publicity, rounds, vacancies
 
 urlpatterns = [
     path("register/", applicant.Register.as_view(), name="api-register"),
@@ -63,6 +63,9 @@ urlpatterns += [
         publicity.ObjectionCloseDuplicates.as_view(),
         name="api-objection-close-duplicates",
     ),
+    path("seats/check-in/", checkin.SeatCheckIn.as_view(), name="api-seat-check-in"),
+    path("seats/<int:pk>/absent/", checkin.SeatAbsent.as_view(), name="api-seat-absent"),
+    path("seats/absentees/", checkin.SessionAbsentees.as_view(), name="api-session-absentees"),
     path("invitations/", invitations.InvitationList.as_view(), name="api-invitations"),
     path("me/assessments/", offers.MyAssessments.as_view(), name="api-my-assessments"),
     path("me/assessments/<int:pk>/score/", offers.MyAssessmentScore.as_view(), name="api-my-assessment-score"),

@@ -143,6 +143,9 @@ EXPECTATIONS = {
     # The page an assessment notice's QR code opens: anyone may verify the notice; only the
     # candidate's specialty base checks in (with a POST the others are refused).
     "seat-check-in": Expect(EVERYONE),
+    "api-seat-check-in": post(ASSESSORS, code="@seat_code"),
+    "api-seat-absent": post(ASSESSORS, pk="seat"),
+    "api-session-absentees": post(ASSESSORS, session="@assessment_session"),
     "round-scores-export": Expect(ROUND_STAFF),
     "round-scores-import": Expect(ROUND_STAFF),
     "round-publish": post(OFFICES),

@@ -10,8 +10,8 @@ from django.utils import timezone
 from admissions.models import Assessment, AssessmentSession, SeatStatus, SessionPart, SessionSeat
 from policy.models import Campaign
 from policy.timetable import end_of_day, local_date, start_of_day
-from portal.models import User
-from portal.permissions import CHANGE, visible
+from portal.models import ASSESSOR_ROLES, User
+from portal.permissions import CHANGE, may, visible
 
 # Codes are printed in capitals; anything longer than the column is no code at all.
 CODE_LENGTH = SessionSeat._meta.get_field("verification_code").max_length
@@ -40,6 +40,28 @@ def seat_by_code(code: str) -> SessionSeat | None:
 
 def seat_by_pk(pk: int) -> SessionSeat | None:
     return _seats().filter(pk=pk).first()
+
+
+def may_check_in(user: User, seat: SessionSeat) -> bool:
+    """Whether `user` checks candidates in for the seat's session: its specialty base's staff or
+    its training base's office (not the candidate, whom the seat's own scope lets change it)."""
+    return (
+        user.is_authenticated and (user.is_superuser or user.role in ASSESSOR_ROLES) and may(user, CHANGE, seat.session)
+    )
+
+
+def checkable_seat(*, user: User, code: str = "", pk: int | None = None) -> SessionSeat | None:
+    """The seat of `code` (or `pk`) if `user` may check its candidate in, else None: to anyone
+    else an existing seat and a missing one look the same."""
+    seat = seat_by_pk(pk) if pk is not None else seat_by_code(code)
+    return seat if seat is not None and may_check_in(user, seat) else None
+
+
+def checkable_session(*, user: User, pk: int) -> AssessmentSession | None:
+    """The session if `user` checks its candidates in, else None."""
+    if not (user.is_authenticated and (user.is_superuser or user.role in ASSESSOR_ROLES)):
+        return None
+    return visible(user, AssessmentSession.objects.filter(pk=pk), CHANGE).first()
 
 
 def sessions_on(*, user: User, campaign: Campaign, round_number: int, day: datetime.date) -> list[AssessmentSession]:

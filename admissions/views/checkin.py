@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from admissions.models import SeatStatus
 from admissions.selectors.checkin import (
     current_session,
+    may_check_in,
     search_seats,
     seat_by_code,
     seat_by_pk,
@@ -29,14 +30,15 @@ from admissions.services.checkin import check_in, mark_absent, mark_session_abse
 from admissions.views.rounds import ROUNDS
 from policy.selectors import campaign_or_404
 from portal.models import ASSESSOR_ROLES
-from portal.permissions import CHANGE, may, require_role
+from portal.permissions import require_role
 from portal.privacy import mask_id_number, mask_name
 from portal.throttling import GuessRateThrottle
 from portal.web import parse_id, perform
 
 
 class SeatCodeThrottle(GuessRateThrottle):
-    """An office checks in at most a candidate every few seconds; a guesser needs millions of tries."""
+    """Shared by this page and the API's check-in: an office checks in at most a candidate every
+    few seconds; a guesser needs millions of tries."""
 
     scope = "seat_code"
     rate = "30/minute"
@@ -46,12 +48,6 @@ MARKS = {
     "present": (check_in, gettext_lazy("已签到：%(name)s")),
     "absent": (mark_absent, gettext_lazy("已标记缺考：%(name)s")),
 }
-
-
-def _is_checker(user, seat):
-    return (
-        user.is_authenticated and (user.is_superuser or user.role in ASSESSOR_ROLES) and may(user, CHANGE, seat.session)
-    )
 
 
 def _mark(request, seat):
@@ -82,7 +78,7 @@ def seat_check_in(request, code):
     if not SeatCodeThrottle().allow_request(request, None):
         return render(request, "admissions/checkin/seat.html", {"throttled": True}, status=429)
     seat = seat_by_code(code)
-    if seat is not None and _is_checker(request.user, seat):
+    if seat is not None and may_check_in(request.user, seat):
         if request.method == "POST":
             _mark(request, seat)
             return redirect(request.path)

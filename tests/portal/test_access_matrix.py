@@ -250,6 +250,8 @@ def build_world():
         invitation=invitation,
         release=release,
         seat=seat,
+        seat_code=seat.verification_code,
+        assessment_session=session,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
         admission_message=Notification.objects.get(recipient=applicant.user, kind="admission.admitted"),

@@ -3,6 +3,8 @@ cookie and header), anonymous and signed in as each kind of user, on a world whe
 often name real objects: no input gives a server error, and every answer has a documented status,
 content type and body."""
 
+import datetime
+
 import pytest
 import schemathesis
 from django.conf import settings
@@ -35,6 +37,7 @@ from admissions.models import (
     Objection,
     PublicityEntry,
     PublicityList,
+    SessionSeat,
 )
 from admissions.services.assessments import decide_admission, review_qualification
 from admissions.services.choices import submit_choice
@@ -45,10 +48,11 @@ from bases.models import Brochure, BrochureVersion, QuotaIncrease, SpecialtyBase
 from bases.services.brochures import save_brochure_draft, start_brochure_draft, submit_brochure
 from bases.services.quotas import request_quota_increase
 from portal.models import Release
+from tests import factories
 from tests.admissions.test_publicity_release import stale_list_release
 from tests.applicant_helpers import complete_applicant
 from tests.brochure_helpers import complete_sections, give_plan
-from tests.round_helpers import at, proposed_in_round1
+from tests.round_helpers import SHANGHAI, at, proposed_in_round1
 
 # Round-1 assessment, during the publicity of Xiehe's list: scores, decisions, objections and the
 # applicant's confirmation are open (Shanghai time).
@@ -75,6 +79,7 @@ RESOURCES = {
     "specialty-bases": SpecialtyBase,
     "identity-corrections": IdentityCorrection,
     "releases": Release,
+    "seats": SessionSeat,
 }
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -123,6 +128,14 @@ def _seed(world, people):
             message="6月20日复试",
         )
     stale_list_release(campaign=campaign, training_base=world["xiehe"])
+    # A seat of a session on the day the fuzzing happens, so that a check-in can go through.
+    session = factories.assessment_session(
+        campaign,
+        world["tongji_internal"],
+        datetime.datetime(*FUZZ_MOMENT[:3], 8, tzinfo=SHANGHAI),
+        created_by=people["tongji_office"],
+    )
+    factories.seats(session, [assessment])
     applicant = proposed.application.applicant
     request_identity_correction(
         actor=applicant.user,
