@@ -15,6 +15,7 @@ from admissions.views import (
     reporting,
     roster,
     rounds,
+    sessions,
     vacancies,
 )
 from policy.choices import ApplicantType
@@ -72,6 +73,20 @@ urlpatterns = [
     path("office/rounds/<int:round_number>/check-in/", checkin.round_check_in, name="round-check-in"),
     path("check-in/<str:code>/", checkin.seat_check_in, name="seat-check-in"),
     path("office/rounds/assessments/<int:pk>/decision/", rounds.round_decision, name="round-decision"),
+    # Assessment sessions (考核场次): set, seat, move; the candidate's seats and notices.
+    path("office/rounds/<int:round_number>/sessions/", sessions.round_sessions, name="round-sessions"),
+    path(
+        "office/rounds/<int:round_number>/sessions/balance/",
+        sessions.round_sessions_balance,
+        name="round-sessions-balance",
+    ),
+    path("office/rounds/sessions/<int:pk>/assign/", sessions.session_assign, name="session-assign"),
+    path("office/rounds/sessions/<int:pk>/delete/", sessions.session_delete, name="session-delete"),
+    path("office/rounds/seats/<int:pk>/cancel/", sessions.seat_cancel, name="seat-cancel"),
+    path("office/rounds/moves/<int:pk>/decide/", sessions.move_decide, name="move-decide"),
+    path("me/seats/", sessions.my_seats_page, name="my-seats"),
+    path("me/seats/<int:pk>/move/", sessions.seat_move, name="seat-move"),
+    path("seats/<int:pk>/notice/", sessions.seat_notice, name="seat-notice"),
     path("office/publicity/", publicity.publicity_manage, name="publicity-manage"),
     path("office/publicity/objections/<int:pk>/handle/", publicity.objection_handle, name="objection-handle"),
     path(

@@ -25,7 +25,9 @@ def _notice_number(assessment):
     return f"{campaign.year}{assessment.specialty_base.training_base_id:03d}{assessment.pk:07d}"
 
 
-def _verification_code():
+def new_verification_code():
+    """An unguessable code printed on an issued document (admission or assessment notice): 48 random
+    bits as 12 capital hexadecimal characters, none of which is read as another (no O, I or L)."""
     return secrets.token_hex(6).upper()
 
 
@@ -48,7 +50,7 @@ def admit(assessment: Assessment):
         admission = Admission.objects.create(
             assessment=assessment,
             notice_number=_notice_number(assessment),
-            verification_code=_verification_code(),
+            verification_code=new_verification_code(),
         )
         record_event(
             actor=None, action="assessment.admitted", obj=assessment, after={"notice": admission.notice_number}
@@ -112,7 +114,7 @@ def _supersede(admission):
         file=admission.notice_file.name,
     )
     admission.notice_version += 1
-    admission.verification_code = _verification_code()
+    admission.verification_code = new_verification_code()
     record_event(
         actor=None,
         action="admission.notice_reissued",

@@ -6,14 +6,17 @@ import hashlib
 import json
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from admissions.models import Admission
+from admissions.models import Admission, SessionSeat
 from policy.rules.reporting import reporting_deadline
 from policy.timetable import local_date
 from portal.links import absolute_url
 from portal.pdf import render_pdf
+from portal.privacy import mask_id_number
 
 NOTICE_STYLESHEETS = ["css/publicity.css"]
 
@@ -79,3 +82,33 @@ def render_notice(admission: Admission):
 
 def notice_is_stored(admission: Admission):
     return bool(admission.notice_file) and admission.notice_file.storage.exists(admission.notice_file.name)
+
+
+def qr_svg(text: str) -> str:
+    """`text` as a QR code, an inline SVG element (medium error correction: a crumpled print still
+    scans)."""
+    return mark_safe(segno.make(text, error="m").svg_inline(scale=4, border=2))  # noqa: S308 — segno's own markup
+
+
+def render_seat_notice(seat: SessionSeat):
+    """The assessment notice (面试/考核通知) of `seat` (fetched with `SEAT_NOTICE_RELATIONS`) as PDF
+    bytes: when and where, the verification code, and the QR code the office scans at the door."""
+    session = seat.session
+    check_in_url = absolute_url("seat-check-in", seat.verification_code)
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(
+            "admissions/sessions/notice_pdf.html",
+            {
+                "seat": seat,
+                "session": session,
+                "applicant": seat.applicant,
+                "masked_id": mask_id_number(seat.applicant.id_number),
+                "training_base": session.specialty_base.training_base,
+                "specialty": session.specialty_base.specialty,
+                "round_label": seat.assessment.application.get_round_display(),
+                "is_adjustment": seat.assessment.is_adjustment,
+                "check_in_url": check_in_url,
+                "qr_code": qr_svg(check_in_url),
+            },
+            stylesheets=NOTICE_STYLESHEETS,
+        )

@@ -50,7 +50,7 @@ from portal.web import download_response, parse_id, perform
 ROUNDS = (1, 2)
 
 
-def _check_round(round_number):
+def check_round(round_number):
     if round_number not in ROUNDS:
         raise Http404
 
@@ -59,7 +59,7 @@ def _is_office(user):
     return user.is_superuser or user.role == Role.BASE_OFFICE
 
 
-def _chosen_specialty_base(request, campaign, round_number):
+def chosen_specialty_base(request, campaign, round_number):
     """The specialty base a page is about: the one asked for with `?specialty_base=` (which the
     user must be allowed to work on), else the staff member's own, else the office's first
     specialty base with candidates waiting in the round, else its first with a plan (shortage
@@ -145,13 +145,13 @@ def _render_candidates(request, *, campaign, round_number, specialty_base, bound
 @require_http_methods(["GET"])
 def round_candidates(request, round_number):
     require_role(request.user, *ASSESSOR_ROLES)
-    _check_round(round_number)
+    check_round(round_number)
     campaign = campaign_or_404(province=request.user.province_id)
     return _render_candidates(
         request,
         campaign=campaign,
         round_number=round_number,
-        specialty_base=_chosen_specialty_base(request, campaign, round_number),
+        specialty_base=chosen_specialty_base(request, campaign, round_number),
     )
 
 
@@ -252,7 +252,7 @@ def round_decision(request, pk):
 @require_POST
 def round_publish(request, round_number):
     require_role(request.user, Role.BASE_OFFICE)
-    _check_round(round_number)
+    check_round(round_number)
     user = request.user
     if user.training_base_id is None:
         raise Http404
@@ -277,7 +277,7 @@ def round_publish(request, round_number):
 def round_propose_ranked(request, round_number):
     """The office's "propose everyone above the cut line" of one specialty base."""
     require_role(request.user, Role.BASE_OFFICE)
-    _check_round(round_number)
+    check_round(round_number)
     user = request.user
     specialty_base = specialty_base_of(parse_id(request.POST.get("specialty_base", "")) or 0)
     if user.training_base_id is None or specialty_base is None:
@@ -301,9 +301,9 @@ def round_propose_ranked(request, round_number):
 
 def _excel_target(request, round_number):
     require_role(request.user, *ASSESSOR_ROLES)
-    _check_round(round_number)
+    check_round(round_number)
     campaign = campaign_or_404(province=request.user.province_id)
-    specialty_base = _chosen_specialty_base(request, campaign, round_number)
+    specialty_base = chosen_specialty_base(request, campaign, round_number)
     if specialty_base is None:
         raise Http404
     return campaign, specialty_base
