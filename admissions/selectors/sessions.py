@@ -76,8 +76,17 @@ class SessionBoard:
     moves: list = field(default_factory=list)
 
     @property
-    def by_part(self):
-        return {part: [s for s in self.sessions if s.part == part] for part in SessionPart.values}
+    def parts(self):
+        """Per part (interview, exam): its value, label, sessions and candidates without a seat."""
+        return [
+            {
+                "value": value,
+                "label": label,
+                "sessions": [s for s in self.sessions if s.part == value],
+                "unseated": self.unseated.get(value, []),
+            }
+            for value, label in SessionPart.choices
+        ]
 
 
 def session_board(*, campaign: Campaign, round_number: int, specialty_base: SpecialtyBase) -> SessionBoard:
