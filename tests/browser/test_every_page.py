@@ -51,6 +51,7 @@ PAGES = {
         ("publicity-list-public",),
         ("publicity-public", "publicity"),
         ("admission-verify",),
+        ("seat-check-in", "seat_code"),
         ("vacancy-board",),
         ("statistics",),
         ("register",),
@@ -81,6 +82,7 @@ PAGES = {
         ("round-candidates", "round1"),
         ("round-candidates", "round2"),
         ("round-scores-import", "round1", "specialty_base"),
+        ("round-check-in", "round1"),
     ],
     "office": [
         ("workspace",),
@@ -92,6 +94,8 @@ PAGES = {
         ("masters",),
         ("round-candidates", "round1"),
         ("round-candidates", "round2"),
+        ("round-check-in", "round1"),
+        ("seat-check-in", "seat_code"),
         ("publicity-manage",),
         ("release", "release"),
         ("round2-invite",),
@@ -287,6 +291,11 @@ def season(world, people):
             places=2,
             reason="内科床位增加，带教老师充足，申请增加招收名额。",
         )
+    # A session on the day the pages are visited, for the check-in pages.
+    session = factories.assessment_session(
+        campaign, world["xiehe_internal"], shanghai(2026, 5, 6, 9), created_by=office
+    )
+    seats = factories.seats(session, round1.assessments)
     return {
         "logins": {
             "applicant": (first.user.username, APPLICANT_PASSWORD),
@@ -303,6 +312,7 @@ def season(world, people):
             "reset_link": ["MQ", "no-such-token"],
             "round1": [1],
             "round2": [2],
+            "seat_code": [seats[0].verification_code],
         },
         "queries": {"specialty_base": f"?specialty_base={world['xiehe_internal'].pk}"},
     }
