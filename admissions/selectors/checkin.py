@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from admissions.models import Assessment, AssessmentSession, SeatStatus, SessionPart, SessionSeat
 from policy.models import Campaign
-from policy.timetable import end_of_day, local_date, start_of_day
+from policy.timetable import Window, end_of_day, local_date, start_of_day
 from portal.models import ASSESSOR_ROLES, User
 from portal.permissions import CHANGE, may, visible
 
@@ -83,6 +84,28 @@ def current_session(sessions: list[AssessmentSession], moment: datetime.datetime
     running = [s for s in sessions if s.starts_at <= moment < s.ends_at]
     upcoming = [s for s in sessions if s.starts_at > moment]
     return (running or upcoming or sessions[-1:] or [None])[0]
+
+
+def check_in_window(session: AssessmentSession, moment: datetime.datetime | None = None) -> Window:
+    """Checking a candidate in (签到), or correcting a mark: on the session's day (Shanghai) only."""
+    day = local_date(session.starts_at)
+    if local_date(moment) == day:
+        return Window(True)
+    reason = _("该场次在%(day)s举行，只能在当天签到或标记缺考。") % {
+        "day": f"{timezone.localtime(session.starts_at):%m月%d日}"
+    }
+    return Window(False, reason, opens_on=day if local_date(moment) < day else None)
+
+
+def absence_window(session: AssessmentSession, moment: datetime.datetime | None = None) -> Window:
+    """Marking absent (缺考), one by one or all who have not come: on the day, once it has started."""
+    window = check_in_window(session, moment)
+    if window and (moment or timezone.now()) < session.starts_at:
+        reason = _("该场次%(time)s开始，开始后才能标记缺考。") % {
+            "time": f"{timezone.localtime(session.starts_at):%H:%M}"
+        }
+        return Window(False, reason, opens_on=local_date(session.starts_at))
+    return window
 
 
 def today(moment: datetime.datetime | None = None) -> datetime.date:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import AssessmentSession, SeatStatus, SessionSeat
-from policy.timetable import local_date
+from admissions.selectors.checkin import absence_window, check_in_window
 from portal.audit import record_event, record_events
 from portal.errors import DomainError
 from portal.models import ASSESSOR_ROLES, User
@@ -25,17 +25,9 @@ class SeatCancelled(DomainError):
 
 
 def _require_session_day(session: AssessmentSession, *, started: bool = False):
-    now = timezone.now()
-    day = local_date(session.starts_at)
-    if local_date(now) != day:
-        raise CheckInClosed(
-            _("该场次在%(day)s举行，只能在当天签到或标记缺考。")
-            % {"day": f"{timezone.localtime(session.starts_at):%m月%d日}"}
-        )
-    if started and now < session.starts_at:
-        raise CheckInClosed(
-            _("该场次%(time)s开始，开始后才能标记缺考。") % {"time": f"{timezone.localtime(session.starts_at):%H:%M}"}
-        )
+    window = absence_window(session) if started else check_in_window(session)
+    if not window:
+        raise CheckInClosed(window.reason)
 
 
 def _require_access(actor: User, session: AssessmentSession):

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from admissions.models import SeatStatus
 from admissions.selectors.checkin import (
+    absence_window,
+    check_in_window,
     current_session,
     may_check_in,
     search_seats,
@@ -84,6 +86,8 @@ def seat_check_in(request, code):
             return redirect(request.path)
         context = {
             "seat": seat,
+            "check_in": check_in_window(seat.session),
+            "absence": absence_window(seat.session),
             "masked_id": mask_id_number(seat.applicant.id_number),
             "check_in_url": reverse("round-check-in", args=[seat.session.round])
             + "?"
@@ -134,6 +138,8 @@ def round_check_in(request, round_number):
         "session": session,
         "query": query,
         "counts": seat_counts(session) if session else None,
+        "check_in": check_in_window(session) if session else None,
+        "absence": absence_window(session) if session else None,
         "seats": search_seats(session=session, query=query) if session else [],
         "action_url": _page_url(round_number, session.pk, query) if session else "",
         "nav": f"round{round_number}",

@@ -183,3 +183,20 @@ def test_queries_stay_flat_as_seats_grow(client, day, people, world, django_asse
     with django_assert_max_num_queries(few), at(2026, 4, 27, 8, 50):
         html = client.get(url, {"q": "考生"}).content.decode()
     assert rows(html) == 43
+
+
+def test_before_the_start_absence_waits(client, day, people):
+    html = page(client, people["xiehe_office"], hour=8, minute=30)
+    assert "该场次09:00开始，开始后才能标记缺考。" in html
+    assert html.count('aria-describedby="check-in-closed"') == 3, "the three 缺考 buttons, not 签到"
+    assert 'data-testid="end-check-in"' not in html
+
+
+def test_a_notice_scanned_on_another_day_shows_why_nothing_can_be_marked(client, day, people):
+    seat = day["seats"][0]
+    client.force_login(people["xiehe_office"])
+    with at(2026, 4, 26, 15):
+        html = client.get(reverse("seat-check-in", args=[seat.verification_code])).content.decode()
+    assert seat.applicant.full_name in html
+    assert "该场次在04月27日举行，只能在当天签到或标记缺考。" in html
+    assert html.count('disabled aria-describedby="check-in-closed"') == 2
