@@ -16,8 +16,8 @@ from portal.permissions import CHANGE, may, visible
 
 # Codes are printed in capitals; anything longer than the column is no code at all.
 CODE_LENGTH = SessionSeat._meta.get_field("verification_code").max_length
-# The rows a search shows at once: a session seats a few dozen, a name typed in part may match more.
-SEARCH_LIMIT = 50
+# The rows the page shows at once: a session seats a few dozen; past that, the search narrows it.
+SEARCH_LIMIT = 100
 
 
 def normalize_code(code: str) -> str:
@@ -132,10 +132,10 @@ def seat_counts(session: AssessmentSession) -> SeatCounts:
     return SeatCounts(**counts)
 
 
-def search_seats(*, session: AssessmentSession, query: str = "") -> list[SessionSeat]:
+def search_seats(*, session: AssessmentSession, query: str = "") -> tuple[list[SessionSeat], bool]:
     """The session's seats (not the cancelled ones) whose candidate's name contains `query`, whose
     ID number ends with it (four characters: the last digits, or three and the X), or whose code it
-    is; all of them, by name, without a query."""
+    is — all of them without a query — by name, at most SEARCH_LIMIT; and whether there are more."""
     seats = _seats().filter(session=session).exclude(status=SeatStatus.CANCELLED)
     query = query.strip()
     if query:
@@ -143,7 +143,8 @@ def search_seats(*, session: AssessmentSession, query: str = "") -> list[Session
         if len(query) == 4:
             match |= Q(applicant__id_number__iendswith=query)
         seats = seats.filter(match)
-    return list(seats.order_by("applicant__full_name", "pk")[:SEARCH_LIMIT])
+    found = list(seats.order_by("applicant__full_name", "pk")[: SEARCH_LIMIT + 1])
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 
 
 def absence_flags() -> dict:

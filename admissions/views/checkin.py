@@ -132,6 +132,7 @@ def round_check_in(request, round_number):
                 raise Http404
             _mark(request, seat)
         return redirect(_page_url(round_number, session.pk, query))
+    seats, more = search_seats(session=session, query=query) if session else ([], False)
     context = {
         "round_number": round_number,
         "sessions": sessions,
@@ -140,7 +141,8 @@ def round_check_in(request, round_number):
         "counts": seat_counts(session) if session else None,
         "check_in": check_in_window(session) if session else None,
         "absence": absence_window(session) if session else None,
-        "seats": search_seats(session=session, query=query) if session else [],
+        "seats": seats,
+        "more": more,
         "action_url": _page_url(round_number, session.pk, query) if session else "",
         "nav": f"round{round_number}",
     }

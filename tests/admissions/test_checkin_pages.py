@@ -200,3 +200,10 @@ def test_a_notice_scanned_on_another_day_shows_why_nothing_can_be_marked(client,
     assert seat.applicant.full_name in html
     assert "该场次在04月27日举行，只能在当天签到或标记缺考。" in html
     assert html.count('disabled aria-describedby="check-in-closed"') == 2
+
+
+def test_a_long_list_says_to_search(client, day, people, monkeypatch):
+    monkeypatch.setattr("admissions.selectors.checkin.SEARCH_LIMIT", 2)
+    html = page(client, people["xiehe_office"], session=day["interview"].pk)
+    assert rows(html) == 2 and "只显示前 2 人" in html
+    assert "只显示前" not in page(client, people["xiehe_office"], q=day["seats"][2].applicant.full_name)
