@@ -28,4 +28,4 @@ def mask_name(name):
     """The first character and a star for each other one (张**): enough to tell the holder of a
     document from someone else's, not enough to learn a stranger's name."""
     name = (name or "").strip()
-    return f"{name[:1]}{'*' * (len(name) - 1)}" if len(name) > 1 else name
+    return f"{name[:1]}{'*' * (len(name) - 1)}" if len(name) > 1 else "*" * len(name)
