@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from admissions.api import applicant, checkin, identity, invitations, offers, publicity, rounds, vacancies
+from admissions.api import applicant, checkin, identity, invitations, offers, publicity, rounds, sessions, vacancies
 
 urlpatterns = [
     path("register/", applicant.Register.as_view(), name="api-register"),
@@ -63,6 +63,13 @@ urlpatterns += [
         publicity.ObjectionCloseDuplicates.as_view(),
         name="api-objection-close-duplicates",
     ),
+    # Assessment sessions (考核场次) and the candidate's seats.
+    path("sessions/", sessions.SessionList.as_view(), name="api-sessions"),
+    path("sessions/<int:pk>/seats/", sessions.SessionSeats.as_view(), name="api-session-seats"),
+    path("sessions/balanced/", sessions.BalancedAssignment.as_view(), name="api-sessions-balanced"),
+    path("move-requests/<int:pk>/decide/", sessions.MoveDecision.as_view(), name="api-move-request-decide"),
+    path("me/seats/", sessions.MySeats.as_view(), name="api-my-seats"),
+    path("me/seats/<int:pk>/move/", sessions.MySeatMove.as_view(), name="api-my-seat-move"),
     path("seats/check-in/", checkin.SeatCheckIn.as_view(), name="api-seat-check-in"),
     path("seats/<int:pk>/absent/", checkin.SeatAbsent.as_view(), name="api-seat-absent"),
     path("seats/absentees/", checkin.SessionAbsentees.as_view(), name="api-session-absentees"),

@@ -179,3 +179,10 @@ def my_seats(user: User) -> list[MySeat]:
         )
         for seat in seats
     ]
+
+
+def seat_rows() -> QuerySet[SessionSeat]:
+    """Seats with what the candidate's API rows show: the session and the move request."""
+    return SessionSeat.objects.select_related(*SEAT_NOTICE_RELATIONS, "move_request").order_by(
+        "session__starts_at", "pk"
+    )

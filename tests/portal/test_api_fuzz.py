@@ -31,9 +31,11 @@ from admissions.models import (
     ApplicantDocument,
     Application,
     Assessment,
+    AssessmentSession,
     EducationRecord,
     IdentityCorrection,
     Invitation,
+    MoveRequest,
     Objection,
     PublicityEntry,
     PublicityList,
@@ -80,6 +82,8 @@ RESOURCES = {
     "identity-corrections": IdentityCorrection,
     "releases": Release,
     "seats": SessionSeat,
+    "sessions": AssessmentSession,
+    "move-requests": MoveRequest,
 }
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -135,7 +139,8 @@ def _seed(world, people):
         datetime.datetime(*FUZZ_MOMENT[:3], 8, tzinfo=SHANGHAI),
         created_by=people["tongji_office"],
     )
-    factories.seats(session, [assessment])
+    [seat] = factories.seats(session, [assessment])
+    MoveRequest.objects.create(seat=seat, from_session=session, to_session=session, reason="另有安排")
     applicant = proposed.application.applicant
     request_identity_correction(
         actor=applicant.user,
