@@ -3,7 +3,7 @@ delivery reports (/api/v1/sms/receipts/, signed, no session)."""
 
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -86,6 +86,15 @@ class SmsReceipts(APIView):
         "密钥为服务端设置 SMS_RECEIPT_SECRET。未设置密钥或签名不符时返回 403；"
         "请求体有误返回 400；消息编号未知返回 404。重复的回执不改变状态。",
         request=ReceiptSerializer,
+        parameters=[
+            OpenApiParameter(
+                "X-Signature",
+                str,
+                location=OpenApiParameter.HEADER,
+                required=True,
+                description="请求体的 HMAC-SHA256（十六进制），密钥为 SMS_RECEIPT_SECRET",
+            )
+        ],
         examples=[OpenApiExample("送达", value={"message_id": "6f1c2b", "status": "delivered"}, request_only=True)],
         responses={
             200: ReceiptAnswerSerializer,
