@@ -146,6 +146,25 @@ EXPECTATIONS = {
     "api-seat-check-in": post(ASSESSORS, code="@seat_code"),
     "api-seat-absent": post(ASSESSORS, pk="seat"),
     "api-session-absentees": post(ASSESSORS, session="@assessment_session"),
+    # Assessment sessions: the specialty base's staff and its office set them and seat candidates;
+    # the candidate reads its own seats and notice (so do the staff above it) and asks to move.
+    "round-sessions": Expect(ROUND_STAFF),
+    "round-sessions-balance": Expect(
+        ASSESSORS, method="POST", data={"part": "interview"}, query={"specialty_base": "@xiehe_internal"}
+    ),
+    "session-assign": post(ASSESSORS, pk="assessment_session", assessment="@assessment"),
+    "session-delete": post(ASSESSORS, pk="assessment_session"),
+    "seat-cancel": post(ASSESSORS, pk="seat"),
+    "move-decide": post(ASSESSORS, pk="move_request", approve="1"),
+    "my-seats": Expect(APPLICANTS),
+    "seat-move": post(OWNER, pk="seat"),
+    "seat-notice": Expect(OWNER_AND_STAFF, pk="seat"),
+    "api-sessions": Expect(ALL_STAFF),
+    "api-session-seats": Expect(OBJECT_STAFF, pk="assessment_session"),
+    "api-sessions-balanced": post(ASSESSORS, specialty_base="@xiehe_internal", round=1, part="interview"),
+    "api-move-request-decide": post(ASSESSORS, pk="move_request", approve=True),
+    "api-my-seats": Expect(APPLICANTS),
+    "api-my-seat-move": post(OWNER, pk="seat", to_session="@assessment_session", reason="另有安排"),
     "round-scores-export": Expect(ROUND_STAFF),
     "round-scores-import": Expect(ROUND_STAFF),
     "round-publish": post(OFFICES),

@@ -73,6 +73,7 @@ PAGES = {
         ("applicant-status",),
         ("applicant-identity",),
         ("offers",),
+        ("my-seats",),
         ("notifications",),
         ("password_change",),
         ("password_change_done",),
@@ -83,6 +84,7 @@ PAGES = {
         ("round-candidates", "round2"),
         ("round-scores-import", "round1", "specialty_base"),
         ("round-check-in", "round1"),
+        ("round-sessions", "round1"),
     ],
     "office": [
         ("workspace",),
@@ -95,6 +97,7 @@ PAGES = {
         ("round-candidates", "round1"),
         ("round-candidates", "round2"),
         ("round-check-in", "round1"),
+        ("round-sessions", "round1", "specialty_base"),
         ("seat-check-in", "seat_code"),
         ("publicity-manage",),
         ("release", "release"),
@@ -126,6 +129,13 @@ PAGES = {
 # Routes that are no page to look at: actions (POST only), downloads and files.
 NOT_PAGES = {
     "logout",
+    "round-sessions-balance",
+    "session-assign",
+    "session-delete",
+    "seat-cancel",
+    "move-decide",
+    "seat-move",
+    "seat-notice",
     "notifications-read",
     "healthz",
     "quota-increase-approve",

@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from pypdf.errors import PdfReadError
 
-from admissions.models import Admission, Invitation, Objection
+from admissions.models import Admission, Invitation, MoveRequest, Objection
 from admissions.services.admission import admit_due
 from admissions.services.entries import enter_professional_master
 from admissions.services.identity import claim_identity_number, request_identity_correction
@@ -226,6 +226,7 @@ def build_world():
         campaign, xiehe_internal, datetime.datetime(2026, 4, 27, 9, tzinfo=SHANGHAI), created_by=office
     )
     seat = factories.seats(session, [assessment])[0]
+    move_request = MoveRequest.objects.create(seat=seat, from_session=session, to_session=session, reason="另有安排")
     world.update(
         people={ANONYMOUS: None, APPLICANT: applicant.user, OTHER_APPLICANT: other.user, **staff},
         applicant=applicant,
@@ -252,6 +253,7 @@ def build_world():
         seat=seat,
         seat_code=seat.verification_code,
         assessment_session=session,
+        move_request=move_request,
         notice_number=admission.notice_number,
         verification_code=admission.verification_code,
         admission_message=Notification.objects.get(recipient=applicant.user, kind="admission.admitted"),
