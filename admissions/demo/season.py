@@ -205,6 +205,61 @@ def first_reviews(cast):
         review_qualification(actor=office, application=application, passed=True)
 
 
+# The internal medicine's round-1 sittings (考核场次): (part, mode, days after the assessment
+# opens, hour, hours, place or video link, capacity).
+SESSIONS = [
+    ("interview", "on_site", 6, 9, 2, "内科楼5楼示教室", 3),
+    ("interview", "video", 6, 14, 2, "https://meeting.example.cn/xiehe-internal-2", 3),
+    ("exam", "on_site", 7, 9, 2, "医学教育中心2楼考场", 6),
+]
+
+
+def assessment_sessions(cast):
+    """The internal medicine sets its sessions and seats the qualified candidates evenly; they get
+    their notices."""
+    from admissions.services.sessions import assign_balanced, create_session
+
+    first_day = cast.campaign.round1_assessment_starts
+    for part, mode, days, hour, hours, where, capacity in SESSIONS:
+        starts_at = datetime.datetime.combine(first_day + days * DAY, datetime.time(hour), tzinfo=_SHANGHAI)
+        create_session(
+            actor=cast.office,
+            campaign=cast.campaign,
+            round_number=1,
+            specialty_base=cast.internal,
+            part=part,
+            mode=mode,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours),
+            capacity=capacity,
+            place=where if mode == "on_site" else "",
+            video_link=where if mode == "video" else "",
+            note="请提前30分钟到场（或进入视频会议），携带身份证和考核通知。",
+        )
+    for part in ("interview", "exam"):
+        assign_balanced(
+            actor=cast.staff, campaign=cast.campaign, round_number=1, specialty_base=cast.internal, part=part
+        )
+
+
+def session_move(cast):
+    """One candidate asks to sit the other interview, and the specialty base agrees."""
+    from admissions.models import SessionSeat
+    from admissions.services.sessions import decide_move, request_move
+
+    user = cast.user("13900000003")
+    seat = SessionSeat.objects.get(applicant__user=user, part="interview", status="assigned")
+    other = (
+        seat.session.specialty_base.assessment_sessions.filter(round=1, part="interview")
+        .exclude(pk=seat.session_id)
+        .get()
+    )
+    move = request_move(
+        actor=user, seat=seat, to_session=other, reason="当天上午有毕业论文答辩，申请调换到另一场面试。"
+    )
+    decide_move(actor=cast.staff, move_request=move, approve=True, note="同意。")
+
+
 SCORES = {  # interview, exam, opinion
     "13900000001": (93, 91, "admit"),
     "13900000002": (90, 88, "admit"),
@@ -407,6 +462,9 @@ STEPS = [
     Step("round1_choices", at("round1_opens", 2), round1_choices),
     Step("demo_applicant_chooses", at("round1_opens", 8), demo_applicant_chooses),
     Step("first_reviews", at("round1_assessment_starts", 4), first_reviews),
+    Step("assessment_sessions", at("round1_assessment_starts", 4, hour=11), assessment_sessions),
+    Step("session_move", at("round1_assessment_starts", 5), session_move),
+    # The assessment days (check-in) come here, between the sessions and the first scores.
     Step("first_scores", at("round1_assessment_starts", 8), first_scores),
     Step("later_reviews_and_scores", at("round1_assessment_starts", 16), later_reviews_and_scores),
     Step("round1_decisions", at("round1_assessment_ends", -6), round1_decisions),

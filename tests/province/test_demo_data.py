@@ -13,11 +13,14 @@ from admissions.models import (
     Applicant,
     Application,
     Assessment,
+    AssessmentSession,
     IntegrityCase,
     Invitation,
+    MoveRequest,
     Objection,
     PublicityList,
     RegistrationRoster,
+    SessionSeat,
 )
 from bases.models import BrochureVersion, Quota, Specialty, SpecialtyBase, TrainingBase
 from policy.identity import parse_resident_id
@@ -197,6 +200,10 @@ def test_assessment_has_reviewed_scored_and_waiting_candidates():
     assert stage_of("13900000004").stage == "qualified" and stage_of("13900000004").interview_score is None
     waiting = Application.objects.get(applicant__user__username="applicant-demo")
     assert not waiting.assessments.exists()  # filed, not yet reviewed
+    # The internal medicine's three sessions, the four qualified seated evenly, one move agreed.
+    assert AssessmentSession.objects.count() == 3
+    assert sorted(SessionSeat.objects.values_list("part", flat=True)) == ["exam"] * 4 + ["interview"] * 4
+    assert MoveRequest.objects.get().status == "approved"
 
 
 def test_publicity_has_a_public_list_an_open_objection_and_the_demo_applicants_offer_waiting():
