@@ -42,7 +42,8 @@ def session_by_pk(pk: int) -> AssessmentSession | None:
     return AssessmentSession.objects.select_related(*SESSION_RELATIONS).filter(pk=pk).first()
 
 
-def seat_by_pk(pk: int) -> SessionSeat | None:
+def seat_with_notice_facts(pk: int) -> SessionSeat | None:
+    """A seat with what its notice prints and its candidate's account (for messages)."""
     return SessionSeat.objects.select_related(*SEAT_NOTICE_RELATIONS, "applicant__user").filter(pk=pk).first()
 
 

@@ -462,7 +462,8 @@ def assign_balanced(
 
 
 def cancel_seat(*, actor: User, seat: SessionSeat, reason: str = "") -> SessionSeat:
-    """Frees a seat that has not been checked in; a pending move request of it is refused."""
+    """Frees a seat that has not been checked in; a pending move request of it is refused, and the
+    candidate is told that the notice no longer holds."""
     _require_staff(actor, seat.session)
     with transaction.atomic():
         seat = SessionSeat.objects.select_for_update(of=("self",)).select_related(*SEAT_RELATIONS).get(pk=seat.pk)
@@ -480,6 +481,13 @@ def cancel_seat(*, actor: User, seat: SessionSeat, reason: str = "") -> SessionS
         move = MoveRequest.objects.select_for_update().filter(seat=seat, status=MoveStatus.PENDING).first()
         if move is not None:
             _close_move(actor, move, MoveStatus.REFUSED, _("考核安排已取消"))
+        notify(
+            recipient=seat.applicant.user,
+            kind="assessment.session_cancelled",
+            subject=_("考核安排已取消"),
+            body=_("您在%(base)s的%(session)s安排已取消，原考核通知作废，请留意新的安排。%(reason)s")
+            % {"base": seat.session.specialty_base, "session": describe(seat.session), "reason": reason.strip()},
+        )
     return seat
 
 

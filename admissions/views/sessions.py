@@ -18,7 +18,7 @@ from admissions.selectors.assessments import assessment_by_pk
 from admissions.selectors.sessions import (
     move_request_by_pk,
     my_seats,
-    seat_by_pk,
+    seat_with_notice_facts,
     session_board,
     session_by_pk,
 )
@@ -172,7 +172,7 @@ def round_sessions_balance(request, round_number):
 
 
 def _seat(pk):
-    seat = seat_by_pk(pk)
+    seat = seat_with_notice_facts(pk)
     if seat is None:
         raise Http404
     return seat

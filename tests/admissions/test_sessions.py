@@ -324,6 +324,7 @@ def test_cancelling_frees_the_place(xiehe, people):
         cancel_seat(actor=office, seat=seat, reason="本人申请")
         assign_seat(actor=office, session=session, assessment=assessments[1])
     assert SessionSeat.objects.get(pk=seat.pk).status == SeatStatus.CANCELLED
+    assert "原考核通知作废" in Notification.objects.get(kind="assessment.session_cancelled").body
 
 
 # --- moves ------------------------------------------------------------------------------------
