@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from admissions.models import Applicant, Assessment, PublicityEntry, PublicityKind, Stage
+from admissions.selectors.checkin import absence_flags
 from admissions.selectors.clock import admitted_by_clock, flag
 from admissions.selectors.rounds import standing
 from bases.models import Quota
@@ -44,6 +45,7 @@ def assessment_rows() -> QuerySet[Assessment]:
         quota_places=quota_field("places"),
         publicity_last_day=Subquery(proposed.values("publicity_list__last_day")[:1]),
         admitted_now=flag(admitted_by_clock()),
+        **absence_flags(),
     )
 
 

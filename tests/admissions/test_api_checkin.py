@@ -105,3 +105,21 @@ def test_guessing_codes_is_throttled(api, day, people):
             client.post("/api/v1/seats/check-in/", {"code": f"GUESS{n}"}, format="json").status_code for n in range(31)
         ]
     assert answers[:30] == [404] * 30 and answers[30] == 429
+
+
+def test_an_absent_part_in_the_assessment_api(api, day, people):
+    _session, seats = day
+    client = api(people["xiehe_staff"])
+    with at(2026, 4, 27, 9, 20):
+        client.post(f"/api/v1/seats/{seats[0].pk}/absent/")
+        assessment = client.get(f"/api/v1/assessments/{seats[0].assessment_id}/").json()
+        refused = client.post(
+            f"/api/v1/assessments/{seats[0].assessment_id}/scores/",
+            {"interview_score": "80", "exam_score": "70"},
+            format="json",
+        )
+        other = client.get(f"/api/v1/assessments/{seats[1].assessment_id}/").json()
+    assert (assessment["interview_absent"], assessment["exam_absent"]) == (True, False)
+    assert (other["interview_absent"], other["exam_absent"]) == (False, False)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "absent" and "该考生面试缺考，不能录入面试成绩" in refused.json()["detail"]

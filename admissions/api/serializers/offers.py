@@ -38,6 +38,8 @@ class MyAssessmentSerializer(_AssessmentBase):
             "qualification_note",
             "interview_score",
             "exam_score",
+            "interview_absent",
+            "exam_absent",
             "composite",
             "confirmation",
             "confirmed_at",

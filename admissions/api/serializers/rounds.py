@@ -94,6 +94,8 @@ class _AssessmentBase(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="拟录取名单公示截止日（当日24时结束）；未公示为空"
     )
     publicity_ends_at = serializers.SerializerMethodField(help_text="公示结束时刻")
+    interview_absent = serializers.BooleanField(read_only=True, help_text="面试缺考（此项不能录入成绩）")
+    exam_absent = serializers.BooleanField(read_only=True, help_text="专业考试缺考（此项不能录入成绩）")
 
     @extend_schema_field(StageField())
     def get_stage(self, assessment):
@@ -158,6 +160,8 @@ class AssessmentSerializer(_AssessmentBase):
             "qualification_note",
             "interview_score",
             "exam_score",
+            "interview_absent",
+            "exam_absent",
             "interview_mode",
             "evaluation_basic",
             "evaluation_interview",
