@@ -231,11 +231,20 @@ def _changes(*, campaign, specialty_base, round_number, raw_rows):
             )
         if len(errors) > before:
             continue
-        # A part marked absent is exported as 缺考: read back, it is no score.
         interview, exam = (_score_text(row[header]) for header in ("面试成绩", "专业考试成绩"))
-        interview, exam = ("" if text == ABSENT else text for text in (interview, exam))
         texts = dict(zip(EVALUATIONS, (cell_text(row[h]) for h in HEADERS[5:9]), strict=True))
         assessment = candidate.assessment
+        # A part marked absent is exported as 缺考: read back, it is no score. Only check-in marks
+        # a candidate absent, never the sheet.
+        for header, text, absent in (
+            ("面试成绩", interview, getattr(assessment, "interview_absent", False)),
+            ("专业考试成绩", exam, getattr(assessment, "exam_absent", False)),
+        ):
+            if text == ABSENT and not absent:
+                fail(_("“%(column)s”为“缺考”，但该考生未在考核当天标记缺考") % {"column": header})
+        if len(errors) > before:
+            continue
+        interview, exam = ("" if text == ABSENT else text for text in (interview, exam))
         if assessment is None:
             if interview or exam or any(texts.values()) or opinion:
                 fail(_("该考生尚未通过资格审核，不能录入成绩"))

@@ -157,3 +157,13 @@ def test_the_applicant_sees_absent(client, absences, people):
         html = client.get(reverse("offers")).content.decode()
     start = html.index('data-testid="interview-score"')
     assert "缺考" in html[start : html.index("</dd>", start)]
+
+
+def test_the_sheet_cannot_mark_a_candidate_absent(absences, people, world):
+    workbook = exported(people, world)
+    third = absences["assessments"][2].application.applicant.full_name
+    row = next(row for row in workbook.active.iter_rows(min_row=2) if row[0].value == third)
+    row[2].value = "缺考"
+    with pytest.raises(ScoreImportError) as refused:
+        prepare(people, world, workbook)
+    assert refused.value.errors == [f"第{row[0].row}行：“面试成绩”为“缺考”，但该考生未在考核当天标记缺考"]
