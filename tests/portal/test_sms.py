@@ -116,3 +116,19 @@ def test_the_file_backend_appends_one_line_per_message(settings, tmp_path):
     sms.FileBackend().send("13800002222", "第二条")
     lines = (tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()
     assert lines == ["138****1111\t第一条 两行", "138****2222\t第二条"]
+
+
+def test_without_a_broker_a_failing_gateway_leaves_the_change_saved_and_the_copy_queued(
+    outbox, settings, resident, django_capture_on_commit_callbacks
+):
+    # The default set-up runs tasks in the request: the gateway's failure must not turn the
+    # committed change into an error page.
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    settings.SMS_BACKEND = "tests.portal.test_sms.FlakyBackend"
+    FlakyBackend.failures = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(recipient=resident, kind="x", subject="成绩已发布", body="")
+    copy = Delivery.objects.get(notification=notification, channel=Channel.SMS)
+    assert (copy.status, copy.attempts) == (DeliveryStatus.QUEUED, 1)
+    assert "gateway busy" in copy.last_error and outbox == []
+    FlakyBackend.failures = 0
