@@ -227,3 +227,10 @@ def test_guessing_codes_is_throttled(client, day):
     assert "请求过于频繁" in scan(client, seats[0]).content.decode()
     # Another address is not held back by this one.
     assert scan(client, seats[0], REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_a_visitor_is_offered_the_staff_sign_in(client, day):
+    _session, seats = day
+    page = scan(client, seats[0]).content.decode()
+    path = reverse("seat-check-in", args=[seats[0].verification_code])
+    assert f"{reverse('login')}?next={path}" in page
