@@ -2,7 +2,8 @@
 office opens the check-in page, finds a candidate by name and taps 签到 and the counts change;
 opens a seat's check-in page as the phone's camera would from the notice's QR code and checks that
 candidate in; ends the check-in, so the others are marked absent. A stranger who scans the same
-code learns only that the notice is genuine. Nothing scrolls sideways."""
+code learns only that the notice is genuine, and an office member who scans one before signing in
+is brought back to the candidate. Nothing scrolls sideways."""
 
 import pytest
 from django.urls import reverse
@@ -101,3 +102,12 @@ def test_check_in_on_a_phone(day, morning, live_server, phone, new_page, screens
     expect(stranger.locator("main")).not_to_contain_text(seats[2].applicant.full_name)
     expect(stranger.get_by_role("button", name="签到")).to_have_count(0)
     assert_no_horizontal_scroll(stranger)
+
+    # An office member on a phone not yet signed in scans a notice, signs in and lands on the candidate.
+    stranger.get_by_test_id("staff-login").tap()
+    form = stranger.locator("main form")
+    form.get_by_label("用户名").fill("xiehe-office")
+    form.get_by_label("密码").fill(PASSWORD)
+    form.get_by_role("button", name="登录").click()
+    expect(stranger.get_by_test_id("seat-card")).to_contain_text(seats[2].applicant.full_name)
+    expect(stranger.get_by_test_id("seat-status")).to_have_text("缺考")
