@@ -8,7 +8,7 @@ the first is rolled back, it runs the view itself. The key is the signed-in user
 ignore the header: there is no account to keep the key for; a second registration is refused as a
 duplicate). A key reused for another request (method, path or body) is a 422; a key is forgotten
 after `KEY_LIFETIME`. Answers that did no work (401, 403, 429) and failures (5xx) are not kept, so a
-retry gets a fresh answer."""
+retry gets a fresh answer. An hourly sweep deletes the expired keys (`forget_expired_keys`)."""
 
 import hashlib
 import re
@@ -86,6 +86,23 @@ def _claim(*, user, key, method, path, fingerprint):
             return None, earlier
         earlier.delete()
     return None, None
+
+
+def forget_expired_keys(*, batch_size: int = 5000) -> int:
+    """Delete the kept answers of keys older than `KEY_LIFETIME` (a reuse would no longer replay
+    them), a batch at a time so that a day's backlog never holds one long delete; returns how many.
+    Safe beside a claim of the same key: `_claim` treats a row gone between its insert and its
+    read as free."""
+    forgotten = 0
+    while True:
+        expired = list(
+            IdempotentRequest.objects.filter(created_at__lte=timezone.now() - KEY_LIFETIME).values_list(
+                "pk", flat=True
+            )[:batch_size]
+        )
+        if not expired:
+            return forgotten
+        forgotten += IdempotentRequest.objects.filter(pk__in=expired).delete()[0]
 
 
 def _replay(earlier):

@@ -225,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     "disqualify-no-shows": {"task": "admissions.tasks.disqualify_no_shows", "schedule": 60 * 60},
     "send-reminders": {"task": "admissions.tasks.send_reminders", "schedule": 24 * 60 * 60},
     "resend-unsent-notifications": {"task": "portal.tasks.resend_unsent_notifications", "schedule": 10 * 60},
+    "forget-expired-idempotency-keys": {"task": "portal.tasks.forget_expired_idempotency_keys", "schedule": 60 * 60},
 }
 
 # Shared counters (sign-in and API rate limits): Redis when CACHE_URL is given, so every worker

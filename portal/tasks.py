@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from portal.idempotency import forget_expired_keys
 from portal.models import Channel, Delivery, DeliveryStatus
 from portal.notifications import mobile_of, unsent
 from portal.privacy import mask_phone
@@ -152,3 +153,9 @@ def _queue(deliveries):
         sum(channel == Channel.EMAIL for _id, channel in copies),
         sum(channel == Channel.SMS for _id, channel in copies),
     )
+
+
+@shared_task(acks_late=True)
+def forget_expired_idempotency_keys():
+    """The hourly sweep of `Idempotency-Key` answers past their lifetime; returns how many went."""
+    return forget_expired_keys()

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from admissions.models import EducationRecord
 from portal.models import AuditEvent, IdempotentRequest
+from portal.tasks import forget_expired_idempotency_keys
 from tests.applicant_helpers import PDF, complete_applicant
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,18 @@ def test_an_upload_larger_than_a_body_held_in_memory_is_retried_once(settings):
     assert first.status_code == again.status_code == 201 and again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true" and me.documents.count() == documents + 1
     assert upload(scan + b"%").status_code == 422 and me.documents.count() == documents + 1
+
+
+def test_the_hourly_sweep_forgets_expired_keys_and_keeps_the_live_ones():
+    me = complete_applicant()
+    client = signed_in(me.user)
+    add_education(client, "old-1")
+    add_education(client, "old-2")
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=23)):
+        add_education(client, "fresh")
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=24, minutes=1)):
+        assert forget_expired_idempotency_keys() == 2
+        assert forget_expired_idempotency_keys() == 0
+        assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["fresh"]
+        replay = add_education(client, "fresh")
+    assert replay.has_header("Idempotent-Replayed") and added(me) == 3
