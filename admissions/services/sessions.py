@@ -364,6 +364,13 @@ class BalancedResult:
     no_room: list = field(default_factory=list)
 
 
+def _unseated(*, campaign: Campaign, round_number: int, specialty_base: SpecialtyBase, part: str):
+    """The qualified assessments of the round at `specialty_base` without an active seat for `part`."""
+    return Assessment.objects.filter(
+        campaign=campaign, application__round=round_number, specialty_base=specialty_base, stage=Stage.QUALIFIED
+    ).exclude(Exists(SessionSeat.objects.filter(assessment=OuterRef("pk"), part=part, status__in=ACTIVE_SEAT_STATUSES)))
+
+
 def assign_balanced(
     *, actor: User, campaign: Campaign, round_number: int, specialty_base: SpecialtyBase, part: str
 ) -> BalancedResult:
@@ -376,21 +383,20 @@ def assign_balanced(
     _require_open(campaign, round_number)
     result = BalancedResult()
     with transaction.atomic():
-        pending = list(
-            Assessment.objects.filter(
-                campaign=campaign, application__round=round_number, specialty_base=specialty_base, stage=Stage.QUALIFIED
-            )
-            .exclude(
-                Exists(
-                    SessionSeat.objects.filter(assessment=OuterRef("pk"), part=part, status__in=ACTIVE_SEAT_STATUSES)
-                )
-            )
-            .select_related("application__applicant__user")
-            .order_by("application__applicant__full_name", "pk")
-        )
-        if not pending:
+        unseated = _unseated(campaign=campaign, round_number=round_number, specialty_base=specialty_base, part=part)
+        candidates = {row["applicant"] for row in unseated.values("applicant")}
+        if not candidates:
             return result
-        _lock_applicants([assessment.applicant_id for assessment in pending])
+        _lock_applicants(candidates)
+        # Read again under the locks: a balanced assignment running at the same time may have
+        # seated some of them, a review may have changed a stage.
+        pending = [
+            assessment
+            for assessment in unseated.select_related("application__applicant__user").order_by(
+                "application__applicant__full_name", "pk"
+            )
+            if assessment.applicant_id in candidates
+        ]
         sessions = list(
             AssessmentSession.objects.select_for_update(of=("self",))
             .select_related("specialty_base__training_base", "specialty_base__specialty")

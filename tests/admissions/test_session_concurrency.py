@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from admissions.models import SessionSeat
-from admissions.services.sessions import SessionClash, SessionFull, assign_seat
+from admissions.models import SessionPart, SessionSeat
+from admissions.services.sessions import SessionClash, SessionFull, assign_balanced, assign_seat
 from tests.admissions.test_sessions import DAY, ROUND2_DAY, new_session, round2_person
 from tests.concurrency import run_together
 from tests.round_helpers import SHANGHAI, bulk_candidates
@@ -84,3 +84,34 @@ def test_many_seated_at_once_never_overfill_a_session(world, people):
         assert errors == [], attempt
         assert sorted(outcomes) == ["full"] * (CANDIDATES - CAPACITY) + ["seated"] * CAPACITY, attempt
         assert SessionSeat.objects.filter(session=session).count() == CAPACITY, attempt
+
+
+def test_two_balanced_assignments_at_once_seat_each_candidate_once(world, people):
+    staff = [people["xiehe_office"], people["xiehe_office"]]
+    for attempt in range(ATTEMPTS):
+        assessments = bulk_candidates(world["hubei_campaign"], world["xiehe_internal"], 6, scored=False)
+        with time_machine.travel(ASSESSING, tick=False):
+            start = DAY + datetime.timedelta(hours=3 * attempt)
+            for offset in (0, 1):
+                new_session(staff[0], world, starts_at=start + datetime.timedelta(minutes=30 * offset), capacity=6)
+            seated, errors = [], []
+
+            def balance(office, seated=seated, errors=errors):
+                try:
+                    result = assign_balanced(
+                        actor=office,
+                        campaign=world["hubei_campaign"],
+                        round_number=1,
+                        specialty_base=world["xiehe_internal"],
+                        part=SessionPart.INTERVIEW,
+                    )
+                    seated.append(len(result.seated))
+                except Exception as error:
+                    errors.append(error)
+
+            run_together(staff, balance)
+
+        assert errors == [], attempt
+        assert sorted(seated) == [0, 6], attempt
+        for assessment in assessments:
+            assert SessionSeat.objects.filter(assessment=assessment).count() == 1, attempt
