@@ -28,7 +28,7 @@ def _enum_schema(choices, blank):
     return {"type": "string", "enum": list(choices.values), "description": labels}
 
 
-def _choice_field(choices, component_name, invalid_message=None, blank=False):
+def choice_field(choices, component_name, invalid_message=None, blank=False):
     """A ChoiceField documented as its own named enum (several models have a "status"); `blank`
     when the model field may be left empty, so the empty string is one of its values."""
 
@@ -43,28 +43,28 @@ def _choice_field(choices, component_name, invalid_message=None, blank=False):
     return Field
 
 
-StageField = _choice_field(Stage, "AssessmentStage")
+StageField = choice_field(Stage, "AssessmentStage")
 
 
-ConfirmationField = _choice_field(Confirmation, "Confirmation")
+ConfirmationField = choice_field(Confirmation, "Confirmation")
 
 
-OpinionField = _choice_field(Opinion, "Opinion", _l("“{input}”不是有效的录取意见。"), blank=True)
+OpinionField = choice_field(Opinion, "Opinion", _l("“{input}”不是有效的录取意见。"), blank=True)
 
 
-AssessmentModeField = _choice_field(AssessmentMode, "AssessmentMode", _l("“{input}”不是有效的面试形式。"))
+AssessmentModeField = choice_field(AssessmentMode, "AssessmentMode", _l("“{input}”不是有效的面试形式。"))
 
 
-PublicityKindField = _choice_field(PublicityKind, "PublicityKind")
+PublicityKindField = choice_field(PublicityKind, "PublicityKind")
 
 
-ObjectionStatusField = _choice_field(ObjectionStatus, "ObjectionStatus")
+ObjectionStatusField = choice_field(ObjectionStatus, "ObjectionStatus")
 
 
-InvitationStatusField = _choice_field(InvitationStatus, "InvitationStatus")
+InvitationStatusField = choice_field(InvitationStatus, "InvitationStatus")
 
 
-TieBreakField = _choice_field(TieBreak, "TieBreak")
+TieBreakField = choice_field(TieBreak, "TieBreak")
 
 
 SCORE = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, read_only=True)

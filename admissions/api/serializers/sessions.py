@@ -3,14 +3,14 @@ every write is a service call in admissions/api/sessions.py."""
 
 from rest_framework import serializers
 
-from admissions.api.serializers.rounds import AssessmentModeField, _choice_field
+from admissions.api.serializers.rounds import AssessmentModeField, choice_field
 from admissions.models import MoveStatus, SeatStatus, SessionPart
 from portal.links import absolute_url
 from portal.privacy import mask_id_number
 
-SessionPartField = _choice_field(SessionPart, "SessionPart")
-SeatStatusField = _choice_field(SeatStatus, "SeatStatus")
-MoveStatusField = _choice_field(MoveStatus, "MoveStatus")
+SessionPartField = choice_field(SessionPart, "SessionPart")
+SeatStatusField = choice_field(SeatStatus, "SeatStatus")
+MoveStatusField = choice_field(MoveStatus, "MoveStatus")
 
 
 class SessionSerializer(serializers.Serializer):
