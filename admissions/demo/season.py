@@ -260,6 +260,33 @@ def session_move(cast):
     decide_move(actor=cast.staff, move_request=move, approve=True, note="同意。")
 
 
+def _check_in_day(cast, part):
+    """The day's sessions of `part`: the staff check every candidate in at the door, then end the
+    check-in (nobody is left to mark absent)."""
+    from admissions.models import AssessmentSession
+    from admissions.services.checkin import check_in, mark_session_absentees
+
+    for session in AssessmentSession.objects.filter(specialty_base=cast.internal, round=1, part=part):
+        for seat in session.seats.filter(status="assigned"):
+            check_in(actor=cast.staff, seat=seat)
+        mark_session_absentees(actor=cast.staff, session=session)
+
+
+def interview_day(cast):
+    """Both interviews: one candidate is first tapped 缺考 by mistake, then corrected to 签到."""
+    from admissions.models import SessionSeat
+    from admissions.services.checkin import check_in, mark_absent
+
+    seat = SessionSeat.objects.get(applicant__user=cast.user("13900000002"), part="interview", status="assigned")
+    mark_absent(actor=cast.staff, seat=seat)
+    check_in(actor=cast.staff, seat=seat)
+    _check_in_day(cast, "interview")
+
+
+def exam_day(cast):
+    _check_in_day(cast, "exam")
+
+
 SCORES = {  # interview, exam, opinion
     "13900000001": (93, 91, "admit"),
     "13900000002": (90, 88, "admit"),
@@ -464,7 +491,8 @@ STEPS = [
     Step("first_reviews", at("round1_assessment_starts", 4), first_reviews),
     Step("assessment_sessions", at("round1_assessment_starts", 4, hour=11), assessment_sessions),
     Step("session_move", at("round1_assessment_starts", 5), session_move),
-    # The assessment days (check-in) come here, between the sessions and the first scores.
+    Step("interview_day", at("round1_assessment_starts", 6, hour=17), interview_day),
+    Step("exam_day", at("round1_assessment_starts", 7, hour=12), exam_day),
     Step("first_scores", at("round1_assessment_starts", 8), first_scores),
     Step("later_reviews_and_scores", at("round1_assessment_starts", 16), later_reviews_and_scores),
     Step("round1_decisions", at("round1_assessment_ends", -6), round1_decisions),

@@ -204,6 +204,9 @@ def test_assessment_has_reviewed_scored_and_waiting_candidates():
     assert AssessmentSession.objects.count() == 3
     assert sorted(SessionSeat.objects.values_list("part", flat=True)) == ["exam"] * 4 + ["interview"] * 4
     assert MoveRequest.objects.get().status == "approved"
+    # On the assessment days every one of them was checked in (one wrong 缺考 tap corrected the same day).
+    assert set(SessionSeat.objects.values_list("status", flat=True)) == {"present"}
+    assert AuditEvent.objects.filter(action="seat.absent").count() == 1
 
 
 def test_publicity_has_a_public_list_an_open_objection_and_the_demo_applicants_offer_waiting():
