@@ -37,6 +37,7 @@ from admissions.models.people import (
 from admissions.models.roster import RegistrationRoster
 from admissions.models.sessions import (
     ACTIVE_SEAT_STATUSES,
+    SCORE_FIELDS,
     AssessmentSession,
     MoveRequest,
     MoveStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "ACTIVE_SEAT_STATUSES",
     "HOLDING_STAGES",
     "IDENTITY_FIELDS",
+    "SCORE_FIELDS",
     "Admission",
     "AdmissionStatus",
     "Applicant",

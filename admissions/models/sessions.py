@@ -18,6 +18,10 @@ class SessionPart(models.TextChoices):
     EXAM = "exam", _("专业考试")
 
 
+# The assessment's score of each part: a part with a score was sat, a part marked absent has none.
+SCORE_FIELDS = {SessionPart.INTERVIEW: "interview_score", SessionPart.EXAM: "exam_score"}
+
+
 class AssessmentSession(models.Model):
     """One sitting (考核场次) of a specialty base's interview or exam in one round."""
 

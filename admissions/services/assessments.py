@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import Application, ApplicationStatus, Assessment, Opinion, SessionPart, Stage
+from admissions.models import SCORE_FIELDS, Application, ApplicationStatus, Assessment, Opinion, SessionPart, Stage
 from admissions.selectors.checkin import absent_parts
 from admissions.selectors.facts import check_eligibility, place_refusal
 from admissions.selectors.places import places_taken
@@ -106,14 +106,11 @@ def _refuse_absent_parts(assessment, *, interview, exam):
     """No score for a part the candidate was marked absent from (缺考), unless the mark is corrected."""
     absent = absent_parts(assessment)
     refused = {
-        name: [
+        SCORE_FIELDS[part]: [
             _("该考生%(part)s缺考，不能录入%(part)s成绩；如系误记，须先在考核当天更正签到。")
             % {"part": SessionPart(part).label}
         ]
-        for name, part, score in (
-            ("interview_score", SessionPart.INTERVIEW, interview),
-            ("exam_score", SessionPart.EXAM, exam),
-        )
+        for part, score in ((SessionPart.INTERVIEW, interview), (SessionPart.EXAM, exam))
         if score is not None and part in absent
     }
     if refused:

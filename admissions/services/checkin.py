@@ -4,10 +4,11 @@ changed afterwards when the scores are being written; the same day a mark may be
 arrival, a wrong tap)."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admissions.models import AssessmentSession, SeatStatus, SessionSeat
+from admissions.models import SCORE_FIELDS, AssessmentSession, SeatStatus, SessionSeat
 from admissions.selectors.checkin import absence_window, check_in_window
 from portal.audit import record_event, record_events
 from portal.errors import DomainError
@@ -36,7 +37,13 @@ def _require_access(actor: User, session: AssessmentSession):
 
 
 def _locked_seat(seat: SessionSeat) -> SessionSeat:
-    return SessionSeat.objects.select_for_update(of=("self",)).select_related("session", "applicant").get(pk=seat.pk)
+    # The assessment's row as well: `record_scores` locks it to refuse a score for an absent part,
+    # and a part with a score is not marked absent.
+    return (
+        SessionSeat.objects.select_for_update(of=("self", "assessment"))
+        .select_related("session", "applicant", "assessment")
+        .get(pk=seat.pk)
+    )
 
 
 def _mark(*, actor: User, seat: SessionSeat, status: str, started: bool) -> SessionSeat:
@@ -50,6 +57,12 @@ def _mark(*, actor: User, seat: SessionSeat, status: str, started: bool) -> Sess
             )
         if seat.status == status:
             return seat
+        if status == SeatStatus.ABSENT and getattr(seat.assessment, SCORE_FIELDS[seat.part]) is not None:
+            raise DomainError(
+                _("%(name)s的%(part)s成绩已录入，不能记为缺考；如系误录，请先清除该成绩。")
+                % {"name": seat.applicant.full_name, "part": seat.get_part_display()},
+                code="scored",
+            )
         before = seat.status
         advance(seat, status)
         seat.attendance_marked_by = actor
@@ -72,15 +85,23 @@ def mark_absent(*, actor: User, seat: SessionSeat) -> SessionSeat:
 
 
 def mark_session_absentees(*, actor: User, session: AssessmentSession) -> int:
-    """Ends the session's check-in: every seat still only assigned becomes absent. Returns how many."""
+    """Ends the session's check-in: every seat still only assigned, and without a score for the
+    session's part, becomes absent. Returns how many."""
     _require_access(actor, session)
     _require_session_day(session, started=True)
     now = timezone.now()
     with transaction.atomic():
         seats = list(
-            SessionSeat.objects.select_for_update(of=("self",))
-            .select_related("applicant", "session__specialty_base__training_base", "session__specialty_base__specialty")
+            SessionSeat.objects.select_for_update(of=("self", "assessment"))
+            .select_related(
+                "applicant",
+                "assessment",
+                "session__specialty_base__training_base",
+                "session__specialty_base__specialty",
+            )
             .filter(session=session, status=SeatStatus.ASSIGNED)
+            # A seat whose part already has a score was sat, whoever forgot to check it in.
+            .filter(Q(**{f"assessment__{SCORE_FIELDS[session.part]}__isnull": True}))
             .order_by("pk")
         )
         for seat in seats:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from admissions.models import SeatStatus, SessionSeat
+from admissions.models import Assessment, SeatStatus, SessionSeat
 from admissions.services.checkin import check_in, mark_absent, mark_session_absentees
 from portal.errors import DomainError
 from portal.models import AuditEvent
@@ -143,6 +143,18 @@ def test_absentees_sweep(day, people):
     assert AuditEvent.objects.filter(action="seat.absent").count() == 1
     with at(2026, 4, 27, 11, 10), pytest.raises(PermissionDenied):
         mark_session_absentees(actor=people["tongji_office"], session=session)
+
+
+def test_a_part_with_a_score_is_not_marked_absent(day, people):
+    """A score shows the candidate sat the part: a tap on 缺考 is refused, the sweep passes it by."""
+    session, seats = day
+    office = people["xiehe_office"]
+    Assessment.objects.filter(pk=seats[1].assessment_id).update(interview_score=80)
+    with at(2026, 4, 27, 11, 5):
+        with pytest.raises(DomainError, match="面试成绩已录入，不能记为缺考"):
+            mark_absent(actor=office, seat=seats[1])
+        assert mark_session_absentees(actor=office, session=session) == 2
+    assert [status_of(seat) for seat in seats] == [SeatStatus.ABSENT, SeatStatus.ASSIGNED, SeatStatus.ABSENT]
 
 
 # The page the notice's QR code opens.
