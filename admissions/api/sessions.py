@@ -31,10 +31,11 @@ from admissions.selectors.rounds import specialty_base_of
 from admissions.selectors.sessions import (
     move_request_by_pk,
     seat_rows,
+    seats_by_name,
     session_by_pk,
     session_seats,
+    session_with_taken,
     staff_sessions,
-    with_taken,
 )
 from admissions.services.sessions import assign_balanced, assign_seat, create_session, decide_move, request_move
 from policy.selectors import campaign_or_404
@@ -46,9 +47,7 @@ SESSION_TAGS = ASSESSMENT_TAGS
 
 
 def _session_response(session, status=200):
-    return Response(
-        SessionSerializer(with_taken(AssessmentSession.objects.filter(pk=session.pk)).get()).data, status=status
-    )
+    return Response(SessionSerializer(session_with_taken(session.pk)).data, status=status)
 
 
 def _session_or_404(user, pk):
@@ -179,11 +178,10 @@ class BalancedAssignment(APIView):
             specialty_base=specialty_base,
             part=data["part"],
         )
-        seats = SessionSeat.objects.filter(pk__in=[seat.pk for seat in result.seated]).select_related("applicant")
         return Response(
             BalancedSerializer(
                 {
-                    "seated": seats.order_by("applicant__full_name", "pk"),
+                    "seated": seats_by_name(result.seated),
                     "clashed": [a.pk for a in result.clashed],
                     "no_room": [a.pk for a in result.no_room],
                 }

@@ -42,6 +42,11 @@ def session_by_pk(pk: int) -> AssessmentSession | None:
     return AssessmentSession.objects.select_related(*SESSION_RELATIONS).filter(pk=pk).first()
 
 
+def session_with_taken(pk: int) -> AssessmentSession:
+    """One session as its API row shows it: with `taken`."""
+    return with_taken(AssessmentSession.objects.filter(pk=pk)).select_related(*SESSION_RELATIONS).get()
+
+
 def seat_with_notice_facts(pk: int) -> SessionSeat | None:
     """A seat with what its notice prints and its candidate's account (for messages)."""
     return SessionSeat.objects.select_related(*SEAT_NOTICE_RELATIONS, "applicant__user").filter(pk=pk).first()
@@ -65,6 +70,11 @@ def active_seats() -> QuerySet[SessionSeat]:
 
 def session_seats(session: AssessmentSession) -> QuerySet[SessionSeat]:
     return active_seats().filter(session=session)
+
+
+def seats_by_name(seats: list[SessionSeat]) -> QuerySet[SessionSeat]:
+    """`seats` (just made) as the staff's rows show them."""
+    return active_seats().filter(pk__in=[seat.pk for seat in seats])
 
 
 @dataclass
