@@ -1,5 +1,6 @@
 import pytest
 
+from portal import sms
 from portal.models import Role
 from tests import factories
 
@@ -23,6 +24,15 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def outbox(settings):
+    """The text messages sent during the test (portal.sms.LocMemBackend), in order."""
+    settings.SMS_BACKEND = "portal.sms.LocMemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture

@@ -17,14 +17,6 @@ from tests.applicant_helpers import complete_applicant
 DECISIVE = {"assessment.scores", "publicity.started"}
 
 
-@pytest.fixture
-def outbox(settings):
-    settings.SMS_BACKEND = "portal.sms.LocMemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
 class DownGateway(sms.BaseBackend):
     def send(self, number, text):
         raise sms.SMSError("gateway timeout")

@@ -27,14 +27,6 @@ NOON = datetime.datetime(2026, 12, 4, 12, tzinfo=zoneinfo.ZoneInfo("Asia/Shangha
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.SMS_BACKEND = "portal.sms.LocMemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
-@pytest.fixture
 def resident(db):
     user = factories.user(Role.APPLICANT)
     Applicant.objects.create(user=user, full_name="李明", mobile=MOBILE)

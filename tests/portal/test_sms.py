@@ -15,14 +15,6 @@ MOBILE = "13912345678"
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.SMS_BACKEND = "portal.sms.LocMemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
-@pytest.fixture
 def resident(db):
     user = factories.user(Role.APPLICANT)
     Applicant.objects.create(user=user, full_name="李明", mobile=MOBILE)
