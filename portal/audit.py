@@ -1,7 +1,10 @@
 """The one way to write an audit event. Call it inside the service's transaction, so the event
 exists exactly when the change it describes does."""
 
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils.translation import gettext
 
 from portal.models import AuditEvent
@@ -38,11 +41,24 @@ def record_events(*, actor, action, changes, reason=""):
     """`record_event` for a change made to many objects at once, in one insert: `changes` is a list
     of (obj, before, after). Load what the objects' scope paths go through (select_related), or
     each event costs a query."""
-    events = AuditEvent.objects.bulk_create(
-        [_event(actor, action, obj, before, after, reason) for obj, before, after in changes], batch_size=1000
-    )
-    _announce([obj for obj, _before, _after in changes])
-    return events
+    events = [Event(action, obj, before, after, reason) for obj, before, after in changes]
+    return record_each(actor=actor, events=events)
+
+
+class Event(NamedTuple):
+    action: str
+    obj: Model
+    before: dict | None = None
+    after: dict | None = None
+    reason: str = ""
+
+
+def record_each(*, actor, events: list[Event]):
+    """`record_event` for one change that touches several objects in different ways (a choice
+    changed: the old one ended, the new one filed), in one insert."""
+    rows = AuditEvent.objects.bulk_create([_event(actor, *event) for event in events], batch_size=1000)
+    _announce([event.obj for event in events])
+    return rows
 
 
 def _event(actor, action, obj, before, after, reason):
