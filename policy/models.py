@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from policy.choices import SanctionKind
 
@@ -150,7 +151,9 @@ class Sanction(models.Model):
     id_type = models.CharField(_("证件类型"), max_length=20)
     id_number = models.CharField(_("证件号码"), max_length=30, db_index=True)
     full_name = models.CharField(_("姓名"), max_length=60)
-    kind = models.CharField(_("处理"), max_length=16, choices=SanctionKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("kind of integrity sanction", "处理"), max_length=16, choices=SanctionKind.choices
+    )
     campaign_year = models.PositiveIntegerField(_("发生年度"))
     reason = models.TextField(_("事由"))
     decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)

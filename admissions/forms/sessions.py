@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from admissions.models import AssessmentMode, SessionPart
 
@@ -60,6 +61,8 @@ class MoveRequestForm(forms.Form):
 
 class MoveDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
-        label=_("处理"), choices=[("1", _("同意")), ("0", _("不同意"))], coerce=lambda value: value == "1"
+        label=pgettext_lazy("decision on a session change request", "处理"),
+        choices=[("1", _("同意")), ("0", _("不同意"))],
+        coerce=lambda value: value == "1",
     )
     note = forms.CharField(label=_("处理意见"), required=False, max_length=500)

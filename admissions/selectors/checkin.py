@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from admissions.models import Assessment, AssessmentSession, SeatStatus, SessionPart, SessionSeat
@@ -92,7 +93,7 @@ def check_in_window(session: AssessmentSession, moment: datetime.datetime | None
     if local_date(moment) == day:
         return Window(True)
     reason = _("该场次在%(day)s举行，只能在当天签到或标记缺考。") % {
-        "day": f"{timezone.localtime(session.starts_at):%m月%d日}"
+        "day": date_format(timezone.localtime(session.starts_at), _("m月d日"))
     }
     return Window(False, reason, opens_on=day if local_date(moment) < day else None)
 
