@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from admissions.services import reporting
-from admissions.services.admission import admit_due, reissue_changed_notices, store_notice
+from admissions.services.admission import admit_due, reissue_changed_notices, store_notice, store_notices
 from portal.queueing import run_sweep
 
 
@@ -31,7 +31,14 @@ def store_admission_notice(admission_id):
     store_notice(admission_pk=admission_id)
 
 
+@shared_task(acks_late=True)
+def store_admission_notices(admission_ids):
+    """The notices of a batch of admissions, rendered as one document and split (the sweeps queue
+    these). Idempotent: a second delivery renders only what the first left undone, to the same files."""
+    store_notices(admission_pks=admission_ids)
+
+
 @shared_task(bind=True, acks_late=True)
 def reissue_admission_notices(self):
-    """Idempotent: it only queues `store_admission_notice`, which issues one version per change of facts."""
+    """Idempotent: it only queues `store_admission_notices`, which issues one version per change of facts."""
     return run_sweep(self, reissue_changed_notices)

@@ -3,8 +3,8 @@
 The text is set in the Noto CJK fonts of Debian's fonts-noto-cjk package, found through fontconfig
 and embedded (subset) in every PDF, so a reader without Chinese fonts still sees the characters.
 Writing a one-page PDF costs about 0.2 s of CPU, much of it font subsetting (bench/notice_pdf.py):
-fine for one document; bulk documents should be rendered as one HTML and split, not one call per
-document.
+fine for one document. Bulk documents go through `render_pdfs`, which writes a batch as the pages of
+one PDF, so that the fonts are subset once for the batch, and splits it into one file per document.
 
 Nothing is fetched from the network: the only resources a template may refer to are data: URLs;
 stylesheets are read from the static files by name.
@@ -13,13 +13,15 @@ stylesheets are read from the static files by name.
 import hashlib
 import io
 import logging
+import re
 import threading
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
 
 from portal.throttling import CACHE_ERRORS
 
@@ -94,6 +96,13 @@ def _write_pdf(html, css_texts):
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=fonts)
 
 
+def _layout(html, css_texts):
+    from weasyprint import HTML
+
+    fetcher, fonts, sheets = _setup(css_texts)
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=sheets, font_config=fonts)
+
+
 def render_pdf(template_name, context=None, *, request=None, stylesheets=(), cache_timeout=None):
     """The PDF of `template_name` rendered with `context`, as bytes.
 
@@ -112,6 +121,92 @@ def render_pdf(template_name, context=None, *, request=None, stylesheets=(), cac
         content = _write_pdf(html, css_texts)
         _cache_call(cache.set, key, content, cache_timeout)
     return content
+
+
+# Documents per call of `render_pdfs` in the bulk jobs: the larger the batch, the fewer times the
+# fonts are subset, but each file carries the glyphs of its whole batch (bench/notice_pdf.py) and
+# the batch's layout is held in memory until it is written.
+PDF_BATCH_SIZE = 50
+
+
+def render_pdfs(template_name, contexts, *, stylesheets=()):
+    """The PDFs of `template_name` rendered with each of `contexts`, as a list of bytes in order:
+    each document laid out on its own (its own page numbers, title and bookmarks, the same text as
+    `render_pdf` gives), all written as the pages of one PDF, then split into one file each.
+
+    Each file is whole and self-contained: its pages, only the resources those pages use, and the
+    fonts subset for the batch (so somewhat larger than a file rendered alone)."""
+    css_texts = [BASE_CSS, *(_stylesheet_text(name) for name in stylesheets)]
+    documents = [_layout(render_to_string(template_name, context), css_texts) for context in contexts]
+    if not documents:
+        return []
+    batch = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+    pages = iter(PdfReader(io.BytesIO(batch)).pages)
+    return [_single_pdf(document, [next(pages) for _page in document.pages]) for document in documents]
+
+
+# A name in a content stream, e.g. /F1 in "/F1 12 Tf": the resources a page draws with.
+_PDF_NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
+
+
+def _single_pdf(document, pages):
+    """The PDF of one WeasyPrint `document` from its `pages`, read from a batch's PDF."""
+    used = set()
+    for page in pages:
+        contents = page.get_contents()
+        if contents is not None:
+            used.update(name.decode("latin-1") for name in _PDF_NAME.findall(contents.get_data()))
+    writer = PdfWriter()
+    for page in pages:
+        # WeasyPrint gives every page of a PDF one resource dictionary: a page keeps what it uses.
+        page[NameObject("/Resources")] = _used_resources(page["/Resources"].get_object(), used)
+        writer.add_page(page)
+    metadata = document.metadata
+    info = {"/Producer": f"WeasyPrint {_weasyprint_version()}"}
+    for key, value in (
+        ("/Title", metadata.title),
+        ("/Author", ", ".join(metadata.authors or ())),
+        ("/Subject", metadata.description),
+        ("/Keywords", ", ".join(metadata.keywords or ())),
+        ("/Creator", metadata.generator),
+    ):
+        if value:
+            info[key] = value
+    writer.add_metadata(info)
+    if metadata.lang:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(metadata.lang)
+    _add_bookmarks(writer, document.make_bookmark_tree(0.75, transform_pages=True))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _used_resources(resources, used):
+    kept = DictionaryObject()
+    for category, entries in resources.items():
+        entries = entries.get_object()
+        if category == "/ColorSpace" or not isinstance(entries, DictionaryObject):
+            kept[NameObject(category)] = entries
+            continue
+        kept[NameObject(category)] = DictionaryObject(
+            {NameObject(name): value for name, value in entries.items() if name[1:] in used}
+        )
+    return kept
+
+
+def _add_bookmarks(writer, bookmarks, parent=None):
+    """WeasyPrint's bookmark tree (`Document.make_bookmark_tree`) as the file's outline."""
+    for title, (page, x, y), children, state in bookmarks:
+        item = writer.add_outline_item(
+            title=title, page_number=page, parent=parent, fit=Fit.xyz(x, y, 0), is_open=state != "closed"
+        )
+        _add_bookmarks(writer, children, item)
+
+
+def _weasyprint_version():
+    from weasyprint import VERSION
+
+    return VERSION
 
 
 def _cache_call(method, *args):

@@ -12,10 +12,17 @@ from django.utils.translation import gettext as _
 
 from admissions.models import Admission, AdmissionStatus, Assessment, Stage, SupersededNotice
 from admissions.selectors.clock import due_for_admission
-from admissions.services.notices import NOTICE_RELATIONS, notice_fingerprint, notice_is_stored, render_notice
+from admissions.services.notices import (
+    NOTICE_RELATIONS,
+    notice_fingerprint,
+    notice_is_stored,
+    render_notice,
+    render_notices,
+)
 from portal.audit import record_event
 from portal.links import absolute_url
 from portal.notifications import notify
+from portal.pdf import PDF_BATCH_SIZE
 from portal.queueing import enqueue_on_commit
 from portal.states import advance
 
@@ -31,7 +38,10 @@ def new_verification_code():
     return secrets.token_hex(6).upper()
 
 
-def admit(assessment: Assessment):
+def admit(assessment: Assessment, *, queue_notice: bool = True):
+    """Admit the proposed candidate of `assessment`; returns the admission, or None when it is not
+    proposed (any more). Its notice is queued on commit, unless the caller (a sweep) queues the
+    notices of many admissions in batches (`queue_notices`)."""
     with transaction.atomic():
         assessment = (
             Assessment.objects.select_for_update(of=("self",))
@@ -63,7 +73,8 @@ def admit(assessment: Assessment):
             % {"base": assessment.specialty_base, "number": admission.notice_number}
             + f"\n{absolute_url('offers')}",
         )
-        enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
+        if queue_notice:
+            enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
     return admission
 
 
@@ -89,18 +100,58 @@ def store_notice(*, admission_pk: int):
         )
         if admission is None:
             return None
-        fingerprint = notice_fingerprint(admission)
-        if fingerprint == admission.notice_fingerprint and notice_is_stored(admission):
-            return admission
-        if admission.notice_fingerprint and fingerprint != admission.notice_fingerprint:
-            _supersede(admission)
-        admission.notice_fingerprint = fingerprint
-        suffix = f"-v{admission.notice_version}" if admission.notice_version > 1 else ""
-        name = f"notice-{admission.pk}{suffix}.pdf"
-        admission.notice_file.storage.delete(admission.notice_file.field.generate_filename(admission, name))
-        admission.notice_file.save(name, ContentFile(render_notice(admission)), save=False)
-        admission.save(update_fields=["notice_file", "notice_fingerprint", "notice_version", "verification_code"])
+        if _due_for_rendering(admission):
+            _keep_notice(admission, render_notice(admission))
     return admission
+
+
+def store_notices(*, admission_pks: list[int]):
+    """`store_notice` for many admissions at once, the notices due rendered as one batch
+    (`render_notices`): what a sweep or a bulk job runs. Returns how many notices were rendered.
+
+    Idempotent in the same way: a retried batch waits for the row locks, then renders only the
+    notices still missing or out of date, each to the one file name of its version, so a run
+    killed halfway leaves no second copy of any notice.
+    """
+    with transaction.atomic():
+        admissions = list(
+            Admission.objects.select_related(*NOTICE_RELATIONS)
+            .select_for_update(of=("self",))
+            .filter(pk__in=admission_pks)
+            .order_by("pk")
+        )
+        due = [admission for admission in admissions if _due_for_rendering(admission)]
+        for admission, content in zip(due, render_notices(due), strict=True):
+            _keep_notice(admission, content)
+    return len(due)
+
+
+def queue_notices(admission_pks):
+    """Queue `store_admission_notices` for `admission_pks`, a batch of PDF_BATCH_SIZE per task."""
+    admission_pks = list(admission_pks)
+    for start in range(0, len(admission_pks), PDF_BATCH_SIZE):
+        enqueue_on_commit("admissions.tasks.store_admission_notices", admission_pks[start : start + PDF_BATCH_SIZE])
+
+
+def _due_for_rendering(admission):
+    """Whether the notice of `admission` (its row locked) is to be rendered: none kept, or a
+    printed fact changed, in which case the kept version is superseded first."""
+    fingerprint = notice_fingerprint(admission)
+    if fingerprint == admission.notice_fingerprint and notice_is_stored(admission):
+        return False
+    if admission.notice_fingerprint and fingerprint != admission.notice_fingerprint:
+        _supersede(admission)
+    admission.notice_fingerprint = fingerprint
+    return True
+
+
+def _keep_notice(admission, content):
+    # A file left by a run killed before its commit has this very name: replaced, never trusted.
+    suffix = f"-v{admission.notice_version}" if admission.notice_version > 1 else ""
+    name = f"notice-{admission.pk}{suffix}.pdf"
+    admission.notice_file.storage.delete(admission.notice_file.field.generate_filename(admission, name))
+    admission.notice_file.save(name, ContentFile(content), save=False)
+    admission.save(update_fields=["notice_file", "notice_fingerprint", "notice_version", "verification_code"])
 
 
 def _supersede(admission):
@@ -140,21 +191,36 @@ def _supersede(admission):
 def reissue_changed_notices():
     """The sweep: queue the notice task of every admission awaiting reporting whose printed facts
     changed since its notice was kept, however they changed (a campaign's reporting date or a
-    base's contact edited in the admin). Returns how many were queued."""
+    base's contact edited in the admin), in batches. Returns how many notices were queued."""
     admissions = (
         Admission.objects.filter(status=AdmissionStatus.ADMITTED)
         .exclude(notice_fingerprint="")
         .select_related(*NOTICE_RELATIONS)
         .order_by("pk")
     )
-    queued = 0
-    for admission in admissions.iterator(chunk_size=500):
-        if notice_fingerprint(admission) != admission.notice_fingerprint:
-            enqueue_on_commit("admissions.tasks.store_admission_notice", admission.pk)
-            queued += 1
-    return queued
+    changed = [
+        admission.pk
+        for admission in admissions.iterator(chunk_size=500)
+        if notice_fingerprint(admission) != admission.notice_fingerprint
+    ]
+    queue_notices(changed)
+    return len(changed)
 
 
 def admit_due(moment: datetime.datetime | None = None):
-    """The sweep Celery beat runs: admit everyone due. Returns how many were admitted."""
-    return sum(admit(assessment) is not None for assessment in due_for_admission(moment).only("pk"))
+    """The sweep Celery beat runs: admit everyone due, their notices queued in batches (as the
+    sweep goes, so that a sweep stopped by its time limit has queued the notices of those it
+    admitted). Returns how many were admitted."""
+    admitted, pending = 0, []
+    try:
+        for assessment in due_for_admission(moment).only("pk"):
+            admission = admit(assessment, queue_notice=False)
+            if admission is not None:
+                admitted += 1
+                pending.append(admission.pk)
+            if len(pending) == PDF_BATCH_SIZE:
+                queue_notices(pending)
+                pending = []
+    finally:
+        queue_notices(pending)
+    return admitted

@@ -15,7 +15,7 @@ from admissions.models import Admission, SessionSeat
 from policy.rules.reporting import reporting_deadline
 from policy.timetable import local_date
 from portal.links import absolute_url
-from portal.pdf import render_pdf
+from portal.pdf import render_pdf, render_pdfs
 from portal.privacy import mask_id_number
 
 NOTICE_STYLESHEETS = ["css/publicity.css"]
@@ -63,20 +63,32 @@ def notice_fingerprint(admission: Admission):
     return hashlib.sha256(facts.encode()).hexdigest()
 
 
+NOTICE_TEMPLATE = "admissions/offer/notice_pdf.html"
+
+
+def _notice_context(admission):
+    return {
+        "admission": admission,
+        "facts": notice_facts(admission),
+        "round_label": admission.assessment.application.get_round_display(),
+        "verify_url": absolute_url("admission-verify"),
+        "verify_link": absolute_url("admission-verify", query=urlencode({"notice": admission.notice_number})),
+    }
+
+
 def render_notice(admission: Admission):
     """The notice of `admission` (fetched with `NOTICE_RELATIONS`) as PDF bytes: its current
     version and verification code."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(
-            "admissions/offer/notice_pdf.html",
-            {
-                "admission": admission,
-                "facts": notice_facts(admission),
-                "round_label": admission.assessment.application.get_round_display(),
-                "verify_url": absolute_url("admission-verify"),
-                "verify_link": absolute_url("admission-verify", query=urlencode({"notice": admission.notice_number})),
-            },
-            stylesheets=NOTICE_STYLESHEETS,
+        return render_pdf(NOTICE_TEMPLATE, _notice_context(admission), stylesheets=NOTICE_STYLESHEETS)
+
+
+def render_notices(admissions: list[Admission]):
+    """The notices of `admissions` (fetched with `NOTICE_RELATIONS`), one PDF each, in order: the
+    same text as `render_notice`, written as one batch (`portal.pdf.render_pdfs`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdfs(
+            NOTICE_TEMPLATE, [_notice_context(admission) for admission in admissions], stylesheets=NOTICE_STYLESHEETS
         )
 
 
@@ -90,25 +102,37 @@ def qr_svg(text: str) -> str:
     return mark_safe(segno.make(text, error="m").svg_inline(scale=4, border=2))  # noqa: S308 — segno's own markup
 
 
+SEAT_NOTICE_TEMPLATE = "admissions/sessions/notice_pdf.html"
+
+
+def _seat_notice_context(seat):
+    session = seat.session
+    check_in_url = absolute_url("seat-check-in", seat.verification_code)
+    return {
+        "seat": seat,
+        "session": session,
+        "applicant": seat.applicant,
+        "masked_id": mask_id_number(seat.applicant.id_number),
+        "training_base": session.specialty_base.training_base,
+        "specialty": session.specialty_base.specialty,
+        "round_label": seat.assessment.application.get_round_display(),
+        "is_adjustment": seat.assessment.is_adjustment,
+        "check_in_url": check_in_url,
+        "qr_code": qr_svg(check_in_url),
+    }
+
+
 def render_seat_notice(seat: SessionSeat):
     """The assessment notice (面试/考核通知) of `seat` (fetched with `SEAT_NOTICE_RELATIONS`) as PDF
     bytes: when and where, the verification code, and the QR code the office scans at the door."""
-    session = seat.session
-    check_in_url = absolute_url("seat-check-in", seat.verification_code)
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(
-            "admissions/sessions/notice_pdf.html",
-            {
-                "seat": seat,
-                "session": session,
-                "applicant": seat.applicant,
-                "masked_id": mask_id_number(seat.applicant.id_number),
-                "training_base": session.specialty_base.training_base,
-                "specialty": session.specialty_base.specialty,
-                "round_label": seat.assessment.application.get_round_display(),
-                "is_adjustment": seat.assessment.is_adjustment,
-                "check_in_url": check_in_url,
-                "qr_code": qr_svg(check_in_url),
-            },
-            stylesheets=NOTICE_STYLESHEETS,
+        return render_pdf(SEAT_NOTICE_TEMPLATE, _seat_notice_context(seat), stylesheets=NOTICE_STYLESHEETS)
+
+
+def render_seat_notices(seats: list[SessionSeat]):
+    """The assessment notices of `seats` (fetched with `SEAT_NOTICE_RELATIONS`), one PDF each, in
+    order, written as one batch."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdfs(
+            SEAT_NOTICE_TEMPLATE, [_seat_notice_context(seat) for seat in seats], stylesheets=NOTICE_STYLESHEETS
         )

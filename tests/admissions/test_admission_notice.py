@@ -332,14 +332,19 @@ def test_the_offers_page_queries_stay_flat_as_invitations_and_assessments_grow(c
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Admissions whose notice was rendered, in order; the PDF is a stand-in naming the notice."""
+    """Admissions whose notice was rendered (alone or in a batch), in order; the PDF is a stand-in
+    naming the notice."""
     rendered = []
 
     def render(template_name, context, **kwargs):
         rendered.append(context["admission"].pk)
         return b"%PDF-1.7 " + context["admission"].notice_number.encode()
 
+    def render_batch(template_name, contexts, **kwargs):
+        return [render(template_name, context) for context in contexts]
+
     monkeypatch.setattr("admissions.services.notices.render_pdf", render)
+    monkeypatch.setattr("admissions.services.notices.render_pdfs", render_batch)
     return rendered
 
 

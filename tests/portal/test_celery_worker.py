@@ -192,7 +192,7 @@ def _lines(path, prefix=""):
 
 def test_a_worker_killed_mid_batch_loses_no_message_and_no_notice(transactional_db, tmp_path, world, people):
     """40 notifications (e-mail and SMS each) and five admissions (notice PDFs) are queued; the
-    worker is killed while it renders a notice, with part of the batch done. A worker already
+    worker is killed while it renders the batch of notices, with part of the messages sent. A worker already
     running takes the task it held back once the visibility timeout has passed — no restart, no
     beat — and finishes everything, once each."""
     redis = Redis.from_url(settings.CELERY_BROKER_URL)
@@ -213,17 +213,15 @@ def test_a_worker_killed_mid_batch_loses_no_message_and_no_notice(transactional_
     first = Worker(tmp_path, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
     try:
         _wait_for(
-            lambda: (
-                _notices_kept() >= 1
-                and any(name == "admissions.tasks.store_admission_notice" for name, _ in _in_flight(redis))
-            ),
+            lambda: any(name == "admissions.tasks.store_admission_notices" for name, _ in _in_flight(redis)),
             120,
-            "the worker to be rendering a notice after the first one",
+            "the worker to be rendering the batch of notices",
         )
     finally:
         first.kill()
     held = _in_flight(redis)
-    assert [name for name, _ in held] == ["admissions.tasks.store_admission_notice"], held
+    assert [name for name, _ in held] == ["admissions.tasks.store_admission_notices"], held
+    assert _notices_kept() == 0, "the batch is kept whole or not at all"
     assert 0 < _copies_due() < total, "killed with part of the batch done"
     [(_, held_id)] = held
 
@@ -232,7 +230,7 @@ def test_a_worker_killed_mid_batch_loses_no_message_and_no_notice(transactional_
     try:
         _wait_for(lambda: _copies_due() == 0, 180, "the running worker to finish the queued copies")
         _wait_for(
-            lambda: f"Task admissions.tasks.store_admission_notice[{held_id}] received" in second.log_path.read_text(),
+            lambda: f"Task admissions.tasks.store_admission_notices[{held_id}] received" in second.log_path.read_text(),
             VISIBILITY_TIMEOUT + 30,
             "the running worker to take back the task the killed worker held",
         )
