@@ -374,3 +374,48 @@ class FormDraft(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.form_key}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BulkJob(models.Model):
+    """A bulk document job an office started (a training base's admission notices, the roster
+    PDF): how far it has got, for the progress bar its page polls, and the file it made. One row
+    per `key` (what the job makes, for which scope): starting it again, to retry it or to bring it
+    up to date, reuses the row and its file name, so there is never a second job or file of it.
+    The feature apps say what a task does (portal.jobs.run_job)."""
+
+    key = models.CharField(_("任务标识"), max_length=120, unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    task = models.CharField(_("后台任务"), max_length=120)
+    # The office it belongs to: a training base's office, or the province's when training_base is empty.
+    province = models.ForeignKey("bases.Province", models.PROTECT, related_name="+", verbose_name=_("省份"))
+    training_base = models.ForeignKey(
+        "bases.TrainingBase", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("住培基地")
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("发起人"))
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    result = models.FileField(_("结果文件"), storage=private_storage, upload_to="jobs/", blank=True, editable=False)
+    error = models.CharField(_("错误"), max_length=2000, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量生成任务")
+        verbose_name_plural = _("批量生成任务")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

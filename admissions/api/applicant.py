@@ -159,7 +159,7 @@ class Me(OwnDataMixin, APIView):
     def patch(self, request):
         data = validated(ProfileSerializer, request, instance=self.applicant, partial=True)
         update_profile(actor=request.user, applicant=self.applicant, **data)
-        self.applicant = applicant_of(request.user)
+        self.applicant = applicant_of(request.user, reload=True)
         return self._profile()
 
 
@@ -257,7 +257,7 @@ def _plan_campaign(request):
     if campaign_id is not None:
         campaign = campaign_by_pk(campaign_id)
     else:
-        campaign = public_campaign(request.query_params.get("province"))
+        campaign = public_campaign(request.query_params.get("province"), cached=True)
     if campaign is None:
         raise NotFound(_("本年度招收计划尚未发布。"))
     return campaign
@@ -335,7 +335,7 @@ class MyApplications(OwnDataMixin, generics.ListAPIView):
     )
     def post(self, request):
         specialty_base = validated(ChoiceInputSerializer, request)["specialty_base"]
-        campaign = campaign_or_404(province=specialty_base.training_base.province_id)
+        campaign = campaign_or_404(province=specialty_base.training_base.province_id, cached=True)
         submitted = submit_choice(
             actor=request.user, applicant=self.applicant, campaign=campaign, specialty_base=specialty_base
         )

@@ -85,6 +85,10 @@ class Applicant(models.Model):
         verbose_name=_("委托单位指定的培训专业"),
     )
 
+    # Raised with every change to the educations, documents or certificates, in the same
+    # transaction: the cached copy of those records (selectors.facts.own_records) is keyed by it.
+    records_version = models.PositiveIntegerField(_("档案版本"), default=0, editable=False)
+
     scope_paths = APPLICANT_SCOPE
     scope_multi_valued = True
     staff_actions = (VIEW,)  # offices read an applicant's data; only the applicant changes it

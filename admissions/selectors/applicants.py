@@ -9,8 +9,12 @@ from admissions.models import Applicant, ApplicantDocument, Application, Educati
 from portal.models import User
 
 
-def applicant_of(user: User):
-    """The signed-in applicant's record with what its pages show, or None for another role."""
+def applicant_of(user: User, *, reload: bool = False):
+    """The signed-in applicant's record with what its pages show, or None for another role; no query
+    when the user was loaded with it (portal.authentication.UserBackend) unless `reload` (after a
+    change made in the same request)."""
+    if not reload and User._meta.get_field("applicant").is_cached(user):
+        return getattr(user, "applicant", None)
     return (
         Applicant.objects.select_related("user", "dispatch_training_base", "dispatch_specialty")
         .filter(user=user)

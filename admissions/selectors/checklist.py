@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Applicant, DocumentKind
+from admissions.selectors.facts import own_records
 from policy.choices import ApplicantType
 
 
@@ -15,18 +16,18 @@ class Missing:
 
 
 def missing_items(applicant: Applicant):
-    """Reads the educations and documents through `.all()`, so a caller that prefetched them
-    (as `submit_choice` does) pays no query here."""
+    """Reads the educations and documents through `own_records`: prefetched, cached or read."""
+    records = own_records(applicant)
     missing = []
     if not applicant.id_number or not applicant.birth_date or not applicant.sex:
         missing.append(Missing("identity", _("身份证件信息")))
     if not applicant.user.email and not applicant.mobile:
         missing.append(Missing("contact", _("联系方式（手机号码或电子邮箱）")))
-    if not applicant.educations.all():
+    if not records.educations:
         missing.append(Missing("education", _("学历信息")))
     if not applicant.declares_fit:
         missing.append(Missing("declares_fit", _("身体条件声明")))
-    uploaded = {document.kind for document in applicant.documents.all()}
+    uploaded = records.document_kinds
     required = [DocumentKind.ID_FRONT, DocumentKind.ID_BACK, DocumentKind.DIPLOMA]
     if applicant.qualification_category:
         required.append(DocumentKind.QUALIFICATION)

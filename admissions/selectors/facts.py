@@ -2,6 +2,7 @@
 builder for one applicant and for a page of applicants, so both answer alike."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import (
     CharField,
@@ -12,9 +13,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    StringAgg,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Cast, Concat
 
 from admissions.models import (
     HOLDING_STAGES,
@@ -38,6 +42,7 @@ from policy.rules.eligibility import (
     decide,
     place_reasons,
 )
+from portal.caching import read_through
 
 # Applicants per query: within SQLite's limit on parameters, and a round close of a whole province
 # reads its candidates in a few queries rather than one huge IN list.
@@ -109,25 +114,101 @@ def _person_facts(applicants, campaign):
     return {a.pk: (tuple(sanctions.get(a.pk, ())), entry_kinds.get(a.pk, ""), a.pk in holding) for a in applicants}
 
 
-def _facts(applicant, person, has_dispatch_letter):
-    sanctions, entry_kind, holds_place = person
-    return ApplicantFacts(
-        applicant_type=applicant.applicant_type,
+def person_annotations(campaign: Campaign, *, path: str = ""):
+    """What `_person_facts` finds for one applicant, as annotations on a query of applicants (or of
+    rows pointing at one through `path`, e.g. "applicant__"), so a query that loads or locks an
+    applicant brings them along; read back with `annotated_person`."""
+    person = {"id_type": OuterRef(f"{path}id_type"), "id_number": OuterRef(f"{path}id_number")}
+    record = Concat("kind", Value(_SEPARATOR), Cast("campaign_year", CharField()), output_field=CharField())
+    return {
+        "person_sanctions": Subquery(
+            Sanction.objects.filter(**person)
+            .order_by()
+            .values("id_number")
+            .annotate(records=StringAgg(record, Value(_RECORDS)))
+            .values("records")
+        ),
+        "person_entry_kind": Subquery(
+            DirectEntry.objects.filter(**person, campaign=campaign, status=EntryStatus.ACTIVE).values("kind")[:1]
+        ),
+        "person_holds_place": Exists(
+            Assessment.objects.filter(applicant=OuterRef(f"{path}pk"), campaign=campaign, stage__in=HOLDING_STAGES)
+        ),
+    }
+
+
+_SEPARATOR, _RECORDS = ":", ";"
+
+
+def annotated_person(row, applicant):
+    """`_person_facts`'s answer for `applicant` from `row`, which carries `person_annotations`."""
+    sanctions, entry_kind = (), ""
+    if applicant.id_number:  # records are matched by identity document, as in `_person_facts`
+        sanctions = tuple(
+            SanctionRecord(kind, int(year))
+            for kind, year in (
+                record.split(_SEPARATOR) for record in (row.person_sanctions or "").split(_RECORDS) if record
+            )
+        )
+        entry_kind = row.person_entry_kind or ""
+    return sanctions, entry_kind, row.person_holds_place
+
+
+def _sanction(record):
+    kind, year = record.split(_SEPARATOR)
+    return kind, int(year)
+
+
+@dataclass(frozen=True)
+class OwnRecords:
+    """The applicant's records the checklist and the eligibility rules read, besides its own row."""
+
+    educations: tuple  # of Education, oldest first
+    document_kinds: frozenset
+    certificate_codes: frozenset
+
+
+def own_records(applicant: Applicant) -> OwnRecords:
+    """The applicant's educations, documents and certificates: from what the caller prefetched, or
+    from the cache under the applicant's `records_version` (which every change to them raises in
+    its transaction, so a copy read under the applicant's lock is never stale), or read and cached."""
+    prefetched = getattr(applicant, "_prefetched_objects_cache", {})
+    if {"educations", "documents", "held_certificate_specialties"} <= prefetched.keys():
+        return _read_records(applicant)
+    key = f"applicant-records:{applicant.pk}:{applicant.records_version}"
+    return read_through(key, _RECORDS_SECONDS, lambda: _read_records(applicant))
+
+
+_RECORDS_SECONDS = 24 * 3600
+
+
+def _read_records(applicant, *, documents=None):
+    return OwnRecords(
         educations=tuple(
             Education(e.major_category, e.degree_level, e.full_time, e.graduation_date)
             for e in applicant.educations.all()
         ),
+        document_kinds=frozenset(d.kind for d in (applicant.documents.all() if documents is None else documents)),
+        certificate_codes=frozenset(s.code for s in applicant.held_certificate_specialties.all()),
+    )
+
+
+def _facts(applicant, person, records):
+    sanctions, entry_kind, holds_place = person
+    return ApplicantFacts(
+        applicant_type=applicant.applicant_type,
+        educations=records.educations,
         is_chinese_national=applicant.is_chinese_national,
         declares_fit=applicant.declares_fit,
         qualification_category=applicant.qualification_category,
-        held_certificate_specialties=frozenset(s.code for s in applicant.held_certificate_specialties.all()),
+        held_certificate_specialties=records.certificate_codes,
         enrolled_academic_student=applicant.enrolled_academic_student,
         on_national_platform=applicant.on_national_platform,
         technical_title=applicant.technical_title,
         employer_city=applicant.employer_city,
         dispatch_base_id=applicant.dispatch_training_base_id,
         dispatch_specialty_code=applicant.dispatch_specialty.code if applicant.dispatch_specialty_id else "",
-        has_dispatch_letter=has_dispatch_letter,
+        has_dispatch_letter=DocumentKind.DISPATCH_LETTER in records.document_kinds,
         sanctions=sanctions,
         direct_entry_kind=entry_kind,
         holds_place=holds_place,
@@ -135,10 +216,13 @@ def _facts(applicant, person, has_dispatch_letter):
 
 
 def applicant_facts(applicant: Applicant, campaign: Campaign):
-    """The facts of one applicant (its educations, documents and certificates prefetched or not)."""
-    person = _person_facts([applicant], campaign)[applicant.pk]
-    has_letter = any(d.kind == DocumentKind.DISPATCH_LETTER for d in applicant.documents.all())
-    return _facts(applicant, person, has_letter)
+    """The facts of one applicant: its records through `own_records`, what is recorded about the
+    person from `person_annotations` when the applicant was loaded with them, else read now."""
+    if hasattr(applicant, "person_holds_place"):
+        person = annotated_person(applicant, applicant)
+    else:
+        person = _person_facts([applicant], campaign)[applicant.pk]
+    return _facts(applicant, person, own_records(applicant))
 
 
 def page_facts(applicants: Iterable[Applicant], campaign: Campaign):
@@ -152,7 +236,7 @@ def page_facts(applicants: Iterable[Applicant], campaign: Campaign):
         Prefetch("documents", queryset=letters, to_attr="dispatch_letters"),
     )
     people = _person_facts(applicants, campaign)
-    return {a.pk: _facts(a, people[a.pk], bool(a.dispatch_letters)) for a in applicants}
+    return {a.pk: _facts(a, people[a.pk], _read_records(a, documents=a.dispatch_letters)) for a in applicants}
 
 
 def place_facts(applicants: Iterable[Applicant], campaign: Campaign):
@@ -194,6 +278,25 @@ def place_refusal(applicant: Applicant, campaign: Campaign):
     return "；".join(str(reason) for reason in place_reasons(facts, context))
 
 
+def with_national_cities(specialty_bases: QuerySet[SpecialtyBase]):
+    """`specialty_bases` annotated with the cities where a national base of the same province offers
+    the same specialty — what `campaign_facts(specialty_code=…)` reads for one decision — so the
+    query that finds a specialty base brings them along."""
+    return specialty_bases.annotate(
+        national_cities=Subquery(
+            SpecialtyBase.objects.filter(
+                training_base__province_id=OuterRef("training_base__province_id"),
+                training_base__level=BaseLevel.NATIONAL,
+                specialty_id=OuterRef("specialty_id"),
+            )
+            .order_by()
+            .values("specialty_id")
+            .annotate(cities=StringAgg("training_base__city", Value(_RECORDS)))
+            .values("cities")
+        )
+    )
+
+
 def campaign_facts(campaign: Campaign, *, specialty_code: str | None = None):
     """The campaign's facts; with `specialty_code`, the national bases' offers of that specialty only
     — all a decision about one specialty base reads, where the whole province has hundreds."""
@@ -218,10 +321,19 @@ def specialty_base_facts(specialty_base: SpecialtyBase):
 
 
 def check_eligibility(*, applicant: Applicant, specialty_base: SpecialtyBase, campaign: Campaign):
+    """The decision on one specialty base (of the campaign's province); reads what `applicant` and
+    `specialty_base` were not loaded with (`person_annotations`, `with_national_cities`)."""
     base = specialty_base_facts(specialty_base)
-    return decide(
-        applicant_facts(applicant, campaign), base, campaign_facts(campaign, specialty_code=base.specialty_code)
-    )
+    if hasattr(specialty_base, "national_cities"):
+        cities = (specialty_base.national_cities or "").split(_RECORDS)
+        context = CampaignFacts(
+            year=campaign.year,
+            ban_years=campaign.ban_years,
+            national_offers=frozenset((city, base.specialty_code) for city in cities if city),
+        )
+    else:
+        context = campaign_facts(campaign, specialty_code=base.specialty_code)
+    return decide(applicant_facts(applicant, campaign), base, context)
 
 
 def eligibility_by_quota(*, applicant: Applicant, campaign: Campaign, quotas: QuerySet[Quota]):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -280,3 +281,29 @@ def delete_document(*, actor: User, document: File):
     # The file goes once the row is gone for good: a rolled-back deletion must keep something to serve.
     storage, name = document.file.storage, document.file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def do_bump_records_version(applicant_id: int, *, loaded: Applicant | None = None):
+    """Mark the applicant's educations, documents or certificates changed, so no cached copy of the
+    old ones is read again (selectors.facts.own_records). Runs in the transaction of the change it
+    marks — from the model signals, so the admin's edits and the services' are marked alike; `loaded`
+    is the caller's copy of the applicant, kept in step."""
+    Applicant.objects.filter(pk=applicant_id).update(records_version=F("records_version") + 1)
+    if loaded is not None:
+        loaded.records_version += 1
+
+
+def records_changed(sender, instance, **kwargs):
+    """post_save / post_delete of an EducationRecord or ApplicantDocument."""
+    field = sender._meta.get_field("applicant")
+    do_bump_records_version(instance.applicant_id, loaded=instance.applicant if field.is_cached(instance) else None)
+
+
+def certificates_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed of Applicant.held_certificate_specialties, from either side."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        do_bump_records_version(instance.pk, loaded=instance)
+    elif pk_set:
+        Applicant.objects.filter(pk__in=pk_set).update(records_version=F("records_version") + 1)

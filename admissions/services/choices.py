@@ -4,17 +4,18 @@ the round's window is open (三(二), 三(四)1), and only where the rules allow
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions.models import Applicant, Application, ApplicationStatus
 from admissions.selectors.checklist import missing_items
-from admissions.selectors.facts import check_eligibility
+from admissions.selectors.facts import check_eligibility, person_annotations
 from admissions.services.applicants import require_owner
 from bases.models import Quota, SpecialtyBase
 from policy.models import Campaign
 from policy.timetable import open_choice_round
-from portal.audit import record_event
+from portal.audit import Event, record_each
 from portal.errors import DomainError
 from portal.models import User
 from portal.notifications import notify
@@ -49,28 +50,50 @@ def _open_round(campaign):
 
 def do_end_choice(application: Application, status: str, actor: User, reason: str = ""):
     """End an active choice (changed or withdrawn). The caller holds the lock on the applicant's row."""
+    record_each(actor=actor, events=[do_mark_ended(application, status, reason)])
+
+
+def do_mark_ended(application: Application, status: str, reason: str = "") -> Event:
+    """`do_end_choice` leaving its audit event to the caller, to be recorded with the others of the
+    same change. The caller holds the lock on the applicant's row."""
     advance(application, status)
     application.ended_at = timezone.now()
     application.save(update_fields=["status", "ended_at"])
-    record_event(
-        actor=actor,
-        action=f"application.{status}",
-        obj=application,
-        before={"status": ApplicationStatus.ACTIVE},
-        after={"status": status},
-        reason=reason,
+    return Event(f"application.{status}", application, {"status": ApplicationStatus.ACTIVE}, {"status": status}, reason)
+
+
+def _locked_for_choice(*, applicant, campaign, round_number, specialty_base):
+    """(the applicant's row locked, its active choice in the round or None), with everything the
+    checks read besides the cached records: the plan, and what is recorded about the person.
+
+    One query when the applicant has a choice (the usual change of choice: the choice and the
+    applicant's row locked together); else the applicant's row is locked first and its choice read
+    after, so a choice filed while this one waited is seen."""
+    annotations = {
+        "has_plan": Exists(Quota.objects.filter(campaign=campaign, specialty_base=specialty_base.pk, places__gt=0)),
+    }
+    choices = Application.objects.filter(
+        campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
+    ).select_related("specialty_base__training_base", "specialty_base__specialty")
+    current = (
+        choices.select_for_update(of=("self", "applicant"))
+        .select_related("applicant__user", "applicant__dispatch_specialty")
+        .annotate(**annotations, **person_annotations(campaign, path="applicant__"))
+        .filter(applicant=applicant.pk)
+        .first()
     )
-
-
-def _locked_for_choice(applicant):
-    """The applicant's row, locked, with everything the checklist and the eligibility rules read,
-    in one query per relation."""
-    return (
+    if current is not None:
+        locked = current.applicant
+        for name in [*annotations, *person_annotations(campaign)]:
+            setattr(locked, name, getattr(current, name))
+        return locked, current
+    locked = (
         Applicant.objects.select_for_update(of=("self",))
         .select_related("user", "dispatch_specialty")
-        .prefetch_related("educations", "documents", "held_certificate_specialties")
+        .annotate(**annotations, **person_annotations(campaign))
         .get(pk=applicant.pk)
     )
+    return locked, choices.filter(applicant=locked).first()
 
 
 @dataclass(frozen=True)
@@ -83,15 +106,18 @@ def submit_choice(
     *, actor: User, applicant: Applicant, campaign: Campaign, specialty_base: SpecialtyBase
 ) -> ChoiceSubmitted:
     """File or change the applicant's choice for the open round. Choosing the same specialty base
-    again changes nothing, so a repeated click or request is harmless."""
+    again changes nothing, so a repeated click or request is harmless. `specialty_base` comes with
+    its training base and specialty (and, to save a query, `with_national_cities`)."""
     require_owner(actor, applicant)
     round_number = _open_round(campaign)
-    if not Quota.objects.filter(campaign=campaign, specialty_base=specialty_base, places__gt=0).exists():
-        raise DomainError(_("该专业基地在本年度没有招收计划。"), status=400, code="no_plan")
     with transaction.atomic():
         # One applicant's submissions queue up on its row, so two at once cannot both pass the
         # "no active choice yet" check; the partial unique constraint holds even if one did.
-        applicant = _locked_for_choice(applicant)
+        applicant, current = _locked_for_choice(
+            applicant=applicant, campaign=campaign, round_number=round_number, specialty_base=specialty_base
+        )
+        if not applicant.has_plan:
+            raise DomainError(_("该专业基地在本年度没有招收计划。"), status=400, code="no_plan")
         missing = missing_items(applicant)
         if missing:
             raise DomainError(
@@ -102,27 +128,23 @@ def submit_choice(
         decision = check_eligibility(applicant=applicant, specialty_base=specialty_base, campaign=campaign)
         if not decision:
             raise NotEligible(decision)
-        current = (
-            Application.objects.filter(
-                applicant=applicant, campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
-            )
-            .select_related("specialty_base__training_base", "specialty_base__specialty")
-            .first()
-        )
         if current and current.specialty_base_id == specialty_base.pk:
             return ChoiceSubmitted(current, changed=False)
+        events = []
         if current:
             current.applicant = applicant
-            do_end_choice(current, ApplicationStatus.CHANGED, actor)
+            events.append(do_mark_ended(current, ApplicationStatus.CHANGED))
         application = Application.objects.create(
             applicant=applicant, campaign=campaign, round=round_number, specialty_base=specialty_base
         )
-        record_event(
-            actor=actor,
-            action="application.submit",
-            obj=application,
-            after={"round": round_number, "specialty_base": str(specialty_base)},
+        events.append(
+            Event(
+                "application.submit",
+                application,
+                after={"round": round_number, "specialty_base": str(specialty_base)},
+            )
         )
+        record_each(actor=actor, events=events)
         notify(
             recipient=applicant.user,
             kind="application.submitted",

@@ -60,7 +60,8 @@ def _applicants_without_choice(campaign, round_number):
         .exclude(Exists(active_choice))
         .distinct()
         .select_related("user")
-        .prefetch_related("educations", "documents")  # what missing_items reads, per chunk not per applicant
+        # What missing_items reads (through own_records), per chunk, not per applicant.
+        .prefetch_related("educations", "documents", "held_certificate_specialties")
         .order_by("pk")
     )
     if round_number == 2:

@@ -287,7 +287,7 @@ def applicant_document(request, pk):
 def applicant_choose(request, applicant):
     if request.method == "POST":
         return _choose(request, applicant)
-    campaign = public_campaign(request.GET.get("province"))
+    campaign = public_campaign(request.GET.get("province"), cached=True)
     context = {"applicant": applicant, "campaign": campaign}
     if campaign is None:
         return render(request, "admissions/applicant/choose.html", context)

@@ -20,7 +20,8 @@ def training_base_directory(*, province: Province):
     return TrainingBase.objects.filter(province=province).order_by("sort_order", "id")
 
 
-def public_campaign(code: str | None = None):
-    """The current campaign of the province a public page shows (see `public_province`), or None."""
+def public_campaign(code: str | None = None, *, cached: bool = False):
+    """The current campaign of the province a public page shows (see `public_province`), or None;
+    `cached` as in `current_campaign`."""
     province = public_province(code)
-    return current_campaign(province=province) if province else None
+    return current_campaign(province=province, cached=cached) if province else None

@@ -154,6 +154,48 @@ def test_a_change_of_choice_costs_the_same_few_queries_however_long_the_history(
     assert Application.objects.filter(applicant=applicant, status=ApplicationStatus.ACTIVE).count() == 1
 
 
+def test_a_change_of_choice_is_eight_statements_with_sessions_in_the_shared_cache(plan, client, settings):
+    """Issue 16: as deployed (CACHE_URL set, so sessions are read from the cache), a change of choice
+    reads the user with its applicant, the specialty base with its national offers, and the choice
+    with the applicant's row locked; then writes the two choices, their audit events in one insert,
+    the message and its copies. The test's own transaction makes the service's BEGIN…COMMIT a
+    savepoint, which is not counted."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    applicant = complete_applicant()
+    client.force_login(applicant.user)
+    with time_machine.travel(ROUND1, tick=False):
+        client.post("/api/v1/me/applications/", {"specialty_base": plan["gp"].pk}, content_type="application/json")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/api/v1/me/applications/", {"specialty_base": plan["internal"].pk}, content_type="application/json"
+            )
+    assert response.status_code == 201, response.content
+    statements = [query["sql"].split(None, 1)[0].upper() for query in queries.captured_queries]
+    statements = [statement for statement in statements if statement not in {"SAVEPOINT", "RELEASE"}]
+    assert len(statements) <= 8, "\n".join(query["sql"][:160] for query in queries.captured_queries)
+    assert statements.count("INSERT") == 4 and statements.count("UPDATE") == 1
+    choices = Application.objects.filter(applicant=applicant).order_by("pk")
+    assert [(c.specialty_base_id, c.status) for c in choices] == [
+        (plan["gp"].pk, ApplicationStatus.CHANGED),
+        (plan["internal"].pk, ApplicationStatus.ACTIVE),
+    ]
+    changed = AuditEvent.objects.filter(object_id__in=[str(c.pk) for c in choices]).order_by("pk")
+    assert [event.action for event in changed][-2:] == ["application.changed", "application.submit"]
+
+
+def test_records_changed_after_a_refusal_are_seen_by_the_next_choice(plan):
+    """The cached educations are keyed by the applicant's records version: a new degree changes
+    the answer at once, however it is saved."""
+    applicant = complete_applicant(major_category="stomatology")
+    with pytest.raises(NotEligible):
+        choose(applicant, plan, "internal")  # 二(二)1: a stomatology graduate may choose stomatology only
+    record = applicant.educations.get()
+    record.major_category = "clinical"
+    record.save()  # as the admin saves it
+    applicant.refresh_from_db()
+    assert choose(applicant, plan, "internal").status == ApplicationStatus.ACTIVE
+
+
 def _entrusted(n, *, employer_city, dispatch):
     applicant = complete_applicant(
         n,

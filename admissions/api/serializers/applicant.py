@@ -15,6 +15,7 @@ from admissions.models import (
     EducationRecord,
 )
 from admissions.selectors.checklist import missing_items
+from admissions.selectors.facts import with_national_cities
 from admissions.services.applicants import PROFILE_FIELDS
 from bases.api.serializers import PlanRowSerializer
 from bases.models import Specialty, SpecialtyBase, TrainingBase
@@ -179,7 +180,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class ChoiceInputSerializer(serializers.Serializer):
     specialty_base = serializers.PrimaryKeyRelatedField(
-        queryset=SpecialtyBase.objects.select_related("training_base", "specialty"),
+        queryset=with_national_cities(SpecialtyBase.objects.select_related("training_base", "specialty")),
         help_text="专业基地编号（见 me/eligibility/ 的 specialty_base）",
         error_messages={
             "does_not_exist": _l("专业基地 {pk_value} 不存在。"),
