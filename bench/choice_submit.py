@@ -51,8 +51,12 @@ HOST = "127.0.0.1"
 TARGET_PATHS = {
     "api": "/api/v1/me/applications/",  # the REST API (admissions API, issue 4)
     "service": "/bench/choose/",  # bench-only thin view over submit_choice (bench/views.py)
+    "page": "/me/choose/",  # GET: the choice page, every row's eligibility (issue 16)
+    "eligibility": "/api/v1/me/eligibility/",  # GET: the same through the API
 }
+READ_TARGETS = {"page", "eligibility"}
 BARE_PATH = "/bench/bare/"
+WRITE_PATH = "/bench/write/"  # the committed-write ceiling: one INSERT and a commit (bench/views.py)
 
 
 def parse_args(argv=None):
@@ -70,7 +74,19 @@ def parse_args(argv=None):
         choices=["auto", *TARGET_PATHS],
         default="auto",
         help="api: POST /api/v1/me/applications/; service: POST /bench/choose/ (bench view calling "
-        "submit_choice); auto: api when that route exists, else service",
+        "submit_choice); auto: api when that route exists, else service; page: GET /me/choose/; "
+        "eligibility: GET /api/v1/me/eligibility/ (the read targets are compared with a GET of the bare view)",
+    )
+    parser.add_argument(
+        "--specialty-bases",
+        type=int,
+        default=0,
+        help="grow the demo province's plan to this many specialty bases (each with a quota) before the load",
+    )
+    parser.add_argument(
+        "--cache-url",
+        help="a Redis URL (e.g. redis://127.0.0.1:6379/13, flushed before and after) for the server's cache, "
+        "as in production: sessions are then read from it (cached_db)",
     )
     add_database_arguments(
         parser,
@@ -108,11 +124,11 @@ def parse_args(argv=None):
     return args
 
 
-def server_environment(database_url, workdir, broker_url=None):
+def server_environment(database_url, workdir, broker_url=None, cache_url=None):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"CELERY_BROKER_URL", "EMAIL_HOST", "EMAIL_BACKEND", "CSRF_TRUSTED_ORIGINS"}
+        if key not in {"CELERY_BROKER_URL", "CACHE_URL", "EMAIL_HOST", "EMAIL_BACKEND", "CSRF_TRUSTED_ORIGINS"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -130,6 +146,8 @@ def server_environment(database_url, workdir, broker_url=None):
     )
     if broker_url:
         env["CELERY_BROKER_URL"] = broker_url
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     return env
 
 
@@ -150,7 +168,33 @@ def start_celery_worker(env, log_path):
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
-def prepare_data(*, applicants, password):
+def grow_plan(campaign, total):
+    """Training bases of ten specialty bases each (new specialties), with a quota each, until the
+    campaign's province has `total` specialty bases."""
+    from bases.models import Quota, Specialty, SpecialtyBase, TrainingBase
+
+    missing = total - SpecialtyBase.objects.filter(training_base__province=campaign.province_id).count()
+    if missing <= 0:
+        return
+    specialties = [
+        Specialty.objects.get_or_create(code=f"B{n:03d}", defaults={"name": f"扩展专业{n}"})[0] for n in range(10)
+    ]
+    first = TrainingBase.objects.count()
+    bases = TrainingBase.objects.bulk_create(
+        [
+            TrainingBase(
+                province_id=campaign.province_id, name=f"扩展医院{n}", city=f"扩展市{n % 13}", sort_order=900 + n
+            )
+            for n in range(first, first + math.ceil(missing / 10))
+        ]
+    )
+    offers = SpecialtyBase.objects.bulk_create(
+        [SpecialtyBase(training_base=b, specialty=s, capacity=9) for b in bases for s in specialties][:missing]
+    )
+    Quota.objects.bulk_create([Quota(campaign=campaign, specialty_base=sb, places=5, capacity=9) for sb in offers])
+
+
+def prepare_data(*, applicants, password, specialty_bases=0):
     """Migrate, load the demo province, add synthetic applicants with complete profiles, open round 1
     today. Returns (campaign id, [eligible specialty base ids], number of synthetic applicants)."""
     import django
@@ -166,6 +210,7 @@ def prepare_data(*, applicants, password):
     migrate()
     today = local_date()
     _province, campaign = load_province(year=today.year)
+    grow_plan(campaign, specialty_bases)
     generate_applicants(count=applicants, password=password)
 
     synthetic = Applicant.objects.filter(user__username__startswith=USERNAME_PREFIX)
@@ -351,7 +396,8 @@ class RunResult:
 
 def client_loop(port, path, session, bodies, window, timeout, result, lock):
     """One client: a connection of its own (kept alive when the server allows), the same request
-    over and over with the two bodies alternating, until the window closes."""
+    over and over with the two bodies alternating (a GET without a body when `bodies` is None),
+    until the window closes."""
     start_at, measure_from, measure_until = window
     headers = {
         "Cookie": session.cookie,
@@ -365,11 +411,11 @@ def client_loop(port, path, session, bodies, window, timeout, result, lock):
     sent = 0
     try:
         while (began := time.time()) < measure_until:
-            body = bodies[sent % 2]
+            body = bodies[sent % 2] if bodies else None
             sent += 1
             tick = time.perf_counter()
             try:
-                connection.request("POST", path, body=body, headers=headers)
+                connection.request("POST" if bodies else "GET", path, body=body, headers=headers)
                 response = connection.getresponse()
                 data = response.read()
                 status = response.status
@@ -476,9 +522,10 @@ def print_table(rows):
                 f"{row.clients:>7}  {row.target:<7}  {row.requests:>8}  {row.errors:>6}  {row.rate:>8.1f}  "
                 f"{row.p50:>7.1f}  {row.p99:>7.1f}  {row.client_cpu:>9.2f}c"
             )
-        app, bare = pair[0], pair[-1]
-        if len(pair) == 2 and bare.rate:
-            print(f"{clients:>7}  {app.target}/bare req/s = {app.rate / bare.rate:.2f}")
+        app = pair[0]
+        ceilings = [row for row in pair[1:] if row.rate]
+        for ceiling in ceilings:
+            print(f"{clients:>7}  {app.target}/{ceiling.target} req/s = {app.rate / ceiling.rate:.2f}")
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -508,12 +555,16 @@ def main(argv=None):
         database = open_database(
             args.database_url, workdir, reuse=args.reuse_db, recreate=args.recreate_db, keep=args.keep_db
         )
-        env = server_environment(database.url, workdir, args.broker_url)
+        env = server_environment(database.url, workdir, args.broker_url, args.cache_url)
         if args.broker_url:
             flush_broker(args.broker_url)
+        if args.cache_url:
+            flush_broker(args.cache_url)
         os.environ.update(env)
         prep_started = time.monotonic()
-        campaign_id, base_ids, applicant_count = prepare_data(applicants=args.applicants, password=args.password)
+        campaign_id, base_ids, applicant_count = prepare_data(
+            applicants=args.applicants, password=args.password, specialty_bases=args.specialty_bases
+        )
         target = resolve_target(args.target)
         path = TARGET_PATHS[target]
         most = max(args.client_counts)
@@ -548,11 +599,17 @@ def main(argv=None):
                 pool.map(lambda name: sign_in(port, name, args.password, args.timeout), usernames, timeout=600)
             )
         print(f"{len(sessions)} applicants signed in through /accounts/login/")
-        print(
-            f'{target:<7} = POST {path} {{"specialty_base": id}}, alternating two eligible bases: every request '
-            "changes the choice (ends one Application, creates one)"
-        )
-        print(f'{"bare":<7} = POST {BARE_PATH}, same clients, headers and bodies; JSON {{"ok": true}}, no database')
+        reading = target in READ_TARGETS
+        if reading:
+            print(f"{target:<7} = GET {path}, each client its own applicant's page")
+            print(f'{"bare":<7} = GET {BARE_PATH}, same clients and headers; JSON {{"ok": true}}, no database')
+        else:
+            print(
+                f'{target:<7} = POST {path} {{"specialty_base": id}}, alternating two eligible bases: every request '
+                "changes the choice (ends one Application, creates one)"
+            )
+            print(f"{'write':<7} = POST {WRITE_PATH}, same clients, headers and bodies; one INSERT and a commit")
+            print(f'{"bare":<7} = POST {BARE_PATH}, same clients, headers and bodies; JSON {{"ok": true}}, no database')
         print(f"{args.seconds:g} s measured per run after {args.warmup:g} s warm-up\n")
 
         rows = []
@@ -563,15 +620,18 @@ def main(argv=None):
                 first, second = base_ids[(2 * index) % len(base_ids)], base_ids[(2 * index + 1) % len(base_ids)]
                 if chosen.get(session.username) == first:
                     first, second = second, first  # so that the first request is a change too
-                bodies = [json.dumps({"specialty_base": pk}).encode() for pk in (first, second)]
+                bodies = None if reading else [json.dumps({"specialty_base": pk}).encode() for pk in (first, second)]
                 jobs.append((session, bodies))
             before = count_applications(campaign_id)
             connections.close_all()
             app = run_load(args, port, path, jobs)
             written = count_applications(campaign_id) - before
             connections.close_all()
-            bare = run_load(args, port, BARE_PATH, jobs)
-            for name, result in ((target, app), ("bare", bare)):
+            runs = [(target, app)]
+            if not reading:
+                runs.append(("write", run_load(args, port, WRITE_PATH, jobs)))
+            runs.append(("bare", run_load(args, port, BARE_PATH, jobs)))
+            for name, result in runs:
                 row = summarise(clients, name, result, args.seconds)
                 rows.append(row)
                 if row.errors > args.max_error_rate * max(row.requests, 1):
@@ -593,6 +653,8 @@ def main(argv=None):
             stop(worker)
         if args.broker_url:
             flush_broker(args.broker_url)
+        if args.cache_url:
+            flush_broker(args.cache_url)
         if server is not None:
             stop(server)
             if failed:

@@ -14,16 +14,23 @@ fonts kept, then the other way round, …, so a change of load on the machine we
 - bare: `weasyprint.HTML(string=html).write_pdf(stylesheets=…)` on the very HTML and CSS the app
   passed to WeasyPrint for the same admission (captured in a warm-up pass), the CSS parsed once;
 - fonts kept: the same with one `FontConfiguration` for every document (the app keeps one per
-  thread, and a URL fetcher limited to data: URLs).
+  thread, and a URL fetcher limited to data: URLs);
+- app batched: what the admission sweep's tasks do (`admissions.services.admission.store_notices`,
+  PDF_BATCH_SIZE admissions a call, no notice kept before): the notices of a batch rendered as the
+  pages of one PDF, split into one file each and kept;
+- bare batched: the batched ceiling, WeasyPrint on one HTML of PDF_BATCH_SIZE notices (the same
+  bodies, each from a new page) at a time, its pages per second.
 
-Prints PDFs/s of each, the ratio app/bare (target: at least 0.80) and app/fonts kept, the rate of
-a download once the PDF is kept, and checks that the app's and the bare PDFs carry the same text.
-See bench/README.md.
+Prints PDFs/s of each, the ratios app/bare (target: at least 0.80), app/fonts kept and app
+batched/bare batched (target: at least 0.50), the file size per notice, the rate of a download
+once the PDF is kept, and checks that the app's PDFs (one by one and split from a batch) and the
+bare ones carry the same text. See bench/README.md.
 """
 
 import argparse
 import io
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -36,6 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 0.80
+TARGET_BATCHED_RATIO = 0.50
 
 
 def parse_args(argv=None):
@@ -138,6 +146,53 @@ def bare_pass(documents, fonts=None):
     return time.perf_counter() - began, pdfs
 
 
+def batched_pass(admission_ids, batch_size):
+    """The sweep's way: `store_notices` on batches of `admission_ids`, none kept before; returns
+    seconds and the kept PDFs."""
+    from admissions.models import Admission
+    from admissions.services.admission import store_notices
+
+    forget_kept_notices(admission_ids)
+    began = time.perf_counter()
+    for start in range(0, len(admission_ids), batch_size):
+        rendered = store_notices(admission_pks=admission_ids[start : start + batch_size])
+        if rendered != len(admission_ids[start : start + batch_size]):
+            sys.exit(f"store_notices rendered {rendered} notices of a batch of {batch_size}")
+    spent = time.perf_counter() - began
+    pdfs = []
+    for admission in Admission.objects.filter(pk__in=admission_ids).order_by("pk"):
+        with admission.notice_file.open("rb") as file:
+            pdfs.append(file.read())
+    return spent, pdfs
+
+
+_BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
+
+
+def batch_documents(writes, batch_size):
+    """The recorded notices as HTML documents of `batch_size` notices each: the first notice's
+    head, then each notice's body from a new page."""
+    documents = []
+    for start in range(0, len(writes), batch_size):
+        batch = writes[start : start + batch_size]
+        html = batch[0][0]
+        attributes = _BODY.search(html).group(1)
+        bodies = "".join(f'<div style="break-before: page">{_BODY.search(page).group(2)}</div>' for page, _css in batch)
+        documents.append(html[: _BODY.search(html).start()] + f"<body{attributes}>{bodies}</body></html>")
+    return documents
+
+
+def bare_batched_pass(documents, sheets, fonts):
+    """WeasyPrint on each batch document; returns seconds and the number of pages written."""
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    began = time.perf_counter()
+    contents = [HTML(string=html).write_pdf(stylesheets=sheets, font_config=fonts) for html in documents]
+    spent = time.perf_counter() - began
+    return spent, sum(len(PdfReader(io.BytesIO(content)).pages) for content in contents)
+
+
 def pdf_text(content):
     from pypdf import PdfReader
 
@@ -185,8 +240,13 @@ def main(argv=None):
             (html, [CSS(string=text, font_config=fonts) for text in css_texts]) for html, css_texts in writes
         ]
         kept_seconds, _pdfs = app_pass(downloads)  # every notice is kept by now: a plain download
+        from portal.pdf import PDF_BATCH_SIZE
 
-        targets = ["app", "bare", "fonts kept"]
+        batch_size = min(PDF_BATCH_SIZE, len(writes))
+        batched_documents = batch_documents(writes, batch_size)
+        batched_sheets = [CSS(string=text, font_config=fonts) for text in writes[0][1]]
+
+        targets = ["app", "bare", "fonts kept", "app batched", "bare batched"]
         seconds = dict.fromkeys(targets, 0.0)
         samples = {}
         order = []
@@ -198,25 +258,37 @@ def main(argv=None):
                 spent, pdfs = app_pass(downloads)
             elif target == "bare":
                 spent, pdfs = bare_pass(documents)
-            else:
+            elif target == "fonts kept":
                 spent, pdfs = bare_pass(documents_fonts_kept, fonts)
+            elif target == "app batched":
+                spent, pdfs = batched_pass(admission_ids, batch_size)
+            else:
+                spent, pages = bare_batched_pass(batched_documents, batched_sheets, fonts)
+                if pages != len(downloads):
+                    sys.exit(f"the batched documents have {pages} pages for {len(downloads)} notices")
+                pdfs = [None] * pages
             seconds[target] += spent
             samples[target] = pdfs
             print(f"  {target}: {len(pdfs)} PDFs in {spent:.1f} s ({len(pdfs) / spent:.2f}/s)", flush=True)
 
-        pairs = list(zip(samples["app"], samples["bare"], strict=True))
-        compared = pairs[:3] + pairs[-3:]
-        same = all(pdf_text(app) == pdf_text(bare) for app, bare in compared)
+        triples = list(zip(samples["app"], samples["bare"], samples["app batched"], strict=True))
+        compared = triples[:3] + triples[-3:]
+        same = all(pdf_text(app) == pdf_text(bare) == pdf_text(split) for app, bare, split in compared)
         per_target = args.rounds * len(downloads)
         rates = {target: per_target / spent for target, spent in seconds.items()}
         ratio = rates["app"] / rates["bare"]
         ratio_kept = rates["app"] / rates["fonts kept"]
+        ratio_batched = rates["app batched"] / rates["bare batched"]
+        size_alone = sum(map(len, samples["app"])) / len(samples["app"]) / 1024
+        size_split = sum(map(len, samples["app batched"])) / len(samples["app batched"]) / 1024
         load = os.getloadavg()
         print(f"\n{os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the end")
         lines = [
             ("app: GET, notice rendered and kept", per_target, seconds["app"]),
             ("bare: WeasyPrint on the same HTML and CSS", per_target, seconds["bare"]),
             ("bare, one font configuration for all", per_target, seconds["fonts kept"]),
+            (f"app batched: store_notices, {batch_size} a batch", per_target, seconds["app batched"]),
+            (f"bare batched: {batch_size} notices a document (pages)", per_target, seconds["bare batched"]),
             ("app: GET, notice already kept", len(downloads), kept_seconds),
         ]
         print(f"{'':<44} {'PDFs':>6} {'seconds':>8} {'PDFs/s':>7}")
@@ -225,7 +297,16 @@ def main(argv=None):
         print(f"app/bare = {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
         print(f"app/bare with one font configuration = {ratio_kept:.2f}")
         print(
-            f"same text and pages in the app's and the bare PDFs ({len(compared)} compared): {'yes' if same else 'NO'}"
+            f"app batched/bare batched = {ratio_batched:.2f} (target >= {TARGET_BATCHED_RATIO:.2f}: "
+            f"{'met' if ratio_batched >= TARGET_BATCHED_RATIO else 'MISSED'})"
+        )
+        print(
+            f"ceilings: per file (bare) {rates['bare']:.2f} PDFs/s, batched (bare) {rates['bare batched']:.2f} pages/s"
+        )
+        print(f"file size per notice: {size_alone:.0f} KB rendered alone, {size_split:.0f} KB split from a batch")
+        print(
+            "same text and pages in the app's (alone and split) and the bare PDFs "
+            f"({len(compared)} compared): {'yes' if same else 'NO'}"
         )
         return 0 if same else 1
     finally:

@@ -5,5 +5,6 @@ from bench import views
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
     path("bench/choose/", views.choose, name="bench-choose"),
+    path("bench/write/", views.write, name="bench-write"),
     path("", include("portal.urls")),
 ]

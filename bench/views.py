@@ -2,12 +2,15 @@
 
 `bare`: the baseline — the whole middleware stack (sessions, CSRF, auth, messages, CSP…) but a view
 that touches no database; POST for the write benches, GET for the read ones (the vacancy board).
+`write`: the committed-write ceiling — the same middleware and one ORM INSERT in a transaction.
 `choose`: the choice submission through the service alone, for when the API endpoint is not there;
 thin like the API will be.
 """
 
 import json
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,11 +19,21 @@ from admissions.services.choices import submit_choice
 from bases.models import SpecialtyBase
 from policy.selectors import current_campaign
 from portal.errors import DomainError
+from portal.models import AuditEvent
 
 
 @require_http_methods(["GET", "POST"])
 def bare(request):
     return JsonResponse({"ok": True})
+
+
+@require_POST
+def write(request):
+    with transaction.atomic():
+        event = AuditEvent.objects.create(
+            actor_label="bench", action="bench.write", content_type=ContentType.objects.get_for_model(AuditEvent)
+        )
+    return JsonResponse({"id": event.pk}, status=201)
 
 
 @require_POST
