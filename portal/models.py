@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import private_storage
+
 
 class Role(models.TextChoices):
     APPLICANT = "applicant", _("学员")
