@@ -2,6 +2,8 @@ from celery import shared_task
 
 from admissions.services import reporting
 from admissions.services.admission import admit_due, reissue_changed_notices, store_notice, store_notices
+from admissions.services.notice_archive import write_notice_archive
+from portal.jobs import run_job
 from portal.queueing import run_sweep
 
 
@@ -42,3 +44,10 @@ def store_admission_notices(admission_ids):
 def reissue_admission_notices(self):
     """Idempotent: it only queues `store_admission_notices`, which issues one version per change of facts."""
     return run_sweep(self, reissue_changed_notices)
+
+
+@shared_task(acks_late=True)
+def build_notice_archive(job_id):
+    """Idempotent: a redelivery renders only the notices the first run left undone and writes the
+    archive again under the job's one file name."""
+    run_job(job_id, write_notice_archive)

@@ -112,6 +112,7 @@ urlpatterns = [
     path("office/receipts/<int:pk>/resend/", receipts.receipt_resend, name="office-receipt-resend"),
     # Reporting (报到), withdrawal and integrity cases.
     path("office/reporting/", reporting.reporting_list, name="reporting"),
+    path("office/reporting/notices/", reporting.notice_archive, name="notice-archive"),
     path("office/reporting/<int:pk>/reported/", reporting.reporting_record, name="reporting-record"),
     path("office/reporting/<int:pk>/agreement/", reporting.reporting_agreement, name="reporting-agreement"),
     path("office/reporting/<int:pk>/late/", reporting.reporting_late, name="reporting-late"),

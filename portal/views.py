@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.forms import ResetCodeRequestForm, ResetWithCodeForm
 from portal.health import broker_state, database_answers
+from portal.jobs import ACTIVE, job_for, job_state, start_job
+from portal.models import JobStatus
 from portal.notifications import mark_read
 from portal.password_reset import CODE_MINUTES, request_reset_code, reset_password
 from portal.receipts import copy_states, messages_of
@@ -21,6 +24,7 @@ from portal.releases import (
     undo_window,
 )
 from portal.throttling import client_address
+from portal.uploads import document_response
 from portal.web import perform
 
 
@@ -142,3 +146,36 @@ def release_cancel(request, pk):
         success=_("已取消这次发布。"),
     )
     return redirect("release", pk)
+
+
+@login_required
+@require_GET
+def job_detail(request, pk):
+    """A bulk job's page: its progress bar (static/js/job-progress.js polls `job_state_view`), the
+    file once made, and a button to start it again once it has ended."""
+    job = job_for(user=request.user, pk=pk)
+    return render(request, "portal/job.html", {"job": job, "active": job.status in ACTIVE})
+
+
+@login_required
+@require_GET
+def job_state_view(request, pk):
+    job = job_for(user=request.user, pk=pk)
+    return JsonResponse(job_state(job, result_url=reverse("job-result", args=[job.pk])))
+
+
+@login_required
+@require_POST
+def job_restart(request, pk):
+    job = job_for(user=request.user, pk=pk)
+    start_job(actor=request.user, key=job.key, title=job.title, task=job.task)
+    return redirect("job", pk)
+
+
+@login_required
+@require_GET
+def job_result(request, pk):
+    job = job_for(user=request.user, pk=pk)
+    if job.status != JobStatus.DONE:
+        raise Http404
+    return document_response(job.result, download_name=job.title)

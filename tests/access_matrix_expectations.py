@@ -191,6 +191,11 @@ EXPECTATIONS = {
     "quota-increase-withdraw": post({BASE_OFFICE}, pk="increase"),
     # A release prepared by another user of Xiehe's office, for its office to confirm (refused as
     # stale, a 409), undo (refused, not released) or cancel.
+    "notice-archive": post(OFFICES),
+    "job": Expect({BASE_OFFICE}, pk="bulk_job"),  # Xiehe's office started it
+    "job-state": Expect({BASE_OFFICE}, pk="bulk_job"),
+    "job-restart": post({BASE_OFFICE}, pk="bulk_job"),
+    "job-result": Expect({BASE_OFFICE}, pk="bulk_job"),
     "release": Expect({BASE_OFFICE}, pk="release"),
     "release-confirm": post({BASE_OFFICE}, pk="release"),
     "release-undo": post({BASE_OFFICE}, pk="release"),

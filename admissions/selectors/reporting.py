@@ -4,7 +4,7 @@ case is pending, the province's pending cases, one admission or case."""
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from admissions.models import Admission, IntegrityCase, IntegrityCaseStatus
+from admissions.models import Admission, AdmissionStatus, IntegrityCase, IntegrityCaseStatus
 from portal.models import User
 from portal.permissions import visible
 
@@ -47,3 +47,13 @@ def admission_by_pk(pk: int) -> Admission:
 
 def integrity_case_by_pk(pk: int) -> IntegrityCase:
     return get_object_or_404(IntegrityCase.objects.select_related("admission"), pk=pk)
+
+
+def notices_in_force(*, user: User) -> QuerySet[Admission]:
+    """The admissions `user` may see whose notice holds (admitted or reported), in notice order,
+    with what the notices' file names print."""
+    return (
+        visible(user, Admission.objects.filter(status__in=[AdmissionStatus.ADMITTED, AdmissionStatus.REPORTED]))
+        .select_related("assessment__application__applicant")
+        .order_by("pk")
+    )

@@ -15,6 +15,7 @@ from admissions.selectors.reporting import (
     pending_integrity_cases,
     visible_admission_by_notice,
 )
+from admissions.services.notice_archive import start_notice_archive
 from admissions.services.reporting import (
     allow_late_reporting,
     cancel_for_fraud,
@@ -30,6 +31,18 @@ from portal.models import Role
 from portal.permissions import VIEW, require, require_role
 from portal.uploads import document_response
 from portal.web import perform
+
+
+@login_required
+@require_POST
+def notice_archive(request):
+    """The base's notices in one archive: a bulk job, followed on its page (a progress bar)."""
+    job, error = perform(
+        request, lambda: start_notice_archive(actor=request.user), success=_("录取通知书打包已开始，本页显示进度。")
+    )
+    if error is not None:
+        return redirect("reporting")
+    return redirect("job", job.pk)
 
 
 @login_required

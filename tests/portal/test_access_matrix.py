@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -42,7 +43,7 @@ from bases.services.brochures import (
 from bases.services.quotas import do_set_quota, request_quota_increase
 from policy.identity import make_resident_id
 from policy.services.calendar import DayEntry, enter_calendar_days
-from portal.models import Notification, Role
+from portal.models import BulkJob, JobStatus, Notification, Role
 from portal.privacy import mask_id_number, mask_phone
 from tests import factories
 from tests.access_matrix_expectations import (
@@ -222,6 +223,16 @@ def build_world():
             approval_document=SimpleUploadedFile("同意书.pdf", PDF),
         )
     release = stale_list_release(campaign=campaign, training_base=xiehe)
+    bulk_job = BulkJob.objects.create(
+        key="admission-notices:test",
+        title="协和医院录取通知书",
+        task="admissions.tasks.build_notice_archive",
+        province=hubei,
+        training_base=xiehe,
+        started_by=office,
+        status=JobStatus.DONE,
+    )
+    bulk_job.result.save("job.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     session = factories.assessment_session(
         campaign, xiehe_internal, datetime.datetime(2026, 4, 27, 9, tzinfo=SHANGHAI), created_by=office
     )
@@ -250,6 +261,7 @@ def build_world():
         identity_claim=identity_claim,
         invitation=invitation,
         release=release,
+        bulk_job=bulk_job,
         seat=seat,
         seat_code=seat.verification_code,
         assessment_session=session,
