@@ -31,6 +31,9 @@ from bench.choice_submit import prepare_data, server_environment  # noqa: E402 -
 from bench.common import add_database_arguments, close_and_drop, open_database  # noqa: E402
 
 
+SORT = os.environ.get("PROFILE_SORT", "cumulative")
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applicants", type=int, default=50)
@@ -51,6 +54,10 @@ def measure(label, count, request, top):
     with CaptureQueriesContext(connection) as queries:
         request()
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    started = time.perf_counter()
+    for _ in range(count):
+        request()
+    plain = (time.perf_counter() - started) / count
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
@@ -58,11 +65,14 @@ def measure(label, count, request, top):
         request()
     profile.disable()
     elapsed = time.perf_counter() - started
-    print(f"\n== {label}: {count} requests, {elapsed / count * 1000:.2f} ms each, {len(statements)} SQL statements")
+    print(
+        f"\n== {label}: {count} requests, {plain * 1000:.2f} ms each ({elapsed / count * 1000:.2f} under the "
+        f"profiler), {len(statements)} SQL statements"
+    )
     for sql in statements:
         print(f"   {sql[:110]}")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profile, stream=out).sort_stats(SORT).print_stats(top)
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-(top + 3) * 140 :])
 
 
