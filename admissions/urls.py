@@ -127,4 +127,5 @@ urlpatterns = [
     path("province/roster/roster.csv", roster.roster_csv_export, name="roster-csv"),
     path("province/roster/roster.xlsx", roster.roster_xlsx_export, name="roster-xlsx"),
     path("province/roster/roster.pdf", roster.roster_pdf_export, name="roster-pdf"),
+    path("province/roster/pdf-job/", roster.roster_pdf_job, name="roster-pdf-job"),
 ]

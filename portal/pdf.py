@@ -89,10 +89,12 @@ def _setup(css_texts):
     return _weasyprint.fetcher, _weasyprint.fonts, _weasyprint.sheets[key]
 
 
-def _write_pdf(html, css_texts):
-    from weasyprint import HTML
+def _write_pdf(html, css_texts, extra_css=None):
+    from weasyprint import CSS, HTML
 
     fetcher, fonts, sheets = _setup(css_texts)
+    if extra_css:
+        sheets = [*sheets, CSS(string=extra_css, font_config=fonts, url_fetcher=fetcher)]
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=fonts)
 
 
@@ -143,6 +145,33 @@ def render_pdfs(template_name, contexts, *, stylesheets=()):
     batch = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
     pages = iter(PdfReader(io.BytesIO(batch)).pages)
     return [_single_pdf(document, [next(pages) for _page in document.pages]) for document in documents]
+
+
+def write_pdf_parts(template_name, contexts, out, *, stylesheets=()):
+    """One PDF of `template_name` rendered part by part, a part for each of `contexts` (read as
+    they come, so an iterator is fine), written to the binary file `out`; returns its page count.
+
+    Each part is laid out and written on its own and its pages appended to the whole, so memory
+    holds one part's layout, not the document's, however long it is: a national roster runs to
+    thousands of pages. The pages are numbered on across the parts, without the total ("n", not
+    "n / N": the number of pages is known only at the end). Each part embeds its own font subset."""
+    css_texts = [BASE_CSS, *(_stylesheet_text(name) for name in stylesheets)]
+    writer = PdfWriter()
+    pages = 0
+    for context in contexts:
+        numbering = (
+            "@page { @bottom-center { content: counter(page); } } "
+            f"@page :first {{ counter-reset: page {pages + 1}; }}"
+        )
+        part = PdfReader(io.BytesIO(_write_pdf(render_to_string(template_name, context), css_texts, numbering)))
+        if not pages:
+            writer.add_metadata(dict(part.metadata or {}))
+            if "/Lang" in part.trailer["/Root"]:
+                writer._root_object[NameObject("/Lang")] = part.trailer["/Root"]["/Lang"]
+        pages += len(part.pages)
+        writer.append(part)
+    writer.write(out)
+    return pages
 
 
 # A name in a content stream, e.g. /F1 in "/F1 12 Tf": the resources a page draws with.

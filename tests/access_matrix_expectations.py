@@ -222,6 +222,7 @@ EXPECTATIONS = {
     "roster-csv": Expect(PROVINCES),
     "roster-xlsx": Expect(PROVINCES),
     "roster-pdf": Expect(PROVINCES),
+    "roster-pdf-job": post(PROVINCES),
     "quota-increase-approve": post({PROVINCE}, pk="increase", places=1, reason="同意"),
     "quota-increase-reject": post({PROVINCE}, pk="increase", reason="容量不足"),
     # API: scoped lists answer every signed-in user with its own part.

@@ -1,19 +1,28 @@
 """The provincial office's registration roster (注册名单, 三(七)): review, publish, export."""
 
+import tempfile
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from admissions.selectors.roster import PagedRoster, iter_roster_rows, published_roster, roster_blockers, roster_rows
+from admissions.selectors.roster import PagedRoster, iter_roster_rows, published_roster, roster_blockers
 from admissions.services.roster import publish_roster
+from admissions.services.roster_export import (
+    roster_csv,
+    roster_filename,
+    roster_xlsx,
+    start_roster_pdf,
+    write_roster_pdf,
+)
 from bases.selectors.campaigns import provincial_campaign
 from policy.timetable import roster_state
-from portal.pdf import render_pdf
-from portal.privacy import mask_id_number
-from portal.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, xlsx_bytes
+from portal.spreadsheets import XLSX_CONTENT_TYPE
 from portal.web import download_response, perform
 
 ROWS_PER_PAGE = 100
@@ -50,17 +59,13 @@ def roster_publish(request):
     return redirect(f"{reverse('roster')}?campaign={campaign.pk}")
 
 
-def _filename(campaign, extension):
-    return _("%(year)s年度住院医师规范化培训注册名单") % {"year": campaign.year} + f".{extension}"
-
-
 @login_required
 @require_GET
 def roster_csv_export(request):
     campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     return download_response(
         roster_csv(iter_roster_rows(campaign)),
-        filename=_filename(campaign, "csv"),
+        filename=roster_filename(campaign, "csv"),
         content_type="text/csv; charset=utf-8",
     )
 
@@ -70,81 +75,33 @@ def roster_csv_export(request):
 def roster_xlsx_export(request):
     campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
     return download_response(
-        roster_xlsx(iter_roster_rows(campaign)), filename=_filename(campaign, "xlsx"), content_type=XLSX_CONTENT_TYPE
+        roster_xlsx(iter_roster_rows(campaign)),
+        filename=roster_filename(campaign, "xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
 @login_required
 @require_GET
 def roster_pdf_export(request):
+    """The roster PDF made in the request, for a roster of a few thousand at most; the roster
+    page has the province's office make it as a bulk job (`roster_pdf_job`) instead."""
     campaign = provincial_campaign(user=request.user, campaign_id=request.GET.get("campaign", ""))
-    content = roster_pdf(
-        campaign=campaign,
-        rows=roster_rows(campaign),
-        roster=published_roster(campaign),
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    write_roster_pdf(campaign=campaign, rows=iter_roster_rows(campaign), out=out, roster=published_roster(campaign))
+    out.seek(0)
+    response = FileResponse(
+        out, as_attachment=True, filename=roster_filename(campaign, "pdf"), content_type="application/pdf"
     )
-    return download_response(content, filename=_filename(campaign, "pdf"), content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
-def roster_header():
-    return [
-        _("序号"),
-        _("姓名"),
-        _("性别"),
-        _("证件类型"),
-        _("证件号码"),
-        _("出生日期"),
-        _("人员类型"),
-        _("培训基地"),
-        _("培训专业"),
-        _("招收年度"),
-        _("录取批次"),
-        _("报到日期"),
-        _("协议类型"),
-    ]
-
-
-def _date(value):
-    return value.isoformat() if value else ""
-
-
-def roster_lines(rows):
-    """The rows as the CSV and xlsx write them, numbered, one at a time: every cell text except 序号
-    and 招收年度, so an ID number keeps its digits and its final X."""
-    for number, row in enumerate(rows, start=1):
-        yield [
-            number,
-            row.full_name,
-            row.sex,
-            row.id_type,
-            row.id_number,
-            _date(row.birth_date),
-            row.applicant_type,
-            row.training_base,
-            row.specialty,
-            row.year,
-            row.round,
-            _date(row.reported_on),
-            row.agreement,
-        ]
-
-
-def roster_csv(rows):
-    """The CSV as chunks of bytes, written as `rows` (an iterator is fine) are read."""
-    return csv_chunks(roster_header(), roster_lines(rows))
-
-
-def roster_xlsx(rows):
-    """The workbook as bytes, written as `rows` (an iterator is fine) are read."""
-    return xlsx_bytes(title=_("注册名单"), columns=roster_header(), rows=roster_lines(rows))
-
-
-def roster_pdf(*, campaign, rows, roster=None):
-    header, table = roster_header(), list(roster_lines(rows))
-    id_column = header.index(_("证件号码"))
-    for line in table:
-        line[id_column] = mask_id_number(line[id_column])
-    return render_pdf(
-        "admissions/roster/roster_pdf.html",
-        {"campaign": campaign, "roster": roster, "header": header, "table": table},
-    )
+@login_required
+@require_POST
+def roster_pdf_job(request):
+    """The roster PDF as a bulk job, followed on its page (a progress bar counting the rows)."""
+    campaign = provincial_campaign(user=request.user, campaign_id=request.POST.get("campaign", ""))
+    job = start_roster_pdf(actor=request.user, campaign=campaign)
+    messages.success(request, _("注册名单 PDF 已开始生成，本页显示进度。"))
+    return redirect("job", job.pk)
