@@ -26,7 +26,7 @@ from bases.services.brochures import (
 from bases.services.quotas import request_quota_increase
 from policy.choices import ApplicantType
 from policy.identity import make_resident_id
-from portal.models import Role
+from portal.models import BulkJob, JobStatus, Role
 from portal.releases import confirm_release
 from tests import factories
 from tests.admissions.test_publicity_pages import build_round1
@@ -103,6 +103,7 @@ PAGES = {
         ("release", "release"),
         ("round2-invite",),
         ("reporting",),
+        ("job", "job"),
         ("office-receipts",),
         ("identity-requests",),
         ("notifications",),
@@ -185,6 +186,11 @@ NOT_PAGES = {
     "roster-csv",
     "roster-xlsx",
     "roster-pdf",
+    "roster-pdf-job",
+    "notice-archive",
+    "job-state",
+    "job-restart",
+    "job-result",
     "kpi-cuts-export",
     "audit-events-csv",
     "province-calendar-declare",
@@ -306,6 +312,18 @@ def season(world, people):
         campaign, world["xiehe_internal"], shanghai(2026, 5, 6, 9), created_by=office
     )
     seats = factories.seats(session, round1.assessments)
+    # A bulk job of the office's, half done: its page has the progress bar.
+    job = BulkJob.objects.create(
+        key="admission-notices:pages",
+        title=f"{XIEHE}录取通知书",
+        task="admissions.tasks.build_notice_archive",
+        province=world["hubei"],
+        training_base=world["xiehe"],
+        started_by=office,
+        status=JobStatus.RUNNING,
+        total=40,
+        done=20,
+    )
     return {
         "logins": {
             "applicant": (first.user.username, APPLICANT_PASSWORD),
@@ -319,6 +337,7 @@ def season(world, people):
             "publicity": [PublicityList.objects.get().pk],
             "quota": [world["xiehe_internal"].quotas.get(campaign=campaign).pk],
             "release": [release.pk],
+            "job": [job.pk],
             "reset_link": ["MQ", "no-such-token"],
             "round1": [1],
             "round2": [2],
