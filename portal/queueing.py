@@ -2,6 +2,7 @@
 or hides that change: the row that says what is still to be done stays, and a sweep queues it again."""
 
 import logging
+import threading
 from functools import partial
 
 from celery.exceptions import NotRegistered, SoftTimeLimitExceeded
@@ -20,14 +21,19 @@ def enqueue_on_commit(task_name: str, *args):
     transaction.on_commit(partial(_enqueue, task_name, args))
 
 
+_discovery = threading.Lock()
+
+
 def _registered(name):
     # The portal's app by name, not celery.current_app: in a thread the process did not start with
     # (a threaded server, a test's racing threads) current_app is Celery's empty default app.
     try:
         return app.tasks[name]
     except NotRegistered:
-        # Outside a worker (a management command) task modules are discovered only when asked for.
-        app.loader.import_default_modules()
+        # Outside a worker (a management command) task modules are discovered only when asked for;
+        # threads asking at once would each see the others' half-done discovery.
+        with _discovery:
+            app.loader.import_default_modules()
         return app.tasks[name]
 
 

@@ -72,19 +72,22 @@ def _locked_for_choice(*, applicant, campaign, round_number, specialty_base):
     annotations = {
         "has_plan": Exists(Quota.objects.filter(campaign=campaign, specialty_base=specialty_base.pk, places__gt=0)),
     }
+    person = person_annotations(campaign, path="applicant__")
     choices = Application.objects.filter(
         campaign=campaign, round=round_number, status=ApplicationStatus.ACTIVE
     ).select_related("specialty_base__training_base", "specialty_base__specialty")
     current = (
-        choices.select_for_update(of=("self", "applicant"))
+        # PostgreSQL locks in the order named: the applicant's row first, as every other writer of
+        # its choices does (the fallback below, withdraw_choice), so two submissions cannot deadlock.
+        choices.select_for_update(of=("applicant", "self"))
         .select_related("applicant__user", "applicant__dispatch_specialty")
-        .annotate(**annotations, **person_annotations(campaign, path="applicant__"))
+        .annotate(**annotations, **person)
         .filter(applicant=applicant.pk)
         .first()
     )
     if current is not None:
         locked = current.applicant
-        for name in [*annotations, *person_annotations(campaign)]:
+        for name in [*annotations, *person]:
             setattr(locked, name, getattr(current, name))
         return locked, current
     locked = (

@@ -148,9 +148,10 @@ def test_a_change_of_choice_costs_the_same_few_queries_however_long_the_history(
             _queries_for_a_change(client, plan, "internal")
         late = _queries_for_a_change(client, plan, "surgery")
     assert early == late
-    # Session, user, the checks, the lock with its prefetches, the two writes and their audit
-    # events, the notification; the e-mail and SMS go out from tasks after the commit.
-    assert late <= 22
+    # The session, the user with its applicant, the specialty base, the savepoint, the lock with the
+    # choice, the two writes, their audit events, the message and its copy, the release; the SMS goes
+    # out from a task after the commit.
+    assert late <= 11
     assert Application.objects.filter(applicant=applicant, status=ApplicationStatus.ACTIVE).count() == 1
 
 
