@@ -2,7 +2,7 @@ from celery import shared_task
 
 from admissions.services import reporting
 from admissions.services.admission import admit_due, reissue_changed_notices, store_notice, store_notices
-from admissions.services.notice_archive import write_notice_archive
+from admissions.services.notice_archive import write_notice_archive, write_seat_notice_archive
 from admissions.services.roster_export import write_roster_pdf_job
 from portal.jobs import run_job
 from portal.queueing import run_sweep
@@ -58,3 +58,9 @@ def build_notice_archive(job_id):
 def build_roster_pdf(job_id):
     """Idempotent: a redelivery writes the PDF again under the job's one file name."""
     run_job(job_id, write_roster_pdf_job)
+
+
+@shared_task(acks_late=True)
+def build_seat_notice_archive(job_id):
+    """Idempotent: a redelivery writes the archive again under the job's one file name."""
+    run_job(job_id, write_seat_notice_archive)

@@ -82,6 +82,7 @@ urlpatterns = [
     ),
     path("office/rounds/sessions/<int:pk>/assign/", sessions.session_assign, name="session-assign"),
     path("office/rounds/sessions/<int:pk>/delete/", sessions.session_delete, name="session-delete"),
+    path("office/rounds/sessions/<int:pk>/notices/", sessions.session_notices, name="session-notices"),
     path("office/rounds/seats/<int:pk>/cancel/", sessions.seat_cancel, name="seat-cancel"),
     path("office/rounds/moves/<int:pk>/decide/", sessions.move_decide, name="move-decide"),
     path("me/seats/", sessions.my_seats_page, name="my-seats"),

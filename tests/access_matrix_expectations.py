@@ -154,6 +154,7 @@ EXPECTATIONS = {
     ),
     "session-assign": post(ASSESSORS, pk="assessment_session", assessment="@assessment"),
     "session-delete": post(ASSESSORS, pk="assessment_session"),
+    "session-notices": post({BASE_OFFICE}, pk="assessment_session"),
     "seat-cancel": post(ASSESSORS, pk="seat"),
     "move-decide": post(ASSESSORS, pk="move_request", approve="1"),
     "my-seats": Expect(APPLICANTS),

@@ -13,6 +13,7 @@ from admissions.models import (
     AssessmentSession,
     MoveRequest,
     MoveStatus,
+    SeatStatus,
     SessionPart,
     SessionSeat,
     Stage,
@@ -196,4 +197,15 @@ def seat_rows() -> QuerySet[SessionSeat]:
     """Seats with what the candidate's API rows show: the session and the move request."""
     return SessionSeat.objects.select_related(*SEAT_NOTICE_RELATIONS, "move_request").order_by(
         "session__starts_at", "pk"
+    )
+
+
+def seats_with_notice_facts(*, session_pk: int) -> QuerySet[SessionSeat]:
+    """The seats of the session `session_pk` whose notice holds (not cancelled), in order, with
+    what their notices print."""
+    return (
+        SessionSeat.objects.select_related(*SEAT_NOTICE_RELATIONS)
+        .filter(session_id=session_pk)
+        .exclude(status=SeatStatus.CANCELLED)
+        .order_by("pk")
     )

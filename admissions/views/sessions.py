@@ -22,6 +22,7 @@ from admissions.selectors.sessions import (
     session_board,
     session_by_pk,
 )
+from admissions.services.notice_archive import start_seat_notice_archive
 from admissions.services.notices import render_seat_notice
 from admissions.services.sessions import (
     assign_balanced,
@@ -119,6 +120,16 @@ def session_delete(request, pk):
     session = _session(pk)
     perform(request, lambda: delete_session(actor=request.user, session=session), success=_("已删除考核场次。"))
     return redirect(sessions_url(session.round, session.specialty_base_id))
+
+
+@login_required
+@require_POST
+def session_notices(request, pk):
+    """The session's assessment notices in one archive: a bulk job, followed on its page."""
+    session = _session(pk)
+    job = start_seat_notice_archive(actor=request.user, session=session)
+    messages.success(request, _("考核通知打包已开始，本页显示进度。"))
+    return redirect("job", job.pk)
 
 
 @login_required

@@ -2,6 +2,7 @@
 a page with a progress bar polling the job's state, retried after a failure without a second job
 or a second file of any notice."""
 
+import datetime
 import io
 import zipfile
 
@@ -13,7 +14,9 @@ from admissions.services import notice_archive
 from admissions.services.admission import admit_due
 from admissions.services.publicity import confirm_offer
 from portal.models import BulkJob, JobStatus
+from tests import factories
 from tests.admissions.test_publicity_pages import at, build_round1, pdf_text
+from tests.round_helpers import SHANGHAI
 
 
 @pytest.fixture
@@ -83,9 +86,7 @@ def test_the_office_gets_its_notices_in_one_archive_and_follows_the_job_on_its_p
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         names = archive.namelist()
         admissions = list(Admission.objects.select_related("assessment__application__applicant").order_by("pk"))
-        assert names == [
-            f"{a.notice_number}-{a.assessment.application.applicant.full_name}.pdf" for a in admissions
-        ]
+        assert names == [f"{a.notice_number}-{a.assessment.application.applicant.full_name}.pdf" for a in admissions]
         for admission, name in zip(admissions, names, strict=True):
             text = pdf_text(archive.read(name))
             assert admission.verification_code in text
@@ -133,3 +134,40 @@ def test_only_the_office_that_started_it_sees_the_job(
             assert client.get(reverse(view, args=[job.pk])).status_code == 404, (name, view)
     client.force_login(people["applicant"])
     assert client.post(reverse("notice-archive")).status_code == 403
+
+
+def test_an_assessment_sessions_notices_in_one_archive_rendered_in_batches(
+    office, world, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    round1 = build_round1(world, people, places=3, candidates=3, publish=False)
+    session = factories.assessment_session(
+        world["hubei_campaign"],
+        world["xiehe_internal"],
+        datetime.datetime(2026, 4, 27, 9, tzinfo=SHANGHAI),
+        created_by=people["xiehe_office"],
+    )
+    seats = factories.seats(session, round1.assessments)
+    batches = []
+    render = notice_archive.render_seat_notices
+    monkeypatch.setattr(notice_archive, "PDF_BATCH_SIZE", 2)
+    monkeypatch.setattr(
+        notice_archive, "render_seat_notices", lambda batch: batches.append(len(batch)) or render(batch)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(reverse("session-notices", args=[session.pk]))
+    job = BulkJob.objects.get()
+    assert response["Location"] == reverse("job", args=[job.pk])
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (3, 3) and batches == [2, 1]
+    content = b"".join(office.get(reverse("job-result", args=[job.pk])).streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.namelist() == [
+            f"{s.assessment.application.applicant.full_name}-{s.verification_code}.pdf" for s in seats
+        ]
+        for seat in seats:
+            notice = archive.read(f"{seat.assessment.application.applicant.full_name}-{seat.verification_code}.pdf")
+            alone = office.get(reverse("seat-notice", args=[seat.pk])).content
+            assert pdf_text(notice) == pdf_text(alone), "the same text as the notice downloaded alone"
+            assert seat.verification_code in pdf_text(notice)
+
+    office.force_login(people["xiehe_staff"])
+    assert office.post(reverse("session-notices", args=[session.pk])).status_code == 403

@@ -133,6 +133,7 @@ NOT_PAGES = {
     "round-sessions-balance",
     "session-assign",
     "session-delete",
+    "session-notices",
     "seat-cancel",
     "move-decide",
     "seat-move",
