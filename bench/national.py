@@ -314,8 +314,10 @@ def _generate(*, applicants, training_bases, specialty_bases, provinces, passwor
                     )
                 )
         insert_rows(SpecialtyBase, specialty_rows, with_pk=True)
-        # COPY bypasses the manager that gives a new quota its first formula: the bench gives its own.
+        # COPY bypasses the manager that gives a new quota its first formula, bulk_create (SQLite)
+        # does not: the bench gives its own in place of any the manager gave.
         insert_rows(Quota, quota_rows, with_pk=True)
+        ScoringFormula.objects.filter(quota_id__gte=first_quota).delete()
         insert_rows(ScoringFormula, formula_rows)
 
         password_hash = make_password(password)
