@@ -21,7 +21,16 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, Fit, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    Fit,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from portal.throttling import CACHE_ERRORS
 
@@ -151,27 +160,129 @@ def write_pdf_parts(template_name, contexts, out, *, stylesheets=()):
     """One PDF of `template_name` rendered part by part, a part for each of `contexts` (read as
     they come, so an iterator is fine), written to the binary file `out`; returns its page count.
 
-    Each part is laid out and written on its own and its pages appended to the whole, so memory
-    holds one part's layout, not the document's, however long it is: a national roster runs to
-    thousands of pages. The pages are numbered on across the parts, without the total ("n", not
-    "n / N": the number of pages is known only at the end). Each part embeds its own font subset."""
+    Each part is laid out and written on its own and its pages copied to `out` at once, so memory
+    holds one part, not the document, however long it is: a national roster runs to thousands of
+    pages. The pages are numbered on across the parts, without the total ("n", not "n / N": the
+    number of pages is known only at the end). Each part embeds its own font subset."""
     css_texts = [BASE_CSS, *(_stylesheet_text(name) for name in stylesheets)]
-    writer = PdfWriter()
-    pages = 0
+    document = _PageStream(out)
     for context in contexts:
         numbering = (
             "@page { @bottom-center { content: counter(page); } } "
-            f"@page :first {{ counter-reset: page {pages + 1}; }}"
+            f"@page :first {{ counter-reset: page {document.pages + 1}; }}"
         )
-        part = PdfReader(io.BytesIO(_write_pdf(render_to_string(template_name, context), css_texts, numbering)))
-        if not pages:
-            writer.add_metadata(dict(part.metadata or {}))
-            if "/Lang" in part.trailer["/Root"]:
-                writer._root_object[NameObject("/Lang")] = part.trailer["/Root"]["/Lang"]
-        pages += len(part.pages)
-        writer.append(part)
-    writer.write(out)
-    return pages
+        document.append(_write_pdf(render_to_string(template_name, context), css_texts, numbering))
+    document.close()
+    return document.pages
+
+
+class _PageStream:
+    """A PDF written to a file as the pages of other PDFs are appended (pypdf's PdfWriter would
+    hold them all until the end): each PDF's pages and the objects they use are copied, renumbered,
+    and forgotten; the page tree, the catalogue (the language and document information of the first
+    PDF) and the cross-reference table are written at the end. A page's outline entries and named
+    destinations, which the roster has none of, are not copied."""
+
+    CATALOG, PAGES = 1, 2
+
+    def __init__(self, out):
+        self.out = out
+        self.offsets = {}  # object number → where it starts in the file
+        self.next_number = self.PAGES + 1
+        self.kids = []
+        self.lang = None
+        self.info = None
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    @property
+    def pages(self):
+        return len(self.kids)
+
+    def append(self, content):
+        reader = PdfReader(io.BytesIO(content))
+        if self.info is None:
+            self.info = {key: str(value) for key, value in (reader.metadata or {}).items()}
+            self.lang = reader.trailer["/Root"].get("/Lang")
+        numbers, queue = {}, []
+
+        def number_of(idnum):
+            if idnum not in numbers:
+                numbers[idnum] = self.next_number
+                self.next_number += 1
+                queue.append(idnum)
+            return numbers[idnum]
+
+        pages = {page.indirect_reference.idnum for page in reader.pages}
+        self.kids += [number_of(page.indirect_reference.idnum) for page in reader.pages]
+        while queue:
+            idnum = queue.pop()
+            copied = self._copy(reader.get_object(idnum), number_of, page=idnum in pages)
+            self._write(numbers[idnum], copied)
+
+    def _copy(self, obj, number_of, *, page=False):
+        """`obj` with its references renumbered; a page's parent is this file's page tree."""
+        if isinstance(obj, IndirectObject):
+            return IndirectObject(number_of(obj.idnum), 0, None)
+        if isinstance(obj, StreamObject):
+            copy = type(obj)()
+            copy._data = obj._data  # as read: still encoded, with its /Filter
+            copy.update({key: self._copy(value, number_of) for key, value in obj.items()})
+            return copy
+        if isinstance(obj, DictionaryObject):
+            return DictionaryObject(
+                {
+                    key: IndirectObject(self.PAGES, 0, None)
+                    if page and key == "/Parent"
+                    else self._copy(value, number_of)
+                    for key, value in obj.items()
+                }
+            )
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self._copy(value, number_of) for value in obj)
+        return obj
+
+    def _write(self, number, obj):
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n" % number)
+        obj.write_to_stream(self.out)
+        self.out.write(b"\nendobj\n")
+
+    def close(self):
+        self._write(
+            self.PAGES,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Pages"),
+                    NameObject("/Kids"): ArrayObject(IndirectObject(kid, 0, None) for kid in self.kids),
+                    NameObject("/Count"): NumberObject(len(self.kids)),
+                }
+            ),
+        )
+        catalog = DictionaryObject(
+            {NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): IndirectObject(self.PAGES, 0, None)}
+        )
+        if self.lang:
+            catalog[NameObject("/Lang")] = TextStringObject(str(self.lang))
+        self._write(self.CATALOG, catalog)
+        info = self.next_number
+        self._write(
+            info,
+            DictionaryObject({NameObject(key): TextStringObject(value) for key, value in (self.info or {}).items()}),
+        )
+        size = info + 1
+        xref = self.out.tell()
+        self.out.write(b"xref\n0 %d\n0000000000 65535 f\r\n" % size)
+        for number in range(1, size):
+            self.out.write(b"%010d 00000 n\r\n" % self.offsets[number])
+        self.out.write(b"trailer\n")
+        DictionaryObject(
+            {
+                NameObject("/Size"): NumberObject(size),
+                NameObject("/Root"): IndirectObject(self.CATALOG, 0, None),
+                NameObject("/Info"): IndirectObject(info, 0, None),
+            }
+        ).write_to_stream(self.out)
+        self.out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref)
 
 
 # A name in a content stream, e.g. /F1 in "/F1 12 Tf": the resources a page draws with.

@@ -24,6 +24,14 @@ def long_roster(world, people, reported, rural):  # noqa: F811
     return reported
 
 
+def _embeds_its_fonts(page):
+    fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
+    descriptors = [
+        descendant.get_object()["/FontDescriptor"] for font in fonts for descendant in font.get("/DescendantFonts", [])
+    ]
+    return bool(descriptors) and all("/FontFile3" in d or "/FontFile2" in d for d in descriptors)
+
+
 def _text(page):
     return "".join(page.extract_text().split())
 
@@ -45,7 +53,8 @@ def test_the_pdf_is_rendered_in_parts_numbered_on(client, people, long_roster, m
     assert mask_id_number(RURAL_ID) in whole and RURAL_ID not in whole
     positions = [whole.find(f"订单生{n}") for n in range(400, 409)]
     assert -1 not in positions and positions == sorted(positions), "every row, in the roster's order"
-    assert reader.metadata.title == "注册名单"
+    assert reader.metadata.title == "注册名单" and reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+    assert all(_embeds_its_fonts(page) for page in reader.pages), "every part carries its own fonts"
 
 
 def test_the_province_makes_the_pdf_as_a_job_and_follows_its_rows(
