@@ -180,8 +180,8 @@ class _PageStream:
     """A PDF written to a file as the pages of other PDFs are appended (pypdf's PdfWriter would
     hold them all until the end): each PDF's pages and the objects they use are copied, renumbered,
     and forgotten; the page tree, the catalogue (the language and document information of the first
-    PDF) and the cross-reference table are written at the end. A page's outline entries and named
-    destinations, which the roster has none of, are not copied."""
+    PDF) and the cross-reference table are written at the end. The parts' outlines (bookmarks) and
+    named destinations are not copied: a long table has no use for them."""
 
     CATALOG, PAGES = 1, 2
 
