@@ -11,9 +11,9 @@ from policy.selectors import current_campaign
 from tests.applicant_helpers import complete_applicant
 
 
-def _sanction(applicant, kind, year):
+def _sanction(campaign, applicant, kind, year):
     Sanction.objects.create(
-        province=applicant.user.province or _province(),
+        province=campaign.province,
         id_type=applicant.id_type,
         id_number=applicant.id_number,
         full_name=applicant.full_name,
@@ -23,20 +23,14 @@ def _sanction(applicant, kind, year):
     )
 
 
-def _province():
-    from bases.models import Province
-
-    return Province.objects.first()
-
-
 @pytest.mark.parametrize("records", [[], [("ban", 2025)], [("ban", 2024), ("ban", 2025), ("cancellation", 2026)]])
 def test_the_annotations_find_what_the_page_builder_finds(world, records):
     campaign = world["hubei_campaign"]
     applicant = complete_applicant()
     other = complete_applicant(2)
     for kind, year in records:
-        _sanction(applicant, kind, year)
-    _sanction(other, "ban", 2026)  # someone else's record is not this applicant's
+        _sanction(campaign, applicant, kind, year)
+    _sanction(campaign, other, "ban", 2026)  # someone else's record is not this applicant's
     row = Applicant.objects.annotate(**person_annotations(campaign)).get(pk=applicant.pk)
     sanctions, entry_kind, holds_place = annotated_person(row, row)
     expected = _person_facts([applicant], campaign)[applicant.pk]
