@@ -30,7 +30,6 @@ if str(ROOT) not in sys.path:
 from bench.choice_submit import prepare_data, server_environment  # noqa: E402 - needs the project root on the path
 from bench.common import add_database_arguments, close_and_drop, open_database  # noqa: E402
 
-
 SORT = os.environ.get("PROFILE_SORT", "cumulative")
 
 
