@@ -24,7 +24,12 @@ proposals differ from the ceiling's or it is slower than --target seconds.
 """
 
 import argparse
+import cProfile
+import hashlib
+import io
+import json
 import multiprocessing
+import pstats
 import sys
 import time
 from contextlib import contextmanager
@@ -53,6 +58,13 @@ def parse_args(argv=None):
         "--workers",
         default="1",
         help="comma-separated numbers of processes the offices' closes are shared over, one run each",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="TOP",
+        help="also run the 1-process close under cProfile and print its TOP functions (0: skip)",
     )
     parser.add_argument(
         "--one-by-one",
@@ -258,6 +270,69 @@ def run_app(workers):
     return seconds, queries, proposed, PublicityList.objects.count()
 
 
+def written_rows_digest():
+    """A digest of what a close wrote besides the proposals: every audit event of a decision or a
+    list, every notification and its copies, by what they say (not by id or time), so two runs of
+    different code can be compared."""
+    from admissions.models import PublicityEntry
+    from portal.models import AuditEvent, Delivery, Notification
+
+    digest = hashlib.sha256()
+    events = AuditEvent.objects.filter(action__regex=r"^(assessment|publicity)\.").values_list(
+        "actor_id",
+        "actor_label",
+        "action",
+        "content_type_id",
+        "object_id",
+        "object_repr",
+        "province_id",
+        "training_base_id",
+        "before",
+        "after",
+        "reason",
+    )
+    notes = Notification.objects.exclude(kind="bench.earlier").values_list(
+        "recipient_id", "kind", "subject", "body", "dedupe_key"
+    )
+    copies = Delivery.objects.exclude(notification__kind="bench.earlier").values_list(
+        "notification__recipient_id", "notification__kind", "channel", "status"
+    )
+    entries = PublicityEntry.objects.values_list("assessment_id", "publicity_list__training_base_id")
+    # A list's event names the list by its id, which the sequence moves on from run to run.
+    events = ((*row[:4], "" if row[2].startswith("publicity.") else row[4], *row[5:]) for row in events)
+    for rows in (events, notes, copies, entries):
+        for row in sorted(json.dumps(row, sort_keys=True, default=str) for row in rows):
+            digest.update(row.encode())
+        digest.update(b"|")
+    return digest.hexdigest()[:16]
+
+
+def run_profiled(top):
+    """The 1-process close of every base under cProfile: (seconds, the top functions by internal and
+    by cumulative time, as pstats prints them)."""
+    from django.db import connections
+
+    from bases.models import TrainingBase
+
+    ids = list(TrainingBase.objects.order_by("pk").values_list("pk", flat=True))
+    connections.close_all()
+    profile = cProfile.Profile()
+    began = time.perf_counter()
+    profile.enable()
+    _close_share(ids)
+    profile.disable()
+    seconds = time.perf_counter() - began
+    report = []
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out)
+        stats.strip_dirs().sort_stats(order).print_stats(top)
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+        report.append(f"by {order}:\n" + "\n".join(line for line in lines[start:] if line.strip()))
+    return seconds, "\n\n".join(report)
+
+
 def run_one_by_one(limit):
     """(seconds, queries, decisions, lists) of closing bases through `decide_admission`, candidate by
     candidate in rank order up to the quota, and `publish_list`, until `limit` decisions are made."""
@@ -300,9 +375,31 @@ def run_one_by_one(limit):
 # --- main --------------------------------------------------------------------------------------
 
 
+def add_earlier_messages():
+    """The in-site messages a season has before its round close, one per applicant (what a choice's
+    receipt would be), which `reset_to_scored` deletes with the close's own. Without them every
+    close starts on an empty message table, and PostgreSQL plans the checks of the copies' foreign
+    key to it (kept for the connection's life) as scans of a table that then grows to 120,000 rows:
+    a cost no real close meets, since every choice and score has sent a message before it."""
+    from django.db import connection, transaction
+
+    from admissions.models import Applicant
+    from portal.models import Notification
+
+    notifications, applicants = Notification._meta.db_table, Applicant._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {notifications} (recipient_id, kind, subject, body, created_at) "  # noqa: S608 - table names from the models
+            f"SELECT user_id, 'bench.earlier', '', '', now() - interval '10 days' FROM {applicants}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {notifications}")
+
+
 def timed_reset():
     began = time.perf_counter()
     reset_to_scored()
+    add_earlier_messages()
     return time.perf_counter() - began
 
 
@@ -355,10 +452,16 @@ def main(argv=None):
             )
             same = app_ids == ceiling_ids
             print(f"  same proposals as the ceiling: {'yes' if same else 'NO'}")
+            print(f"  digest of the audit events, notifications, copies and entries: {written_rows_digest()}")
             if not same:
                 failed = True
                 print(f"  only app: {len(app_ids - ceiling_ids)}, only ceiling: {len(ceiling_ids - app_ids)}")
             print(f"  reset to scored: {timed_reset():.1f} s")
+
+        if args.profile:
+            profiled_s, report = run_profiled(args.profile)
+            print(f"app, 1 process, under cProfile: {profiled_s:.1f} s\n{report}")
+            print(f"reset to scored: {timed_reset():.1f} s")
 
         if args.one_by_one:
             one_s, one_q, one_n, one_lists = run_one_by_one(args.one_by_one)

@@ -5,7 +5,7 @@ from a task queued on commit, so a rolled-back change never mails or texts anyon
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal.models import Channel, Delivery, DeliveryStatus, Notification, Role, User
@@ -37,10 +37,10 @@ COPY_TASKS = {
 }
 
 
-def _copies(notification, *, textable):
-    """The Delivery rows (unsaved) of `notification`'s copies: an e-mail when the recipient has an
-    address, an SMS when `textable`."""
-    channels = [Channel.EMAIL] if notification.recipient.email else []
+def _copies(notification, *, emailed, textable):
+    """The Delivery rows (unsaved) of `notification`'s copies: an e-mail when `emailed` (the
+    recipient has an address), an SMS when `textable`."""
+    channels = [Channel.EMAIL] if emailed else []
     if textable:
         channels.append(Channel.SMS)
     return [
@@ -49,7 +49,10 @@ def _copies(notification, *, textable):
 
 
 def _send_copies(notification):
-    deliveries = Delivery.objects.bulk_create(_copies(notification, textable=bool(mobile_of(notification.recipient))))
+    recipient = notification.recipient
+    deliveries = Delivery.objects.bulk_create(
+        _copies(notification, emailed=bool(recipient.email), textable=bool(mobile_of(recipient)))
+    )
     for delivery in deliveries:
         enqueue_on_commit(COPY_TASKS[delivery.channel], notification.pk)
 
@@ -65,11 +68,21 @@ def notify_many(messages):
     copies: `messages` is a list of `notify`'s keyword arguments. The copies are queued by one task
     per thousand notifications (`queue_copies`)."""
     notifications = Notification.objects.bulk_create([Notification(**message) for message in messages], batch_size=1000)
-    textable = set(
-        User.objects.filter(TEXTABLE_USER, pk__in={n.recipient_id for n in notifications}).values_list("pk", flat=True)
-    )
+    # Who has an address and who a number, read in one query: the callers' recipients are often
+    # loaded with their id only, and reading each one's address would cost a query per recipient.
+    reach = {
+        pk: (bool(email), textable)
+        for pk, email, textable in User.objects.filter(pk__in={n.recipient_id for n in notifications})
+        .annotate(textable=Exists(User.objects.filter(TEXTABLE_USER, pk=OuterRef("pk"))))
+        .values_list("pk", "email", "textable")
+    }
     Delivery.objects.bulk_create(
-        [copy for n in notifications for copy in _copies(n, textable=n.recipient_id in textable)], batch_size=1000
+        [
+            copy
+            for n in notifications
+            for copy in _copies(n, emailed=reach[n.recipient_id][0], textable=reach[n.recipient_id][1])
+        ],
+        batch_size=1000,
     )
     ids = [notification.pk for notification in notifications]
     for start in range(0, len(ids), 1000):

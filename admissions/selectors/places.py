@@ -31,6 +31,26 @@ def quotas_with_places_taken(quotas: QuerySet[Quota]):
     ).annotate(taken=F("entries_taken") + F("held_taken"))
 
 
+def locked_quotas_with_places_taken(quotas: QuerySet[Quota]):
+    """`quotas_with_places_taken` for the few quotas of one base whose places left decide a write
+    (a round close). The held places are counted among all of a specialty base's candidates
+    rather than looked up by stage: PostgreSQL then reads them by specialty base whatever its
+    statistics say, where the stage filter lets it choose the partial unique index on held places,
+    which statistics from before a national close show as empty — and read every place held in
+    the country once per quota."""
+    held = (
+        Assessment.objects.filter(specialty_base=OuterRef("specialty_base_id"), campaign=OuterRef("campaign_id"))
+        .order_by()
+        .values("specialty_base")
+        .annotate(n=Count("pk", filter=Q(stage__in=HOLDING_STAGES)))
+        .values("n")[:1]
+    )
+    return quotas.annotate(
+        entries_taken=Count("direct_entries", filter=Q(direct_entries__status=EntryStatus.ACTIVE), distinct=True),
+        held_taken=Coalesce(Subquery(held), 0),
+    ).annotate(taken=F("entries_taken") + F("held_taken"))
+
+
 def quotas_with_vacancies(quotas: QuerySet[Quota]):
     """`quotas_with_places_taken` with the places taken split as the vacancy board shows them:
     `held` by proposed candidates not admitted yet, `admitted` (admitted candidates and entries

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from admissions.models import ApplicationStatus, Assessment, PublicityList, Stage
 from admissions.selectors.facts import place_facts
-from admissions.selectors.places import quotas_with_places_taken
-from admissions.selectors.rounds import Candidate, rank, unpublished_proposals
+from admissions.selectors.places import locked_quotas_with_places_taken
+from admissions.selectors.rounds import Candidate, rank
 from admissions.services.assessments import _require_assessment_window, decision_message
-from admissions.services.publicity import publish_list
+from admissions.services.publicity import _require_before_deadline, do_publish_list
 from bases.models import Quota, SpecialtyBase, TrainingBase
 from bases.selectors.scoring import default_formula, formulas_of
 from policy.models import Campaign
@@ -67,6 +67,18 @@ def propose_ranked(
     one by one from the top of the ranking would do. Candidates without both scores are not
     ranked and so not proposed; those below the cut line stay qualified (the office may still
     decline them or they may consent to adjustment). Run again, it proposes nobody new."""
+    return _propose(
+        actor=actor,
+        campaign=campaign,
+        training_base=training_base,
+        round_number=round_number,
+        specialty_base=specialty_base,
+    )[0]
+
+
+def _propose(*, actor, campaign, training_base, round_number, specialty_base=None):
+    """`propose_ranked`'s work: (the assessments proposed now, in rank order per specialty base; those
+    proposed before and on no list yet, in primary-key order — locked and loaded like the first)."""
     require_role(actor, Role.BASE_OFFICE)
     require(actor, CHANGE, specialty_base or training_base)
     if specialty_base is not None and specialty_base.training_base_id != training_base.pk:
@@ -100,8 +112,9 @@ def propose_ranked(
         locked = {q.pk: q for q in Quota.objects.select_for_update().filter(here, campaign=campaign).order_by("pk")}
         left = {
             quota.specialty_base_id: locked[quota.pk].places - quota.taken
-            for quota in quotas_with_places_taken(Quota.objects.filter(pk__in=locked))
+            for quota in locked_quotas_with_places_taken(Quota.objects.filter(pk__in=locked))
         }
+        earlier = [a for a in assessments if a.stage == Stage.PROPOSED]
         waiting = [a for a in assessments if a.stage == Stage.QUALIFIED and left.get(a.specialty_base_id, 0) > 0]
         facts = place_facts([a.application.applicant for a in waiting], campaign)
         rules = CampaignFacts(year=campaign.year, ban_years=campaign.ban_years)
@@ -120,7 +133,7 @@ def propose_ranked(
         for base, rows in by_base.items():
             proposed += [candidate.assessment for candidate in rank(rows, formula_of_base[base])[: left[base]]]
         if not proposed:
-            return []
+            return [], earlier
         now = timezone.now()
         for assessment in proposed:
             advance(assessment, Stage.PROPOSED)
@@ -143,23 +156,26 @@ def propose_ranked(
             reason=reason,
         )
         notify_many([decision_message(a) for a in proposed])
-    return proposed
+    return proposed, earlier
 
 
 def close_round(*, actor: User, campaign: Campaign, training_base: TrainingBase, round_number: int):
     """The office's end of a round: `propose_ranked` for all its specialty bases, then `publish_list`
-    for every proposal not yet published — all or nothing."""
+    for every proposal not yet published — all or nothing. The proposals to publish are the ones
+    proposing locked and loaded (those of the base on no list yet), so the list is opened from them
+    (`do_publish_list`, after `publish_list`'s deadline check) without reading them again."""
     with transaction.atomic():
-        proposed = propose_ranked(
+        proposed, earlier = _propose(
             actor=actor, campaign=campaign, training_base=training_base, round_number=round_number
         )
         listed = None
-        if proposed or unpublished_proposals(campaign=campaign, training_base=training_base, round_number=round_number):
-            listed = publish_list(
+        if proposed or earlier:
+            _require_before_deadline(campaign, round_number)
+            listed = do_publish_list(
                 actor=actor,
                 campaign=campaign,
                 training_base=training_base,
                 round_number=round_number,
-                just_proposed=proposed,
+                assessments=proposed + earlier,
             )
     return RoundClose(proposed=proposed, publicity_list=listed)
