@@ -42,9 +42,7 @@ CANDIDATE_FIELDS = (
     "application__applicant__id_number",
     "application__applicant__applicant_type",
     "application__applicant__user__id",
-    "specialty_base__training_base__name",
-    "specialty_base__training_base__province_id",
-    "specialty_base__specialty__name",
+    "specialty_base",
 )
 
 
@@ -103,13 +101,23 @@ def _propose(*, actor, campaign, training_base, round_number, specialty_base=Non
                 application__campaign=campaign,
                 application__round=round_number,
             )
-            .select_related(
-                "application__applicant__user", "specialty_base__training_base", "specialty_base__specialty"
-            )
+            .select_related("application__applicant__user")
             .only(*CANDIDATE_FIELDS)
             .order_by("pk")
         )
-        locked = {q.pk: q for q in Quota.objects.select_for_update().filter(here, campaign=campaign).order_by("pk")}
+        locked = {
+            q.pk: q
+            for q in Quota.objects.select_for_update(of=("self",))
+            .filter(here, campaign=campaign)
+            .select_related("specialty_base__training_base", "specialty_base__specialty")
+            .order_by("pk")
+        }
+        # A base's ten or so specialty bases, with their training base and specialty, are loaded once
+        # with their quotas rather than with each of their hundred candidates.
+        specialty_bases = {quota.specialty_base_id: quota.specialty_base for quota in locked.values()}
+        for assessment in assessments:
+            if assessment.specialty_base_id in specialty_bases:
+                assessment.specialty_base = specialty_bases[assessment.specialty_base_id]
         left = {
             quota.specialty_base_id: locked[quota.pk].places - quota.taken
             for quota in locked_quotas_with_places_taken(Quota.objects.filter(pk__in=locked))
