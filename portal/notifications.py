@@ -120,19 +120,24 @@ def _insert(model, rows):
     columns = ", ".join(quote(field.column) for field in fields)
     placeholder = f"({', '.join(['%s'] * len(fields))})"
     returning = quote(model._meta.pk.column)
-    # A string, a whole number or None goes to the database as it is into a text, number or key
-    # column; anything else (a time, a lazy translation) is prepared by its field.
+    # None, and a string or a whole number in a text, number or key column, go to the database as
+    # they are; anything else (a time, a choice, a lazy translation) is prepared by its field, once
+    # per column and value.
     plain = [field.get_internal_type() in _PLAIN_COLUMNS for field in fields]
+    prepared = {}
     pks = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 1000):
             batch = rows[start : start + 1000]
             params = []
             for row in batch:
-                for field, is_plain in zip(fields, plain, strict=True):
+                for index, (field, is_plain) in enumerate(zip(fields, plain, strict=True)):
                     value = row.get(field.attname, defaults.get(field.attname))
-                    if not (is_plain and (value is None or type(value) in (str, int))):
-                        value = field.get_db_prep_save(value, connection)
+                    if value is not None and not (is_plain and type(value) in (str, int)):
+                        key = (index, value)
+                        if key not in prepared:
+                            prepared[key] = field.get_db_prep_save(value, connection)
+                        value = prepared[key]
                     params.append(value)
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
