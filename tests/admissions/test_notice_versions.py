@@ -8,6 +8,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from admissions.models import Admission, SupersededNotice
 from admissions.services.admission import admit_due
@@ -65,7 +66,9 @@ def _assert_reissued(client, admission, old):
     assert record.file.read() == old["bytes"], "the old PDF is kept as it was issued"
 
     superseded = _verify_page(client, admission, old["code"])
-    day = f"{record.superseded_at:%Y}年{record.superseded_at.month}月{record.superseded_at.day}日"
+    # The page gives Beijing time's day: from 16:00 UTC on it is already the next day.
+    when = timezone.localtime(record.superseded_at)
+    day = f"{when:%Y}年{when.month}月{when.day}日"
     assert "已被新版本取代" in superseded and day in superseded and "核验通过" not in superseded
     assert "核验通过" in _verify_page(client, admission, admission.verification_code.lower())
     old_answer = _verify_api(client, admission, old["code"])
