@@ -1,6 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -41,7 +42,11 @@ def _current_campaign_key(province_id, year):
 def forget_current_campaign(sender, instance, **kwargs):
     """post_save / post_delete of a Campaign. Only this year's answer can be cached: other years'
     keys are asked for only once the clock reaches them."""
-    forget(_current_campaign_key(instance.province_id, local_date().year))
+    key = _current_campaign_key(instance.province_id, local_date().year)
+    forget(key)
+    # Again once the change is visible: a request reading between the save and the commit would
+    # have cached the old row.
+    transaction.on_commit(lambda: forget(key))
 
 
 def campaign_or_404(*, province: Province, cached: bool = False) -> Campaign:

@@ -283,12 +283,12 @@ def delete_document(*, actor: User, document: File):
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def do_bump_records_version(applicant_id: int, *, loaded: Applicant | None = None):
-    """Mark the applicant's educations, documents or certificates changed, so no cached copy of the
+def do_bump_records_version(*applicant_ids: int, loaded: Applicant | None = None):
+    """Mark the applicants' educations, documents or certificates changed, so no cached copy of the
     old ones is read again (selectors.facts.own_records). Runs in the transaction of the change it
     marks — from the model signals, so the admin's edits and the services' are marked alike; `loaded`
     is the caller's copy of the applicant, kept in step."""
-    Applicant.objects.filter(pk=applicant_id).update(records_version=F("records_version") + 1)
+    Applicant.objects.filter(pk__in=applicant_ids).update(records_version=F("records_version") + 1)
     if loaded is not None:
         loaded.records_version += 1
 
@@ -300,10 +300,10 @@ def records_changed(sender, instance, **kwargs):
 
 
 def certificates_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """m2m_changed of Applicant.held_certificate_specialties, from either side."""
+    """m2m_changed of Applicant.held_certificate_specialties (from the through model's side too)."""
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
         do_bump_records_version(instance.pk, loaded=instance)
     elif pk_set:
-        Applicant.objects.filter(pk__in=pk_set).update(records_version=F("records_version") + 1)
+        do_bump_records_version(*pk_set)
